@@ -1,0 +1,59 @@
+# Two commands matter: `make run` and `make test` (see README.md).
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+UV := .tools/bin/uv
+VENV := .venv
+FLASK := $(VENV)/bin/flask --app grants
+APT_PACKAGES := poppler-utils libharfbuzz-subset0
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test test-sqlite test-postgres deps system-deps translations extract-messages lint clean
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --python $(PYTHON)
+	touch $@
+
+deps: system-deps $(VENV)/.synced translations
+
+system-deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing system packages:$$missing"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing >/dev/null || \
+	      { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing >/dev/null; }; \
+	  else echo "please install these Debian packages (as root):$$missing"; fi; \
+	fi
+
+translations: $(VENV)/.synced
+	@$(VENV)/bin/pybabel compile -d grants/translations
+
+extract-messages: $(VENV)/.synced
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o grants/translations/messages.pot --no-location --sort-output .
+	$(VENV)/bin/pybabel update -i grants/translations/messages.pot -d grants/translations --no-fuzzy-matching --ignore-obsolete
+
+run: deps
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo --if-empty
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+lint: $(VENV)/.synced
+	$(VENV)/bin/ruff check .
+
+test: deps lint test-sqlite
+	@if [ -n "$$TEST_DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgres; fi
+
+test-sqlite:
+	env -u TEST_DATABASE_URL $(VENV)/bin/pytest
+
+test-postgres:
+	@echo "== the suite against $$TEST_DATABASE_URL"
+	$(VENV)/bin/pytest
+
+clean:
+	rm -rf $(VENV) .tools .pytest_cache

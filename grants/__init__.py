@@ -1,0 +1,83 @@
+"""grants: monitoring of Kazakhstan's state social order by joint public-council groups."""
+
+import os
+
+from flask import Flask
+
+from grants.config import Config
+from grants.extensions import babel, bootstrap, csrf, db, login_manager, migrate
+
+
+def create_app(config=None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder="../templates",
+        static_folder="static",
+    )
+    app.config.from_object(Config)
+    if config:
+        app.config.update(config)
+    Config.finalise(app)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from grants.core import database
+    from grants.core.i18n import select_locale
+
+    db.init_app(app)
+    database.configure_engine_events(app)
+    migrate.init_app(
+        app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"), render_as_batch=True, compare_type=True
+    )
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    bootstrap.init_app(app)
+
+    from grants.accounts import auth
+
+    auth.init_login(app, login_manager)
+    import grants.models  # noqa: F401  (register every table with the metadata)
+
+
+def register_blueprints(app: Flask) -> None:
+    from grants.accounts.views import bp as accounts_bp
+    from grants.api.views import bp as api_bp
+    from grants.councils.views import bp as councils_bp
+    from grants.lots.views import bp as lots_bp
+    from grants.main.views import bp as main_bp
+    from grants.needs.views import bp as needs_bp
+    from grants.organisations.views import bp as organisations_bp
+    from grants.projects.views import bp as projects_bp
+
+    for bp in (main_bp, accounts_bp, lots_bp, projects_bp, needs_bp, organisations_bp, councils_bp, api_bp):
+        app.register_blueprint(bp)
+    csrf.exempt(api_bp)  # the API authenticates with bearer tokens, never with a cookie alone
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from grants.main.errors import register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from grants.main.templating import register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from grants.accounts.cli import create_user
+    from grants.seed.cli import seed_demo
+
+    app.cli.add_command(seed_demo)
+    app.cli.add_command(create_user)

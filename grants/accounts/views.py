@@ -1,0 +1,86 @@
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+
+from grants.accounts.forms import LoginForm, UserForm
+from grants.accounts.models import User
+from grants.accounts.operations import authenticate, find_user, save_user
+from grants.core.permissions import load, require_role
+from grants.extensions import db
+from grants.organisations.models import Organisation
+
+bp = Blueprint("accounts", __name__)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = authenticate(form.email.data, form.password.data)
+        if user is None:
+            form.password.errors.append(_("Wrong email or password."))
+        else:
+            login_user(user, remember=form.remember.data)
+            if user.language:
+                session["lang"] = user.language
+            db.session.commit()
+            target = request.args.get("next", "")
+            if not target.startswith("/") or target.startswith("//"):
+                target = url_for("main.home")
+            return redirect(target)
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    flash(_("You have logged out."), "info")
+    return redirect(url_for("main.home"))
+
+
+@bp.get("/admin/users")
+@login_required
+def users():
+    require_role("admin")
+    rows = db.session.scalars(select(User).order_by(User.full_name)).all()
+    return render_template("accounts/users.html", users=rows)
+
+
+@bp.route("/admin/users/new", methods=["GET", "POST"])
+@login_required
+def user_new():
+    require_role("admin")
+    return _edit_user(User(), new=True)
+
+
+@bp.route("/admin/users/<int:user_id>/edit", methods=["GET", "POST"])
+@login_required
+def user_edit(user_id: int):
+    user = load(User, user_id, "edit")
+    return _edit_user(user, new=False)
+
+
+def _edit_user(user: User, new: bool):
+    form = UserForm(obj=None if new else user)
+    form.organisation_id.choices = [(None, "—")] + [
+        (o.id, f"{o.name} ({o.bin})") for o in db.session.scalars(select(Organisation).order_by(Organisation.name_ru))
+    ]
+    if request.method == "GET" and not new:
+        form.roles.data = [r.value for r in user.roles]
+        form.affiliations.data = "\n".join(sorted(user.affiliated_bins))
+    if form.validate_on_submit():
+        other = find_user(form.email.data)
+        if other is not None and other.id != user.id:
+            form.email.errors.append(_("A user with this email already exists."))
+        elif new and not form.password.data:
+            form.password.errors.append(_("Set a password for the new user."))
+        else:
+            save_user(user, form.data, form.affiliation_bins(), form.roles.data, form.password.data)
+            db.session.commit()
+            flash(_("Saved."), "success")
+            return redirect(url_for("accounts.users"))
+    title = _("New user") if new else user.full_name
+    return render_template("form.html", form=form, title=title, back=url_for("accounts.users"))

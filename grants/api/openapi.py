@@ -1,0 +1,463 @@
+"""The OpenAPI 3.1 document of /api/v1 (served at /api/v1/openapi.json), kept as plain Python data.
+
+When an endpoint is added to grants/api/views.py, describe it here: tests/api/test_openapi.py fails
+for any API route missing from this document.
+"""
+
+from grants.lots.models import LotStatus, Unit
+from grants.projects.models import ProjectStatus
+
+API_VERSION = "1.0.0"
+MONEY_PATTERN = r"^-?\d+\.\d{2}$"
+DATE = {"type": "string", "format": "date"}
+NULLABLE_DATE = {"type": ["string", "null"], "format": "date"}
+MONEY = {"type": "string", "pattern": MONEY_PATTERN, "description": "Decimal amount in tenge, 2 decimals."}
+NULLABLE_MONEY = {"type": ["string", "null"], "pattern": MONEY_PATTERN}
+NULLABLE_TEXT = {"type": ["string", "null"]}
+
+
+def ref(name: str, kind: str = "schemas") -> dict:
+    return {"$ref": f"#/components/{kind}/{name}"}
+
+
+def nullable(name: str) -> dict:
+    return {"oneOf": [ref(name), {"type": "null"}]}
+
+
+def obj(properties: dict, required=None, description: str | None = None) -> dict:
+    schema = {"type": "object", "properties": properties, "required": list(required or properties)}
+    if description:
+        schema["description"] = description
+    return schema
+
+
+def json_content(schema: dict) -> dict:
+    return {"application/json": {"schema": schema}}
+
+
+def _response(description: str, schema_name: str = "Error") -> dict:
+    return {"description": description, "content": json_content(ref(schema_name))}
+
+
+def _localized_text(field: str, languages=("ru", "kk")) -> dict:
+    props = {field: {**NULLABLE_TEXT, "description": f"{field} in the request language (with fallback)."}}
+    for lang in languages:
+        props[f"{field}_{lang}"] = NULLABLE_TEXT
+    return props
+
+
+def _schemas() -> dict:
+    lot_statuses = [s.value for s in LotStatus]
+    project_statuses = [s.value for s in ProjectStatus]
+    units = [u.value for u in Unit]
+
+    lot_properties = {
+        "id": {"type": "integer"},
+        "number": {"type": "string"},
+        "year": {"type": "integer"},
+        "title": {"type": "string", "description": "Title in the request language."},
+        "title_ru": {"type": "string"},
+        "title_kk": NULLABLE_TEXT,
+        "title_en": NULLABLE_TEXT,
+        "region": ref("RegionRef"),
+        "administrator": ref("OrganisationRef"),
+        "sphere": nullable("SphereRef"),
+        "budget": MONEY,
+        "budget_formatted": {"type": "string", "description": "Budget formatted for the request language."},
+        "currency": {"type": "string", "const": "KZT"},
+        "status": {"type": "string", "enum": lot_statuses},
+        "status_title": {"type": "string"},
+        "start_date": NULLABLE_DATE,
+        "end_date": NULLABLE_DATE,
+        "url": {"type": "string", "description": "Path of this lot in the API."},
+        "html_url": {"type": "string", "description": "Path of the lot's page."},
+    }
+    lot_detail_properties = {
+        **_localized_text("description"),
+        **_localized_text("goal"),
+        **_localized_text("tasks"),
+        **_localized_text("expected_results"),
+        **_localized_text("target_group"),
+        "beneficiaries": {"type": ["integer", "null"]},
+        "indicators": {"type": "array", "items": ref("LotIndicator")},
+        "public_needs": {"type": "array", "items": ref("PublicNeedRef")},
+        "projects": {"type": "array", "items": ref("ProjectRef")},
+    }
+    return {
+        "Error": obj(
+            {
+                "error": obj(
+                    {
+                        "code": {"type": "string", "examples": ["validation_error", "not_found"]},
+                        "message": {
+                            "type": "string",
+                            "description": "Human-readable, in the request language.",
+                        },
+                        "fields": {
+                            "type": "object",
+                            "additionalProperties": {"type": "string"},
+                            "description": "Message per invalid field or query parameter.",
+                        },
+                    }
+                )
+            }
+        ),
+        "TokenRequest": obj(
+            {
+                "email": {"type": "string", "format": "email", "maxLength": 254},
+                "password": {"type": "string", "format": "password", "maxLength": 1024},
+            }
+        ),
+        "TokenResponse": obj(
+            {
+                "token": {"type": "string", "description": "Send as `Authorization: Bearer <token>`."},
+                "expires_at": {"type": "string", "format": "date-time"},
+            }
+        ),
+        "Me": obj(
+            {
+                "id": {"type": "integer"},
+                "email": {"type": "string", "format": "email"},
+                "full_name": {"type": "string"},
+                "roles": {
+                    "type": "array",
+                    "items": {"type": "string", "enum": ["admin", "ministry", "chair", "member", "ngo"]},
+                },
+                "organisation": {
+                    "oneOf": [
+                        obj({"id": {"type": "integer"}, "bin": ref("Bin"), "name": {"type": "string"}}),
+                        {"type": "null"},
+                    ]
+                },
+                "language": {"type": ["string", "null"], "enum": ["kk", "ru", "en", None]},
+            }
+        ),
+        "Bin": {"type": "string", "pattern": r"^\d{12}$", "description": "Business identification number."},
+        "Kato": {"type": "string", "pattern": r"^\d{9}$", "description": "KATO territorial code."},
+        "OrganisationRef": obj({"bin": ref("Bin"), "name": {"type": "string"}}),
+        "RegionRef": obj({"kato": ref("Kato"), "name": {"type": "string"}}),
+        "SphereRef": obj({"code": {"type": "string"}, "name": {"type": "string"}}),
+        "Lot": obj(lot_properties, description="A lot of the state social order."),
+        "LotDetail": {
+            "allOf": [ref("Lot"), obj(lot_detail_properties)],
+            "description": "A lot with its technical specification, public needs and contracts.",
+        },
+        "LotPage": obj(
+            {
+                "items": {"type": "array", "items": ref("Lot")},
+                "page": {"type": "integer", "minimum": 1},
+                "pages": {"type": "integer", "minimum": 0},
+                "per_page": {"type": "integer", "minimum": 1, "maximum": 100},
+                "total": {"type": "integer", "minimum": 0},
+            }
+        ),
+        "LotIndicator": obj(
+            {
+                "name": {"type": "string"},
+                "unit": {"type": "string", "enum": units},
+                "unit_title": {"type": "string"},
+                "target": NULLABLE_MONEY,
+            }
+        ),
+        "PublicNeedRef": obj({"id": {"type": "integer"}, "title": {"type": "string"}}),
+        "ProjectRef": obj(
+            {
+                "id": {"type": "integer"},
+                "contract_number": {"type": "string"},
+                "ngo": ref("OrganisationRef"),
+                "amount": MONEY,
+                "status": {"type": "string", "enum": project_statuses},
+                "url": {"type": "string"},
+            }
+        ),
+        "ProjectIndicator": obj(
+            {
+                "name": {"type": "string"},
+                "unit": {"type": "string", "enum": units},
+                "unit_title": {"type": "string"},
+                "period_start": NULLABLE_DATE,
+                "period_end": NULLABLE_DATE,
+                "baseline": NULLABLE_MONEY,
+                "target": MONEY,
+                "actual": NULLABLE_MONEY,
+                "achievement_percent": {
+                    "type": ["string", "null"],
+                    "pattern": r"^-?\d+\.\d$",
+                    "description": "actual / target × 100, one decimal; null until reported.",
+                },
+            }
+        ),
+        "Project": obj(
+            {
+                "id": {"type": "integer"},
+                "contract_number": {"type": "string"},
+                "contract_date": DATE,
+                "amount": MONEY,
+                "amount_formatted": {"type": "string"},
+                "actual_amount": NULLABLE_MONEY,
+                "currency": {"type": "string", "const": "KZT"},
+                "start_date": DATE,
+                "end_date": DATE,
+                "actual_end_date": NULLABLE_DATE,
+                "status": {"type": "string", "enum": project_statuses},
+                "status_title": {"type": "string"},
+                "title": {"type": "string"},
+                "lot": obj(
+                    {
+                        "id": {"type": "integer"},
+                        "number": {"type": "string"},
+                        "year": {"type": "integer"},
+                        "title": {"type": "string"},
+                        "url": {"type": "string"},
+                    }
+                ),
+                "ngo": ref("OrganisationRef"),
+                "beneficiaries_actual": {"type": ["integer", "null"]},
+                "indicators": {"type": "array", "items": ref("ProjectIndicator")},
+                "url": {"type": "string"},
+                "html_url": {"type": "string"},
+            },
+            description="A contract under which an NGO implements a lot.",
+        ),
+        "Health": obj(
+            {
+                "status": {"type": "string", "enum": ["ok", "error"]},
+                "database": {"type": "string"},
+                "lots": {"type": "integer"},
+            },
+            required=["status", "database"],
+        ),
+    }
+
+
+def _parameters() -> dict:
+    def query(name, schema, description):
+        return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
+
+    def path(name, description):
+        return {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+            "description": description,
+        }
+
+    return {
+        "Lang": query(
+            "lang",
+            {"type": "string", "enum": ["kk", "ru", "en"]},
+            "Language of texts and messages; otherwise Accept-Language, else Russian.",
+        ),
+        "Year": query("year", {"type": "integer", "minimum": 1000, "maximum": 9999}, "Year of the lot."),
+        "Region": query("region", {"type": "string", "pattern": r"^\d{9}$"}, "KATO code of the region."),
+        "Administrator": query(
+            "administrator", {"type": "string", "pattern": r"^\d{12}$"}, "BIN of the lot's administrator."
+        ),
+        "Sphere": query(
+            "sphere",
+            {"type": "string", "pattern": r"^[A-Za-z0-9_.-]{1,40}$"},
+            "Code of the sphere (direction).",
+        ),
+        "Status": query(
+            "status", {"type": "string", "enum": [s.value for s in LotStatus]}, "Status of the lot."
+        ),
+        "Q": query(
+            "q",
+            {"type": "string", "maxLength": 200},
+            "Case-insensitive search in the titles (all languages), number and goal.",
+        ),
+        "Page": query("page", {"type": "integer", "minimum": 1, "default": 1}, "Page number, from 1."),
+        "PerPage": query(
+            "per_page", {"type": "integer", "minimum": 1, "maximum": 100, "default": 20}, "Items per page."
+        ),
+        "LotId": path("lot_id", "Id of the lot."),
+        "ProjectId": path("project_id", "Id of the project."),
+    }
+
+
+def _responses() -> dict:
+    return {
+        "BadRequest": _response("Bad request, e.g. a missing or invalid CSRF token for a session caller."),
+        "Unauthorized": _response("Not authenticated or wrong credentials."),
+        "NotFound": _response("No such object."),
+        "ValidationError": _response("Invalid input; `error.fields` names each invalid field or parameter."),
+        "TooManyRequests": {
+            **_response("Too many failed attempts; retry after the number of seconds in Retry-After."),
+            "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait."}},
+        },
+    }
+
+
+def _paths() -> dict:
+    lang = ref("Lang", "parameters")
+    public = [{}, {"bearerAuth": []}, {"sessionCookie": []}]
+    authenticated = [{"bearerAuth": []}, {"sessionCookie": []}]
+    return {
+        "/api/v1/auth/token": {
+            "post": {
+                "operationId": "createToken",
+                "tags": ["auth"],
+                "summary": "Exchange email and password for a bearer token",
+                "description": "The same 401 answers an unknown email and a wrong password. After 10 failed "
+                "attempts for one email within 15 minutes the endpoint answers 429.",
+                "security": [{}],
+                "parameters": [lang],
+                "requestBody": {"required": True, "content": json_content(ref("TokenRequest"))},
+                "responses": {
+                    "200": {"description": "A new token.", "content": json_content(ref("TokenResponse"))},
+                    "401": ref("Unauthorized", "responses"),
+                    "422": ref("ValidationError", "responses"),
+                    "429": ref("TooManyRequests", "responses"),
+                },
+            },
+            "delete": {
+                "operationId": "revokeToken",
+                "tags": ["auth"],
+                "summary": "Revoke the bearer token of this request (session callers: every token of the user)",
+                "description": "Session callers must send the CSRF token in the X-CSRFToken header.",
+                "security": authenticated,
+                "parameters": [lang],
+                "responses": {
+                    "204": {"description": "Revoked."},
+                    "400": ref("BadRequest", "responses"),
+                    "401": ref("Unauthorized", "responses"),
+                },
+            },
+        },
+        "/api/v1/me": {
+            "get": {
+                "operationId": "getMe",
+                "tags": ["auth"],
+                "summary": "The authenticated caller",
+                "security": authenticated,
+                "parameters": [lang],
+                "responses": {
+                    "200": {"description": "The caller.", "content": json_content(ref("Me"))},
+                    "401": ref("Unauthorized", "responses"),
+                },
+            }
+        },
+        "/api/v1/lots": {
+            "get": {
+                "operationId": "listLots",
+                "tags": ["lots"],
+                "summary": "The lot registry, newest year first",
+                "security": public,
+                "parameters": [
+                    ref(name, "parameters")
+                    for name in (
+                        "Year",
+                        "Region",
+                        "Administrator",
+                        "Sphere",
+                        "Status",
+                        "Q",
+                        "Page",
+                        "PerPage",
+                        "Lang",
+                    )
+                ],
+                "responses": {
+                    "200": {"description": "One page of lots.", "content": json_content(ref("LotPage"))},
+                    "422": ref("ValidationError", "responses"),
+                },
+            }
+        },
+        "/api/v1/lots/{lot_id}": {
+            "get": {
+                "operationId": "getLot",
+                "tags": ["lots"],
+                "summary": "A lot with its specification, public needs and contracts",
+                "security": public,
+                "parameters": [ref("LotId", "parameters"), lang],
+                "responses": {
+                    "200": {"description": "The lot.", "content": json_content(ref("LotDetail"))},
+                    "404": ref("NotFound", "responses"),
+                },
+            }
+        },
+        "/api/v1/projects/{project_id}": {
+            "get": {
+                "operationId": "getProject",
+                "tags": ["projects"],
+                "summary": "A project (contract) with its result indicators",
+                "security": public,
+                "parameters": [ref("ProjectId", "parameters"), lang],
+                "responses": {
+                    "200": {"description": "The project.", "content": json_content(ref("Project"))},
+                    "404": ref("NotFound", "responses"),
+                },
+            }
+        },
+        "/api/v1/openapi.json": {
+            "get": {
+                "operationId": "getOpenApi",
+                "tags": ["meta"],
+                "summary": "This document",
+                "security": [{}],
+                "responses": {
+                    "200": {
+                        "description": "The OpenAPI document.",
+                        "content": json_content({"type": "object"}),
+                    }
+                },
+            }
+        },
+        "/healthz": {
+            "get": {
+                "operationId": "health",
+                "tags": ["meta"],
+                "summary": "Liveness and database check",
+                "security": [{}],
+                "responses": {
+                    "200": {"description": "Healthy.", "content": json_content(ref("Health"))},
+                    "503": {
+                        "description": "The database does not answer.",
+                        "content": json_content(ref("Health")),
+                    },
+                },
+            }
+        },
+    }
+
+
+def build_document() -> dict:
+    """The OpenAPI document, built afresh on each call (callers may modify it)."""
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Grants monitoring API",
+            "version": API_VERSION,
+            "description": "Lots and projects of Kazakhstan's state social order and their joint "
+            'public-council evaluation. Errors are `{"error": {"code", "message", "fields"}}`; '
+            "money is a decimal string in tenge; texts follow `?lang=kk|ru|en` or Accept-Language.",
+        },
+        "servers": [{"url": "/"}],
+        "tags": [
+            {"name": "auth", "description": "Tokens and the caller"},
+            {"name": "lots", "description": "The lot registry"},
+            {"name": "projects", "description": "Contracts and their results"},
+            {"name": "meta", "description": "Service metadata"},
+        ],
+        "security": [{}, {"bearerAuth": []}, {"sessionCookie": []}],
+        "paths": _paths(),
+        "components": {
+            "schemas": _schemas(),
+            "parameters": _parameters(),
+            "responses": _responses(),
+            "securitySchemes": {
+                "bearerAuth": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "A token from POST /api/v1/auth/token.",
+                },
+                "sessionCookie": {
+                    "type": "apiKey",
+                    "in": "cookie",
+                    "name": "session",
+                    "description": "The browser session; writes also need the X-CSRFToken header.",
+                },
+            },
+        },
+    }

@@ -1,0 +1,314 @@
+"""The JSON API under /api/v1 (DESIGN.md §6); its OpenAPI document is built in grants/api/openapi.py.
+
+Callers authenticate with `Authorization: Bearer <token>` (POST /auth/token) or with the browser
+session; a mutating request that relies on the session must carry a CSRF token. Errors use the
+shape of grants.main.errors.error_response; bad input answers 4xx, never 500.
+"""
+
+import math
+import re
+import threading
+import time
+from collections import deque
+
+from flask import Blueprint, current_app, jsonify, request
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import selectinload
+
+from grants.accounts.models import ApiToken
+from grants.accounts.operations import authenticate, issue_token
+from grants.api import serializers
+from grants.api.openapi import build_document
+from grants.core.permissions import authorize, load
+from grants.extensions import csrf, db
+from grants.lots.models import Lot, LotNeed, LotStatus
+from grants.lots.operations import LotFilters, lot_query
+from grants.main.errors import error_response
+from grants.projects.models import Project
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+# Largest id the routes accept: beyond a 32-bit integer the database would fail instead of answering 404.
+MAX_ID = 2**31 - 1
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+DEFAULT_PER_PAGE = 20
+MAX_PER_PAGE = 100
+MAX_Q_LENGTH = 200
+MAX_EMAIL_LENGTH = 254
+MAX_PASSWORD_LENGTH = 1024
+
+
+class LoginThrottle:
+    """Refuses token requests for an email after `limit` failures within `window` seconds.
+
+    Kept in process memory (per worker); `clear()` empties it, e.g. between tests.
+    """
+
+    def __init__(
+        self, limit: int = 10, window: float = 15 * 60, max_keys: int = 10_000, clock=time.monotonic
+    ):
+        self.limit = limit
+        self.window = window
+        self.max_keys = max_keys
+        self.clock = clock
+        self._failures: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, key: str, now: float) -> deque[float]:
+        times = self._failures.get(key)
+        if times is None:
+            return deque()
+        while times and times[0] <= now - self.window:
+            times.popleft()
+        if not times:
+            del self._failures[key]
+        return times
+
+    def retry_after(self, key: str) -> int | None:
+        """Seconds until the next attempt is allowed, or None when it is allowed now."""
+        with self._lock:
+            now = self.clock()
+            times = self._recent(key, now)
+            if len(times) < self.limit:
+                return None
+            return max(1, math.ceil(times[-self.limit] + self.window - now))
+
+    def failed(self, key: str) -> None:
+        with self._lock:
+            now = self.clock()
+            self._recent(key, now)
+            if key not in self._failures and len(self._failures) >= self.max_keys:
+                self._prune(now)
+            self._failures.setdefault(key, deque()).append(now)
+
+    def succeeded(self, key: str) -> None:
+        with self._lock:
+            self._failures.pop(key, None)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._failures.clear()
+
+    def _prune(self, now: float) -> None:
+        for key in list(self._failures):
+            self._recent(key, now)
+        while len(self._failures) >= self.max_keys:  # still full: forget the stalest email
+            stalest = min(self._failures, key=lambda k: self._failures[k][-1])
+            del self._failures[stalest]
+
+
+login_throttle = LoginThrottle()
+
+
+@bp.before_request
+def _csrf_for_session_callers():
+    """Session-authenticated writes need a CSRF token; bearer callers and the token endpoint do not."""
+    if request.method in SAFE_METHODS or not current_app.config.get("WTF_CSRF_ENABLED", True):
+        return None
+    if _bearer_header() or request.endpoint == "api.create_token":
+        return None
+    csrf.protect()  # raises CSRFError -> JSON 400 from grants.main.errors
+    return None
+
+
+def _bearer_header() -> str | None:
+    header = request.headers.get("Authorization", "")
+    if header.startswith("Bearer ") and header[7:].strip():
+        return header[7:].strip()
+    return None
+
+
+# --- authentication -------------------------------------------------------------------------
+
+
+@bp.post("/auth/token")
+def create_token():
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return error_response(422, fields={"body": _("Send a JSON object with email and password.")})
+    fields = {}
+    email = _text_field(body, "email", MAX_EMAIL_LENGTH, fields)
+    password = _text_field(body, "password", MAX_PASSWORD_LENGTH, fields, strip=False)
+    if fields:
+        return error_response(422, fields=fields)
+
+    key = email.strip().lower()
+    wait = login_throttle.retry_after(key)
+    if wait is not None:
+        response, status = error_response(429, _("Too many failed attempts. Try again later."))
+        response.headers["Retry-After"] = str(wait)
+        return response, status
+
+    user = authenticate(email, password)
+    if user is None:
+        login_throttle.failed(key)
+        return error_response(401, _("Wrong email or password."))
+    login_throttle.succeeded(key)
+    token, expires = issue_token(user)
+    db.session.commit()
+    return jsonify(token=token, expires_at=serializers.iso(expires))
+
+
+@bp.delete("/auth/token")
+def revoke_token():
+    """Revoke the bearer token of this request, or (session callers) every token of the user."""
+    if not current_user.is_authenticated:
+        return error_response(401)
+    token = _bearer_header()
+    query = delete(ApiToken).where(ApiToken.user_id == current_user.id)
+    if token is not None:
+        query = query.where(ApiToken.token_hash == ApiToken.hash(token))
+    db.session.execute(query)
+    db.session.commit()
+    return "", 204
+
+
+@bp.get("/me")
+def me():
+    if not current_user.is_authenticated:
+        return error_response(401)
+    return jsonify(serializers.user(current_user))
+
+
+def _text_field(body: dict, name: str, max_length: int, fields: dict, strip: bool = True) -> str | None:
+    value = body.get(name)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        fields[name] = _("This field is required.")
+        return None
+    if not isinstance(value, str):
+        fields[name] = _("Must be a string.")
+        return None
+    if len(value) > max_length:
+        fields[name] = _("Must be at most %(max)s characters.", max=max_length)
+        return None
+    if not _storable(value):
+        fields[name] = _("Contains characters that are not allowed.")
+        return None
+    return value.strip() if strip else value
+
+
+def _storable(value: str) -> bool:
+    """False for NUL characters and lone surrogates, which the database cannot take."""
+    if "\x00" in value:
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+# --- lots and projects ----------------------------------------------------------------------
+
+_PATTERNS = {
+    "year": (re.compile(r"\d{4}"), lambda: _("Must be a four-digit year.")),
+    "region": (re.compile(r"\d{9}"), lambda: _("Must be a 9-digit KATO code.")),
+    "administrator": (re.compile(r"\d{12}"), lambda: _("Must be a 12-digit BIN.")),
+    "sphere": (re.compile(r"[A-Za-z0-9_.-]{1,40}"), lambda: _("Must be a sphere code.")),
+}
+
+
+def lot_filters(args) -> tuple[LotFilters, int, int, dict]:
+    """Strictly validated registry filters and paging: (filters, page, per_page, errors by parameter)."""
+    errors: dict[str, str] = {}
+    values: dict[str, str | None] = {}
+    for name, (pattern, message) in _PATTERNS.items():
+        value = (args.get(name) or "").strip() or None
+        if value is not None and not pattern.fullmatch(value):
+            errors[name] = message()
+            value = None
+        values[name] = value
+
+    status = (args.get("status") or "").strip() or None
+    if status is not None and status not in {s.value for s in LotStatus}:
+        errors["status"] = _("Must be one of: %(values)s.", values=", ".join(s.value for s in LotStatus))
+        status = None
+
+    q = (args.get("q") or "").strip() or None
+    if q is not None and len(q) > MAX_Q_LENGTH:
+        errors["q"] = _("Must be at most %(max)s characters.", max=MAX_Q_LENGTH)
+        q = None
+    elif q is not None and not _storable(q):
+        errors["q"] = _("Contains characters that are not allowed.")
+        q = None
+
+    page = _positive_int(args, "page", 1, None, errors)
+    per_page = _positive_int(args, "per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE, errors)
+
+    filters = LotFilters(
+        year=int(values["year"]) if values["year"] else None,
+        region=values["region"],
+        administrator=values["administrator"],
+        sphere=values["sphere"],
+        status=status,
+        q=q,
+    )
+    return filters, page, per_page, errors
+
+
+def _positive_int(args, name: str, default: int, maximum: int | None, errors: dict) -> int:
+    raw = (args.get(name) or "").strip()
+    if not raw:
+        return default
+    if not re.fullmatch(r"\d{1,9}", raw) or int(raw) < 1:
+        errors[name] = _("Must be a whole number of at least 1.")
+        return default
+    value = int(raw)
+    if maximum is not None and value > maximum:
+        errors[name] = _("Must be between 1 and %(max)s.", max=maximum)
+        return default
+    return value
+
+
+@bp.get("/lots")
+def lots():
+    filters, page, per_page, errors = lot_filters(request.args)
+    if errors:
+        return error_response(422, fields=errors)
+    query = lot_query(filters)
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    pages = math.ceil(total / per_page) if total else 0
+    items = []
+    if page <= pages:
+        query = query.options(
+            selectinload(Lot.region), selectinload(Lot.administrator), selectinload(Lot.sphere)
+        )
+        items = db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)).all()
+    return jsonify(
+        items=[serializers.lot(item) for item in items],
+        page=page,
+        pages=pages,
+        per_page=per_page,
+        total=total,
+    )
+
+
+@bp.get(f"/lots/<int(max={MAX_ID}):lot_id>")
+def lot_detail(lot_id: int):
+    item = db.session.scalar(
+        select(Lot)
+        .where(Lot.id == lot_id)
+        .options(
+            selectinload(Lot.region),
+            selectinload(Lot.administrator),
+            selectinload(Lot.sphere),
+            selectinload(Lot.indicators),
+            selectinload(Lot.need_links).selectinload(LotNeed.need),
+            selectinload(Lot.projects).selectinload(Project.ngo),
+        )
+    )
+    if item is None:
+        return error_response(404)
+    return jsonify(serializers.lot_detail(authorize(item)))
+
+
+@bp.get(f"/projects/<int(max={MAX_ID}):project_id>")
+def project_detail(project_id: int):
+    return jsonify(serializers.project(load(Project, project_id)))
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(build_document())

@@ -1,0 +1,77 @@
+"""Form fields and validators shared by every domain's forms."""
+
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from wtforms import Field, SelectField, SelectMultipleField, StringField, widgets
+from wtforms.validators import ValidationError
+
+from grants.core.identifiers import is_valid_bin
+from grants.core.money import parse_amount
+
+
+class MoneyField(StringField):
+    """An amount in tenge typed as people write it: '12 500 000,00' or '12500000'."""
+
+    def process_formdata(self, valuelist):
+        self.raw = valuelist[0].strip() if valuelist else ""
+        self.data = parse_amount(self.raw) if self.raw else None
+        if self.raw and self.data is None:
+            self.data = None
+            raise ValueError(_l("Enter an amount in tenge, for example 12 500 000,00."))
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        if isinstance(self.data, Decimal):
+            return f"{self.data:.2f}"
+        return self.data or ""
+
+
+class NonNegative:
+    def __call__(self, form, field: Field):
+        if field.data is not None and field.data < 0:
+            raise ValidationError(_l("The amount cannot be negative."))
+
+
+class Positive:
+    def __call__(self, form, field: Field):
+        if field.data is not None and field.data <= 0:
+            raise ValidationError(_l("The amount must be greater than zero."))
+
+
+class ValidBIN:
+    def __call__(self, form, field: Field):
+        value = (field.data or "").strip()
+        field.data = value
+        if not is_valid_bin(value):
+            raise ValidationError(_l("BIN must be 12 digits with a correct check digit."))
+
+
+class EndAfterStart:
+    """Put on the end-date field; start_field names the start-date field."""
+
+    def __init__(self, start_field: str = "start_date"):
+        self.start_field = start_field
+
+    def __call__(self, form, field: Field):
+        start = form[self.start_field].data
+        if start and field.data and field.data < start:
+            raise ValidationError(_l("The end date cannot be before the start date."))
+
+
+class IntSelectField(SelectField):
+    """A select of database ids; an empty value means None."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("coerce", lambda v: int(v) if v not in (None, "", "None") else None)
+        super().__init__(*args, **kwargs)
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+def enum_select_choices(enum_cls):
+    return [(m.value, m.title) for m in enum_cls]

@@ -1,0 +1,60 @@
+"""Language selection and locale-aware formatting (kk_KZ, ru_KZ, en)."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from babel.numbers import format_currency, format_decimal
+from flask import current_app, request, session
+from flask_babel import format_date, format_datetime, get_locale
+
+# The babel locale used for each interface language: ru_KZ/kk_KZ print ₸ (ru_RU would print KZT).
+BABEL_LOCALES = {"kk": "kk_KZ", "ru": "ru_KZ", "en": "en"}
+LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
+
+
+def select_locale() -> str:
+    """?lang= for one request, else the choice stored in the session, else the browser's, else ru."""
+    languages = current_app.config["LANGUAGES"]
+    lang = request.args.get("lang")
+    if lang not in languages:
+        lang = session.get("lang")
+    if lang not in languages:
+        lang = request.cookies.get("lang")
+    if lang not in languages:
+        lang = request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    return BABEL_LOCALES[lang]
+
+
+def language() -> str:
+    locale = get_locale()
+    return locale.language if locale else "ru"
+
+
+def money(value: Decimal | int | float | None, lang: str | None = None) -> str:
+    """1234567.89 -> '1 234 567,89 ₸' in kk/ru (no-break spaces), '₸1,234,567.89' in en."""
+    if value is None:
+        return "—"
+    locale = BABEL_LOCALES[lang] if lang else str(get_locale())
+    # CLDR's English data spells the currency "KZT"; the reader expects the tenge sign everywhere.
+    return format_currency(Decimal(value), "KZT", locale=locale).replace("KZT", "₸")
+
+
+def number(value, lang: str | None = None) -> str:
+    if value is None:
+        return "—"
+    locale = BABEL_LOCALES[lang] if lang else str(get_locale())
+    return format_decimal(value, locale=locale)
+
+
+def date_long(value: date | datetime | None) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, datetime):
+        return format_datetime(value, "medium")
+    return format_date(value, "long")
+
+
+def date_short(value: date | None) -> str:
+    if value is None:
+        return "—"
+    return format_date(value, "medium")

@@ -1,0 +1,96 @@
+"""Lot registry queries and changes, shared by pages, API and (later) imports."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import Select, func, or_, select
+
+from grants.audit.operations import record, snapshot
+from grants.extensions import db
+from grants.lots.models import Lot, LotIndicator, LotStatus, Sphere
+from grants.organisations.models import Organisation
+from grants.regions.models import Region
+
+
+@dataclass
+class LotFilters:
+    year: int | None = None
+    region: str | None = None  # KATO of the region
+    administrator: str | None = None  # BIN
+    sphere: str | None = None  # sphere code
+    status: str | None = None
+    q: str | None = None
+
+
+def lot_query(f: LotFilters) -> Select:
+    """Lots matching the filters, newest first."""
+    query = select(Lot)
+    if f.year:
+        query = query.where(Lot.year == f.year)
+    if f.region:
+        query = query.join(Region, Lot.region_id == Region.id).where(Region.kato == f.region)
+    if f.administrator:
+        query = query.join(Organisation, Lot.administrator_id == Organisation.id).where(
+            Organisation.bin == f.administrator
+        )
+    if f.sphere:
+        query = query.join(Sphere, Lot.sphere_id == Sphere.id).where(Sphere.code == f.sphere)
+    if f.status:
+        query = query.where(Lot.status == LotStatus(f.status))
+    if f.q:
+        like = f"%{f.q.strip().lower()}%"
+        query = query.where(
+            or_(
+                func.lower(Lot.title_ru).like(like),
+                func.lower(Lot.title_kk).like(like),
+                func.lower(Lot.title_en).like(like),
+                func.lower(Lot.number).like(like),
+                func.lower(Lot.goal_ru).like(like),
+            )
+        )
+    return query.order_by(Lot.year.desc(), Lot.number, Lot.id)
+
+
+def filter_options() -> dict:
+    """Choices for the registry filters."""
+    return {
+        "years": db.session.scalars(select(Lot.year).distinct().order_by(Lot.year.desc())).all(),
+        "regions": db.session.scalars(select(Region).order_by(Region.name_ru)).all(),
+        "administrators": db.session.scalars(
+            select(Organisation).where(Organisation.id.in_(select(Lot.administrator_id))).order_by(Organisation.name_ru)
+        ).all(),
+        "spheres": db.session.scalars(select(Sphere).order_by(Sphere.name_ru)).all(),
+        "statuses": list(LotStatus),
+    }
+
+
+def number_taken(number: str, year: int, exclude_id: int | None = None) -> bool:
+    query = select(Lot.id).where(Lot.number == number, Lot.year == year)
+    if exclude_id:
+        query = query.where(Lot.id != exclude_id)
+    return db.session.scalar(query) is not None
+
+
+LOT_FIELDS = (
+    "number", "year", "title_ru", "title_kk", "title_en", "description_ru", "description_kk", "region_id",
+    "kato", "sphere_id", "budget", "start_date", "end_date", "target_group_ru", "target_group_kk",
+    "beneficiaries", "goal_ru", "goal_kk", "tasks_ru", "tasks_kk", "expected_results_ru",
+    "expected_results_kk", "status",
+)  # fmt: skip
+
+
+def save_lot(lot: Lot, data: dict, indicators: list[dict] | None = None) -> Lot:
+    """Create or update a lot from validated data (flushes, audited)."""
+    before = snapshot(lot) if lot.id else None
+    for name in LOT_FIELDS:
+        if name in data:
+            value = data[name]
+            if name == "status" and value is not None:
+                value = LotStatus(value)
+            setattr(lot, name, value if value != "" else None)
+    if indicators is not None:
+        lot.indicators = [LotIndicator(position=i, **row) for i, row in enumerate(indicators)]
+    if lot.id is None:
+        db.session.add(lot)
+    db.session.flush()
+    record("lot.create" if before is None else "lot.update", lot, before=before)
+    return lot

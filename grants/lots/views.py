@@ -1,0 +1,89 @@
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from grants.core.permissions import load, require_role
+from grants.extensions import db
+from grants.lots.forms import LotForm
+from grants.lots.models import Lot, LotStatus, Sphere
+from grants.lots.operations import LotFilters, filter_options, lot_query, number_taken, save_lot
+from grants.regions.models import Region
+
+bp = Blueprint("lots", __name__, url_prefix="/lots")
+
+
+def filters_from_args(args) -> LotFilters:
+    """Registry filters from query arguments; unknown values are ignored rather than failing."""
+    year = args.get("year", type=int)
+    status = args.get("status") or None
+    if status not in {s.value for s in LotStatus}:
+        status = None
+    return LotFilters(
+        year=year,
+        region=args.get("region") or None,
+        administrator=args.get("administrator") or None,
+        sphere=args.get("sphere") or None,
+        status=status,
+        q=(args.get("q") or "").strip()[:200] or None,
+    )
+
+
+@bp.get("/")
+def index():
+    filters = filters_from_args(request.args)
+    page = db.paginate(lot_query(filters), per_page=current_app.config["PER_PAGE"], max_per_page=100, error_out=False)
+    return render_template("lots/index.html", page=page, filters=filters, options=filter_options())
+
+
+@bp.get("/<int:lot_id>")
+def show(lot_id: int):
+    lot = load(Lot, lot_id)
+    return render_template("lots/show.html", lot=lot)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    require_role("ministry")
+    if current_user.organisation_id is None:
+        abort(403)
+    return _edit(Lot(administrator_id=current_user.organisation_id), new=True)
+
+
+@bp.route("/<int:lot_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(lot_id: int):
+    return _edit(load(Lot, lot_id, "edit"), new=False)
+
+
+def _edit(lot: Lot, new: bool):
+    form = LotForm(obj=None if new else lot)
+    regions = db.session.scalars(select(Region).order_by(Region.name_ru)).all()
+    form._regions = {r.id: r for r in regions}
+    form.region_id.choices = [(None, "—")] + [(r.id, r.name) for r in regions]
+    form.sphere_id.choices = [(None, "—")] + [
+        (s.id, s.name) for s in db.session.scalars(select(Sphere).order_by(Sphere.name_ru))
+    ]
+    if request.method == "GET" and not new:
+        form.status.data = lot.status.value
+        while len(form.indicators) > 0:
+            form.indicators.pop_entry()
+        for ind in lot.indicators:
+            form.indicators.append_entry(
+                {"name_ru": ind.name_ru, "name_kk": ind.name_kk, "unit": ind.unit.value, "target": ind.target}
+            )
+        form.indicators.append_entry()
+    if form.validate_on_submit():
+        if number_taken(form.number.data.strip(), form.year.data, exclude_id=lot.id):
+            form.number.errors.append(_("A lot with this number already exists in this year."))
+        else:
+            data = {k: v for k, v in form.data.items() if k not in ("indicators", "submit", "csrf_token")}
+            data["number"] = data["number"].strip()
+            save_lot(lot, data, form.indicator_rows())
+            db.session.commit()
+            flash(_("Lot saved."), "success")
+            return redirect(url_for("lots.show", lot_id=lot.id))
+    title = _("New lot") if new else _("Edit lot %(number)s", number=lot.number)
+    back = url_for("lots.index") if new else url_for("lots.show", lot_id=lot.id)
+    return render_template("lots/form.html", form=form, title=title, back=back)

@@ -1,0 +1,66 @@
+"""Error pages for people and JSON errors for the API, never a bare 500 for bad input."""
+
+from flask import jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+MESSAGES = {
+    400: lambda: _("The request is not valid."),
+    401: lambda: _("Please log in."),
+    403: lambda: _("You do not have permission to do this."),
+    404: lambda: _("Not found."),
+    405: lambda: _("This method is not allowed here."),
+    409: lambda: _("The request conflicts with the current state."),
+    413: lambda: _("The file is too large."),
+    422: lambda: _("Some fields are not valid."),
+    429: lambda: _("Too many requests. Try again later."),
+    500: lambda: _("Something went wrong on our side."),
+}
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.path == "/healthz"
+
+
+def error_response(status: int, message: str | None = None, fields: dict | None = None, code: str | None = None):
+    message = message or MESSAGES.get(status, MESSAGES[400])()
+    if wants_json():
+        body = {"error": {"code": code or _code(status), "message": message, "fields": fields or {}}}
+        return jsonify(body), status
+    return render_template("errors/error.html", status=status, message=message), status
+
+
+def _code(status: int) -> str:
+    return {
+        400: "bad_request",
+        401: "unauthorized",
+        403: "forbidden",
+        404: "not_found",
+        405: "method_not_allowed",
+        409: "conflict",
+        413: "too_large",
+        422: "validation_error",
+        429: "too_many_requests",
+    }.get(status, "server_error")
+
+
+def register(app) -> None:
+    @app.errorhandler(CSRFError)
+    def _csrf(exc):
+        return error_response(400, _("The form has expired or was not sent from this site. Please try again."))
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException):
+        if exc.code == 401 and not wants_json():
+            from flask import redirect, url_for
+
+            return redirect(url_for("accounts.login", next=request.full_path))
+        return error_response(exc.code or 500)
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc):
+        app.logger.exception("unhandled error")
+        if app.testing and app.config.get("PROPAGATE_TEST_ERRORS", True):
+            raise exc
+        return error_response(500)

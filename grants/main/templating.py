@@ -1,0 +1,26 @@
+"""Filters and globals shared by every template (and later the PDF reports)."""
+
+from flask import request, url_for
+from markupsafe import Markup, escape
+
+from grants.core import i18n
+from grants.core.permissions import authorize  # noqa: F401
+
+
+def register(app) -> None:
+    app.jinja_env.filters["money"] = i18n.money
+    app.jinja_env.filters["number"] = i18n.number
+    app.jinja_env.filters["date_long"] = i18n.date_long
+    app.jinja_env.filters["date_short"] = i18n.date_short
+    app.jinja_env.filters["nl2br"] = lambda value: Markup("<br>").join(escape(value or "").splitlines())
+    app.jinja_env.globals["LANGUAGE_NAMES"] = i18n.LANGUAGE_NAMES
+    app.jinja_env.globals["current_language"] = i18n.language
+
+    @app.template_global()
+    def url_with(**changes):
+        """The current URL with some query arguments changed (for filters and pagination)."""
+        args = request.args.to_dict()
+        args.update({k: v for k, v in changes.items() if v is not None})
+        for key in [k for k, v in changes.items() if v is None]:
+            args.pop(key, None)
+        return url_for(request.endpoint, **(request.view_args or {}), **args)

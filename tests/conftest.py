@@ -1,0 +1,128 @@
+"""Test fixtures: one migrated and seeded database per run, every test rolled back.
+
+The suite runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is set.
+"""
+
+import os
+import re
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from grants import create_app
+from grants.extensions import db as _db
+
+DEMO_PASSWORD = "demo-pass-2026"
+DEMO_ACCOUNTS = (
+    "admin@example.kz",
+    "ministry@example.kz",
+    "chair@example.kz",
+    "member1@example.kz",
+    "member2@example.kz",
+    "member3@example.kz",
+    "member4@example.kz",
+    "ngo@example.kz",
+)
+
+
+def reset_postgres(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        reset_postgres(url)
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory):
+    from flask_migrate import upgrade
+    from grants.seed.demo import seed_demo
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "SECRET_KEY": "test-secret",
+            "WTF_CSRF_ENABLED": False,
+            "DEMO_PASSWORD": DEMO_PASSWORD,
+            "SERVER_NAME": None,
+        }
+    )
+    with app.app_context():
+        upgrade()
+        seed_demo(DEMO_PASSWORD)
+        _db.session.remove()
+    yield app
+    with app.app_context():
+        _db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def db(app):
+    """Run each test inside a transaction that is rolled back; commits become savepoints."""
+    with app.app_context():
+        engines = _db.engines
+        engine = engines[None]
+        conn = engine.connect()
+        trans = conn.begin()
+        engines[None] = conn
+        original = _db.session
+        _db.session = _db._make_scoped_session({"join_transaction_mode": "create_savepoint"})
+        try:
+            yield _db
+        finally:
+            _db.session.remove()
+            _db.session = original
+            trans.rollback()
+            conn.close()
+            engines[None] = engine
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def login(client, email: str, password: str = DEMO_PASSWORD):
+    response = client.post("/login", data={"email": email, "password": password})
+    assert response.status_code == 302, f"login of {email} failed"
+    return response
+
+
+@pytest.fixture
+def login_as(client):
+    """login_as('ministry') or login_as('ministry@example.kz') logs the test client in."""
+
+    def _login(who: str):
+        email = who if "@" in who else f"{who}@example.kz"
+        login(client, email)
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def api_token(client):
+    """api_token('chair') -> a bearer token for that demo account."""
+
+    def _token(who: str) -> str:
+        email = who if "@" in who else f"{who}@example.kz"
+        response = client.post("/api/v1/auth/token", json={"email": email, "password": DEMO_PASSWORD})
+        assert response.status_code == 200, response.get_data(as_text=True)
+        return response.get_json()["token"]
+
+    return _token
+
+
+def visible_text(html: str) -> str:
+    """Page text without tags, for assertions on what a reader sees."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
