@@ -77,7 +77,8 @@ def register_template_helpers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from grants.accounts.cli import create_user
+    from grants.audit.cli import verify_audit
     from grants.seed.cli import seed_demo
 
-    app.cli.add_command(seed_demo)
-    app.cli.add_command(create_user)
+    for command in (seed_demo, create_user, verify_audit):
+        app.cli.add_command(command)

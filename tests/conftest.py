@@ -3,10 +3,12 @@
 The suite runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is set.
 """
 
+import contextvars
 import os
 import re
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
 from grants import create_app
@@ -42,9 +44,24 @@ def database_url(tmp_path_factory) -> str:
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
 
 
+class IsolatedClient(FlaskClient):
+    """Each request runs in fresh context variables, as on a real server: its own app context,
+    g, login and database session. Afterwards the test's own session forgets what it had loaded,
+    so the test reads what the request committed."""
+
+    def open(self, *args, **kwargs):
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        try:
+            _db.session.expire_all()
+        except RuntimeError:  # no app context in this test
+            pass
+        return response
+
+
 @pytest.fixture(scope="session")
 def app(database_url, tmp_path_factory):
     from flask_migrate import upgrade
+
     from grants.seed.demo import seed_demo
 
     app = create_app(
@@ -57,6 +74,7 @@ def app(database_url, tmp_path_factory):
             "SERVER_NAME": None,
         }
     )
+    app.test_client_class = IsolatedClient
     with app.app_context():
         upgrade()
         seed_demo(DEMO_PASSWORD)
@@ -69,6 +87,9 @@ def app(database_url, tmp_path_factory):
 @pytest.fixture(autouse=True)
 def db(app):
     """Run each test inside a transaction that is rolled back; commits become savepoints."""
+    from grants.accounts.throttle import login_throttle
+
+    login_throttle.clear()
     with app.app_context():
         engines = _db.engines
         engine = engines[None]

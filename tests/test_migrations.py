@@ -60,7 +60,21 @@ def test_models_match_migrations(app):
     from alembic.migration import MigrationContext
 
     with app.app_context():
-        with db.engine.connect() as conn:
-            context = MigrationContext.configure(conn, opts={"compare_type": True})
-            diff = compare_metadata(context, db.metadata)
+        context = MigrationContext.configure(db.session.connection(), opts={"compare_type": True})
+        diff = compare_metadata(context, db.metadata)
     assert diff == [], diff
+
+
+def test_every_foreign_key_is_indexed():
+    """Joins and cascades stay fast: each foreign-key column leads an index (or the primary key)."""
+    missing = []
+    for table in db.metadata.sorted_tables:
+        leading = {idx.columns.values()[0].name for idx in table.indexes}
+        leading |= {c.columns.values()[0].name for c in table.constraints if hasattr(c, "columns") and c.columns}
+        pk = [c.name for c in table.primary_key.columns]
+        if pk:
+            leading.add(pk[0])
+        for fk in table.foreign_keys:
+            if fk.parent.name not in leading:
+                missing.append(f"{table.name}.{fk.parent.name}")
+    assert missing == []

@@ -2,6 +2,7 @@ from datetime import UTC, datetime
 
 from flask import current_app
 from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from grants.accounts.models import Affiliation, ApiToken, User
 from grants.audit.operations import record
@@ -12,10 +13,17 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
 
 
+# Checked against when the email is unknown, so both failures take the same time.
+_DUMMY_HASH = generate_password_hash("not-a-password")
+
+
 def authenticate(email: str, password: str) -> User | None:
-    """The active user with these credentials, or None (same answer for unknown email and wrong password)."""
+    """The active user with these credentials, or None (same answer, same time, for unknown email and wrong password)."""
     user = find_user(email)
-    if user is None or not user.is_active or not user.check_password(password):
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not user.check_password(password) or not user.is_active:
         return None
     user.last_login_at = datetime.now(UTC)
     return user

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from grants.accounts.forms import LoginForm, UserForm
 from grants.accounts.models import User
 from grants.accounts.operations import authenticate, find_user, save_user
+from grants.accounts.throttle import login_throttle
 from grants.core.permissions import load, require_role
 from grants.extensions import db
 from grants.organisations.models import Organisation
@@ -19,10 +20,16 @@ def login():
         return redirect(url_for("main.home"))
     form = LoginForm()
     if form.validate_on_submit():
+        key = form.email.data.strip().lower()
+        if login_throttle.retry_after(key) is not None:
+            form.password.errors.append(_("Too many failed attempts. Try again later."))
+            return render_template("accounts/login.html", form=form), 429
         user = authenticate(form.email.data, form.password.data)
         if user is None:
+            login_throttle.failed(key)
             form.password.errors.append(_("Wrong email or password."))
         else:
+            login_throttle.succeeded(key)
             login_user(user, remember=form.remember.data)
             if user.language:
                 session["lang"] = user.language

@@ -7,9 +7,6 @@ shape of grants.main.errors.error_response; bad input answers 4xx, never 500.
 
 import math
 import re
-import threading
-import time
-from collections import deque
 
 from flask import Blueprint, current_app, jsonify, request
 from flask_babel import gettext as _
@@ -19,9 +16,10 @@ from sqlalchemy.orm import selectinload
 
 from grants.accounts.models import ApiToken
 from grants.accounts.operations import authenticate, issue_token
+from grants.accounts.throttle import login_throttle
 from grants.api import serializers
 from grants.api.openapi import build_document
-from grants.core.permissions import authorize, load
+from grants.core.permissions import MAX_ID, authorize, load
 from grants.extensions import csrf, db
 from grants.lots.models import Lot, LotNeed, LotStatus
 from grants.lots.operations import LotFilters, lot_query
@@ -30,8 +28,6 @@ from grants.projects.models import Project
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-# Largest id the routes accept: beyond a 32-bit integer the database would fail instead of answering 404.
-MAX_ID = 2**31 - 1
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 100
@@ -40,66 +36,6 @@ MAX_EMAIL_LENGTH = 254
 MAX_PASSWORD_LENGTH = 1024
 
 
-class LoginThrottle:
-    """Refuses token requests for an email after `limit` failures within `window` seconds.
-
-    Kept in process memory (per worker); `clear()` empties it, e.g. between tests.
-    """
-
-    def __init__(
-        self, limit: int = 10, window: float = 15 * 60, max_keys: int = 10_000, clock=time.monotonic
-    ):
-        self.limit = limit
-        self.window = window
-        self.max_keys = max_keys
-        self.clock = clock
-        self._failures: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def _recent(self, key: str, now: float) -> deque[float]:
-        times = self._failures.get(key)
-        if times is None:
-            return deque()
-        while times and times[0] <= now - self.window:
-            times.popleft()
-        if not times:
-            del self._failures[key]
-        return times
-
-    def retry_after(self, key: str) -> int | None:
-        """Seconds until the next attempt is allowed, or None when it is allowed now."""
-        with self._lock:
-            now = self.clock()
-            times = self._recent(key, now)
-            if len(times) < self.limit:
-                return None
-            return max(1, math.ceil(times[-self.limit] + self.window - now))
-
-    def failed(self, key: str) -> None:
-        with self._lock:
-            now = self.clock()
-            self._recent(key, now)
-            if key not in self._failures and len(self._failures) >= self.max_keys:
-                self._prune(now)
-            self._failures.setdefault(key, deque()).append(now)
-
-    def succeeded(self, key: str) -> None:
-        with self._lock:
-            self._failures.pop(key, None)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._failures.clear()
-
-    def _prune(self, now: float) -> None:
-        for key in list(self._failures):
-            self._recent(key, now)
-        while len(self._failures) >= self.max_keys:  # still full: forget the stalest email
-            stalest = min(self._failures, key=lambda k: self._failures[k][-1])
-            del self._failures[stalest]
-
-
-login_throttle = LoginThrottle()
 
 
 @bp.before_request
@@ -203,9 +139,9 @@ def _storable(value: str) -> bool:
 # --- lots and projects ----------------------------------------------------------------------
 
 _PATTERNS = {
-    "year": (re.compile(r"\d{4}"), lambda: _("Must be a four-digit year.")),
-    "region": (re.compile(r"\d{9}"), lambda: _("Must be a 9-digit KATO code.")),
-    "administrator": (re.compile(r"\d{12}"), lambda: _("Must be a 12-digit BIN.")),
+    "year": (re.compile(r"[1-9][0-9]{3}"), lambda: _("Must be a four-digit year.")),
+    "region": (re.compile(r"[0-9]{9}"), lambda: _("Must be a 9-digit KATO code.")),
+    "administrator": (re.compile(r"[0-9]{12}"), lambda: _("Must be a 12-digit BIN.")),
     "sphere": (re.compile(r"[A-Za-z0-9_.-]{1,40}"), lambda: _("Must be a sphere code.")),
 }
 
@@ -252,7 +188,7 @@ def _positive_int(args, name: str, default: int, maximum: int | None, errors: di
     raw = (args.get(name) or "").strip()
     if not raw:
         return default
-    if not re.fullmatch(r"\d{1,9}", raw) or int(raw) < 1:
+    if not re.fullmatch(r"[0-9]{1,9}", raw) or int(raw) < 1:
         errors[name] = _("Must be a whole number of at least 1.")
         return default
     value = int(raw)

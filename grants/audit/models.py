@@ -2,7 +2,7 @@ import hashlib
 import json
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grants.core.db import utcnow
@@ -35,3 +35,9 @@ class AuditEvent(db.Model):
             default=str,
         )
         return hashlib.sha256(payload.encode()).hexdigest()
+
+
+@event.listens_for(AuditEvent, "before_update")
+@event.listens_for(AuditEvent, "before_delete")
+def _append_only(mapper, connection, target):
+    raise PermissionError("audit events are append-only")

@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 
 from flask_babel import get_locale
-from sqlalchemy import DateTime, MetaData
+from sqlalchemy import DateTime, MetaData, func, or_
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING_CONVENTION = {
@@ -55,3 +55,9 @@ def as_utc(value: datetime | None) -> datetime | None:
     if value is not None and value.tzinfo is None:
         return value.replace(tzinfo=UTC)
     return value
+
+
+def text_search(columns, q: str):
+    """Case-insensitive substring match of q in any of the columns; % and _ in q are plain text."""
+    needle = q.strip().lower()
+    return or_(*(func.lower(column).contains(needle, autoescape=True) for column in columns))

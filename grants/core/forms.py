@@ -11,14 +11,23 @@ from grants.core.money import parse_amount
 
 
 class MoneyField(StringField):
-    """An amount in tenge typed as people write it: '12 500 000,00' or '12500000'."""
+    """An amount typed as people write it: '12 500 000,00' or '12500000'.
+
+    integer_digits bounds the value to what the NUMERIC column holds (18,2 for money).
+    """
+
+    def __init__(self, *args, integer_digits: int = 16, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.limit = Decimal(10) ** integer_digits
 
     def process_formdata(self, valuelist):
         self.raw = valuelist[0].strip() if valuelist else ""
         self.data = parse_amount(self.raw) if self.raw else None
         if self.raw and self.data is None:
-            self.data = None
             raise ValueError(_l("Enter an amount in tenge, for example 12 500 000,00."))
+        if self.data is not None and abs(self.data) >= self.limit:
+            self.data = None
+            raise ValueError(_l("The number is too large."))
 
     def _value(self):
         if self.raw_data:

@@ -18,7 +18,7 @@ def bin_check_digit(first11: str) -> int | None:
 
 def is_valid_bin(value: str | None) -> bool:
     """True when value is 12 digits whose last digit is the correct check digit."""
-    if not value or not re.fullmatch(r"\d{12}", value):
+    if not value or not re.fullmatch(r"[0-9]{12}", value):
         return False
     return bin_check_digit(value[:11]) == int(value[11])
 
@@ -32,4 +32,4 @@ def make_bin(prefix11: str) -> str:
 
 
 def is_valid_kato(value: str | None) -> bool:
-    return bool(value) and re.fullmatch(r"\d{9}", value) is not None
+    return bool(value) and re.fullmatch(r"[0-9]{9}", value) is not None

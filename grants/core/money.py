@@ -14,7 +14,7 @@ def parse_amount(text: str | None) -> Decimal | None:
     cleaned = _SPACES.sub("", str(text)).replace("₸", "")
     if cleaned.count(",") == 1 and "." not in cleaned:
         cleaned = cleaned.replace(",", ".")
-    if not re.fullmatch(r"[+-]?\d+(\.\d+)?", cleaned):
+    if not re.fullmatch(r"[+-]?[0-9]+(\.[0-9]+)?", cleaned):
         return None
     try:
         return Decimal(cleaned).quantize(CENT, rounding=ROUND_HALF_UP)

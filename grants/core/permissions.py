@@ -9,6 +9,8 @@ from flask_login import current_user
 
 from grants.extensions import db
 
+MAX_ID = 2**31 - 1  # integer primary keys; larger ids would overflow the database driver
+
 
 def authorize(obj, action: str = "view", user=None, hide: bool = False):
     """Abort 403 unless obj.can_<action>(user); 404 instead when the user may not even view it and hide is set."""
@@ -22,6 +24,8 @@ def authorize(obj, action: str = "view", user=None, hide: bool = False):
 
 def load(model, ident, action: str = "view", hide: bool = False):
     """Get model by primary key (404 when missing) and authorize the action on it."""
+    if not isinstance(ident, int) or not 0 < ident <= MAX_ID:
+        abort(404)
     obj = db.session.get(model, ident)
     if obj is None:
         abort(404)

@@ -38,7 +38,7 @@ class IndicatorRowForm(Form):
     name_ru = StringField(_l("Indicator (ru)"), validators=[Optional(), Length(max=500)])
     name_kk = StringField(_l("Indicator (kk)"), validators=[Optional(), Length(max=500)])
     unit = SelectField(_l("Unit"), choices=enum_select_choices(Unit), default=Unit.persons.value)
-    target = MoneyField(_l("Target"), validators=[Optional(), NonNegative()])
+    target = MoneyField(_l("Target"), integer_digits=12, validators=[Optional(), NonNegative()])
 
     def validate_target(self, field):
         if self.name_ru.data and field.data is None:
@@ -56,7 +56,7 @@ class LotForm(FlaskForm):
     region_id = IntSelectField(_l("Region"), validators=[DataRequired(message=_l("Choose a region."))])
     kato = StringField(
         _l("KATO code of the place"),
-        validators=[Optional(), Regexp(r"^\d{9}$", message=_l("KATO code is 9 digits."))],
+        validators=[Optional(), Regexp(r"^[0-9]{9}$", message=_l("KATO code is 9 digits."))],
     )
     sphere_id = IntSelectField(_l("Sphere"), validators=[Optional()])
     budget = MoneyField(_l("Budget, ₸"), validators=[InputRequired(message=_l("Enter the budget.")), Positive()])

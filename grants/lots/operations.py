@@ -1,10 +1,12 @@
 """Lot registry queries and changes, shared by pages, API and (later) imports."""
 
 from dataclasses import dataclass
+from decimal import Decimal
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, select
 
 from grants.audit.operations import record, snapshot
+from grants.core.db import text_search
 from grants.extensions import db
 from grants.lots.models import Lot, LotIndicator, LotStatus, Sphere
 from grants.organisations.models import Organisation
@@ -37,16 +39,7 @@ def lot_query(f: LotFilters) -> Select:
     if f.status:
         query = query.where(Lot.status == LotStatus(f.status))
     if f.q:
-        like = f"%{f.q.strip().lower()}%"
-        query = query.where(
-            or_(
-                func.lower(Lot.title_ru).like(like),
-                func.lower(Lot.title_kk).like(like),
-                func.lower(Lot.title_en).like(like),
-                func.lower(Lot.number).like(like),
-                func.lower(Lot.goal_ru).like(like),
-            )
-        )
+        query = query.where(text_search((Lot.title_ru, Lot.title_kk, Lot.title_en, Lot.number, Lot.goal_ru), f.q))
     return query.order_by(Lot.year.desc(), Lot.number, Lot.id)
 
 
@@ -61,6 +54,20 @@ def filter_options() -> dict:
         "spheres": db.session.scalars(select(Sphere).order_by(Sphere.name_ru)).all(),
         "statuses": list(LotStatus),
     }
+
+
+def contracted_total(lot_id: int | None, exclude_project_id: int | None = None) -> Decimal:
+    """Sum of the lot's contracts that still stand (terminated ones no longer bind the budget)."""
+    from grants.projects.models import Project, ProjectStatus
+
+    if lot_id is None:
+        return Decimal(0)
+    query = select(func.coalesce(func.sum(Project.amount), 0)).where(
+        Project.lot_id == lot_id, Project.status != ProjectStatus.terminated
+    )
+    if exclude_project_id:
+        query = query.where(Project.id != exclude_project_id)
+    return Decimal(db.session.scalar(query))
 
 
 def number_taken(number: str, year: int, exclude_id: int | None = None) -> bool:

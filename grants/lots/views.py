@@ -3,11 +3,19 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from grants.core.i18n import money
 from grants.core.permissions import load, require_role
 from grants.extensions import db
 from grants.lots.forms import LotForm
 from grants.lots.models import Lot, LotStatus, Sphere
-from grants.lots.operations import LotFilters, filter_options, lot_query, number_taken, save_lot
+from grants.lots.operations import (
+    LotFilters,
+    contracted_total,
+    filter_options,
+    lot_query,
+    number_taken,
+    save_lot,
+)
 from grants.regions.models import Region
 
 bp = Blueprint("lots", __name__, url_prefix="/lots")
@@ -75,8 +83,13 @@ def _edit(lot: Lot, new: bool):
             )
         form.indicators.append_entry()
     if form.validate_on_submit():
+        contracted = contracted_total(lot.id)
         if number_taken(form.number.data.strip(), form.year.data, exclude_id=lot.id):
             form.number.errors.append(_("A lot with this number already exists in this year."))
+        elif form.budget.data < contracted:
+            form.budget.errors.append(
+                _("The budget cannot be less than the contracts signed for this lot (%(amount)s).", amount=money(contracted))
+            )
         else:
             data = {k: v for k, v in form.data.items() if k not in ("indicators", "submit", "csrf_token")}
             data["number"] = data["number"].strip()

@@ -1,9 +1,10 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from grants.audit.operations import record, snapshot
+from grants.core.db import text_search
 from grants.core.permissions import load, require_role
 from grants.extensions import db
 from grants.needs.forms import NeedForm
@@ -21,8 +22,7 @@ def index():
         query = query.join(Region, PublicNeed.region_id == Region.id).where(Region.kato == region)
     q = (request.args.get("q") or "").strip()[:200]
     if q:
-        like = f"%{q.lower()}%"
-        query = query.where(or_(PublicNeed.title_ru.ilike(like), PublicNeed.title_kk.ilike(like), PublicNeed.title_en.ilike(like)))
+        query = query.where(text_search((PublicNeed.title_ru, PublicNeed.title_kk, PublicNeed.title_en), q))
     page = db.paginate(query, per_page=current_app.config["PER_PAGE"], error_out=False)
     regions = db.session.scalars(select(Region).order_by(Region.name_ru)).all()
     return render_template("needs/index.html", page=page, regions=regions, q=q, region=region)

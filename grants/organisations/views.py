@@ -1,9 +1,10 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from grants.audit.operations import record, snapshot
+from grants.core.db import text_search
 from grants.core.permissions import load, require_role
 from grants.extensions import db
 from grants.lots.models import Lot
@@ -23,10 +24,7 @@ def index():
         query = query.where(Organisation.kind == OrganisationKind(kind))
     q = (request.args.get("q") or "").strip()[:200]
     if q:
-        like = f"%{q.lower()}%"
-        query = query.where(
-            or_(Organisation.name_ru.ilike(like), Organisation.name_kk.ilike(like), Organisation.bin.like(like))
-        )
+        query = query.where(text_search((Organisation.name_ru, Organisation.name_kk, Organisation.name_en, Organisation.bin), q))
     page = db.paginate(query, per_page=current_app.config["PER_PAGE"], error_out=False)
     return render_template("organisations/index.html", page=page, kind=kind, q=q, kinds=list(OrganisationKind))
 

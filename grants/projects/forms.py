@@ -28,9 +28,9 @@ class ProjectIndicatorForm(Form):
     name_ru = StringField(_l("Indicator (ru)"), validators=[Optional(), Length(max=500)])
     name_kk = StringField(_l("Indicator (kk)"), validators=[Optional(), Length(max=500)])
     unit = SelectField(_l("Unit"), choices=enum_select_choices(Unit), default=Unit.persons.value)
-    baseline = MoneyField(_l("Baseline"), validators=[Optional(), NonNegative()])
-    target = MoneyField(_l("Target"), validators=[Optional(), NonNegative()])
-    actual = MoneyField(_l("Actual"), validators=[Optional(), NonNegative()])
+    baseline = MoneyField(_l("Baseline"), integer_digits=12, validators=[Optional(), NonNegative()])
+    target = MoneyField(_l("Target"), integer_digits=12, validators=[Optional(), NonNegative()])
+    actual = MoneyField(_l("Actual"), integer_digits=12, validators=[Optional(), NonNegative()])
 
     def validate_target(self, field):
         if self.name_ru.data and field.data is None:

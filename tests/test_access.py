@@ -1,0 +1,403 @@
+"""Who may open which page: a route x role matrix over the demo accounts, plus login and logout.
+
+Object ids come from the demo database: "own" is an object of the demo ministry user's
+organisation, "other" one of another organisation.
+"""
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from grants.accounts.models import User
+from grants.audit.models import AuditEvent
+from grants.councils.models import Council, MonitoringGroup
+from grants.extensions import db
+from grants.lots.models import Lot
+from grants.needs.models import PublicNeed
+from grants.organisations.models import Organisation
+from grants.projects.models import Project
+from tests.conftest import DEMO_ACCOUNTS, DEMO_PASSWORD, login
+from tests.factories import (
+    ROLES,
+    any_of,
+    count,
+    fresh_client,
+    group_of,
+    lot_form,
+    ministry,
+    need_of,
+    other_lot,
+    other_project,
+    own_lot,
+    own_project,
+    redirect_path,
+    text_of,
+    user,
+)
+
+
+@pytest.fixture
+def client(app):
+    """A client whose requests each get their own application context (see FreshContextClient)."""
+    return fresh_client(app)
+
+
+def as_role(client, role: str):
+    if role != "anonymous":
+        login(client, f"{role}@example.kz")
+    return client
+
+
+def _ids() -> dict:
+    """Placeholder -> callable giving the id of a demo object."""
+    return {
+        "lot": lambda: any_of(Lot).id,
+        "project": lambda: any_of(Project).id,
+        "need": lambda: any_of(PublicNeed).id,
+        "org": lambda: any_of(Organisation).id,
+        "council": lambda: any_of(Council).id,
+        "group": lambda: any_of(MonitoringGroup).id,
+        "own_lot": lambda: own_lot().id,
+        "other_lot": lambda: other_lot().id,
+        "own_project": lambda: own_project().id,
+        "other_project": lambda: other_project().id,
+        "own_need": lambda: need_of(organisation_id=ministry().organisation_id).id,
+        "other_need": lambda: need_of(other_than=ministry().organisation_id).id,
+        "own_org": lambda: ministry().organisation_id,
+        "ngo_org": lambda: user("ngo").organisation_id or any_of(Organisation).id,
+        "own_group": lambda: group_of(organiser_id=ministry().organisation_id).id,
+        "other_group": lambda: group_of(other_than=ministry().organisation_id).id,
+        "chair_user": lambda: user("chair").id,
+    }
+
+
+def resolve(route: str) -> str:
+    ids = _ids()
+    return re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]()), route)
+
+
+PUBLIC_PAGES = [
+    "/",
+    "/lots/",
+    "/lots/{lot}",
+    "/projects/{project}",
+    "/needs/",
+    "/needs/{need}",
+    "/organisations/",
+    "/organisations/{org}",
+    "/councils/",
+    "/councils/{council}",
+    "/groups/",
+    "/groups/{group}",
+]
+
+# Route -> the roles that may open it (200); every other logged-in role gets 403, anonymous a login redirect.
+# Lots and projects: only ministry staff of the lot's administrator. Needs: ministry staff of the recording
+# body, and admins (PublicNeed.can_edit and needs.new allow admins). Organisations, councils, users: admins.
+# Groups: admins, and ministry staff of the organising body.
+EDIT_ROUTES = {
+    "/lots/new": {"ministry"},
+    "/lots/{own_lot}/edit": {"ministry"},
+    "/lots/{other_lot}/edit": set(),
+    "/lots/{own_lot}/projects/new": {"ministry"},
+    "/lots/{other_lot}/projects/new": set(),
+    "/projects/{own_project}/edit": {"ministry"},
+    "/projects/{other_project}/edit": set(),
+    "/needs/new": {"ministry", "admin"},
+    "/needs/{own_need}/edit": {"ministry", "admin"},
+    "/needs/{other_need}/edit": {"admin"},
+    "/organisations/new": {"admin"},
+    "/organisations/{own_org}/edit": {"admin"},
+    "/organisations/{ngo_org}/edit": {"admin"},
+    "/councils/new": {"admin"},
+    "/councils/{council}/edit": {"admin"},
+    "/groups/new": {"admin", "ministry"},
+    "/groups/{own_group}/edit": {"admin", "ministry"},
+    "/groups/{other_group}/edit": {"admin"},
+    "/admin/users": {"admin"},
+    "/admin/users/new": {"admin"},
+    "/admin/users/{chair_user}/edit": {"admin"},
+}
+
+
+@pytest.mark.parametrize("route", PUBLIC_PAGES)
+@pytest.mark.parametrize("role", ROLES)
+def test_public_pages_open_for_everyone(client, role, route):
+    url = resolve(route)
+    as_role(client, role)
+    response = client.get(url)
+    assert response.status_code == 200, f"{role} GET {url}"
+
+
+@pytest.mark.parametrize("route", list(EDIT_ROUTES))
+@pytest.mark.parametrize("role", ROLES)
+def test_edit_routes_by_role(client, role, route):
+    url = resolve(route)
+    as_role(client, role)
+    response = client.get(url)
+    if role == "anonymous":
+        assert response.status_code == 302, f"anonymous GET {url}"
+        assert redirect_path(response).startswith("/login"), response.headers.get("Location")
+        assert "next=" in response.headers["Location"]
+    elif role in EDIT_ROUTES[route]:
+        assert response.status_code == 200, f"{role} GET {url}"
+        assert re.search(r"<form[^>]*method=\"post\"", response.get_data(as_text=True), re.I), (
+            "an edit page has a form"
+        )
+    else:
+        assert response.status_code == 403, f"{role} GET {url}"
+
+
+def test_the_ministry_user_has_own_and_other_objects_to_test_with():
+    """The matrix is only meaningful when the demo has lots on both sides of the ownership line."""
+    me = ministry()
+    assert own_lot().administrator_id == me.organisation_id
+    assert other_lot().administrator_id != me.organisation_id
+    assert own_project().lot.administrator_id == me.organisation_id
+    assert other_project().lot.administrator_id != me.organisation_id
+
+
+# --- forbidden writes change nothing -------------------------------------------------------
+
+
+def test_ministry_cannot_post_an_edit_of_another_administrators_lot(client):
+    lot = other_lot()
+    before = (lot.title_ru, lot.budget, lot.number)
+    events = count(AuditEvent)
+    as_role(client, "ministry")
+    response = client.post(f"/lots/{lot.id}/edit", data=lot_form(lot, title_ru="Захвачено", budget="1,00"))
+    assert response.status_code == 403
+    db.session.expire_all()
+    reloaded = db.session.get(Lot, lot.id)
+    assert (reloaded.title_ru, reloaded.budget, reloaded.number) == before
+    assert count(AuditEvent) == events
+
+
+def test_ministry_cannot_add_a_contract_to_another_administrators_lot(client):
+    lot = other_lot()
+    projects = count(Project)
+    as_role(client, "ministry")
+    response = client.post(
+        f"/lots/{lot.id}/projects/new",
+        data={
+            "contract_number": "HACK-1",
+            "contract_date": "2030-01-01",
+            "amount": "1",
+            "start_date": "2030-01-01",
+            "end_date": "2030-02-01",
+            "status": "contracted",
+            "ngo_id": str(any_of(Organisation).id),
+        },
+    )
+    assert response.status_code == 403
+    assert count(Project) == projects
+
+
+@pytest.mark.parametrize("role", ["ministry", "chair", "member1", "ngo"])
+def test_only_admins_create_organisations(client, role):
+    organisations = count(Organisation)
+    as_role(client, role)
+    response = client.post(
+        "/organisations/new",
+        data={"bin": "940140000385", "name_ru": "Чужая", "name_kk": "Бөтен", "kind": "ngo"},
+    )
+    assert response.status_code == 403
+    assert count(Organisation) == organisations
+
+
+def test_anonymous_post_creates_nothing_and_asks_to_log_in(client):
+    lots = count(Lot)
+    response = client.post("/lots/new", data=lot_form())
+    assert response.status_code == 302
+    assert redirect_path(response).startswith("/login")
+    assert count(Lot) == lots
+
+
+def test_a_chair_cannot_edit_the_group_and_a_member_cannot_promote_themself(client):
+    group = any_of(MonitoringGroup)
+    as_role(client, "chair")
+    assert client.post(f"/groups/{group.id}/edit", data={"name_ru": "x", "name_kk": "x"}).status_code == 403
+    member = user("member1")
+    roles = {r.value for r in member.roles}
+    client.post("/logout")
+    as_role(client, "member1")
+    response = client.post(
+        f"/admin/users/{member.id}/edit",
+        data={"email": member.email, "full_name": member.full_name, "roles": ["admin"], "active": "y"},
+    )
+    assert response.status_code == 403
+    db.session.expire_all()
+    assert {r.value for r in db.session.get(User, member.id).roles} == roles
+
+
+# --- what the lot page offers -------------------------------------------------------------
+
+
+def test_anonymous_sees_no_edit_link_or_form_on_a_lot(client):
+    lot = own_lot()
+    page = client.get(f"/lots/{lot.id}").get_data(as_text=True)
+    assert not re.search(r'href="[^"]*/edit"', page)
+    assert f"/lots/{lot.id}/projects/new" not in page
+    assert not re.search(r"<form[^>]*method=\"?post", page, re.I)
+
+
+def test_ministry_sees_edit_on_its_own_lot_only(client):
+    mine, theirs = own_lot(), other_lot()
+    as_role(client, "ministry")
+    page = client.get(f"/lots/{mine.id}").get_data(as_text=True)
+    assert f'href="/lots/{mine.id}/edit"' in page
+    assert f'href="/lots/{mine.id}/projects/new"' in page
+    page = client.get(f"/lots/{theirs.id}").get_data(as_text=True)
+    assert f"/lots/{theirs.id}/edit" not in page
+    assert f"/lots/{theirs.id}/projects/new" not in page
+
+
+def test_ministry_sees_edit_on_its_own_project_only(client):
+    mine, theirs = own_project(), other_project()
+    as_role(client, "ministry")
+    assert f'href="/projects/{mine.id}/edit"' in client.get(f"/projects/{mine.id}").get_data(as_text=True)
+    assert f"/projects/{theirs.id}/edit" not in client.get(f"/projects/{theirs.id}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("role", ["chair", "member1", "ngo"])
+def test_other_roles_see_no_edit_link_on_lots(client, role):
+    lot = own_lot()
+    as_role(client, role)
+    page = client.get(f"/lots/{lot.id}").get_data(as_text=True)
+    assert f"/lots/{lot.id}/edit" not in page
+
+
+# --- unknown ids --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/lots/999999",
+        "/projects/999999",
+        "/needs/999999",
+        "/organisations/999999",
+        "/councils/999999",
+        "/groups/999999",
+    ],
+)
+def test_unknown_ids_answer_404(client, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "404" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("url", ["/lots/999999/edit", "/projects/999999/edit", "/needs/999999/edit"])
+def test_unknown_ids_answer_404_on_edit_routes_too(client, url):
+    as_role(client, "ministry")
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("url", ["/lots/99999999999999999999", "/projects/99999999999999999999"])
+def test_ids_beyond_a_database_integer_answer_404_not_500(client, app, url):
+    app.config["PROPAGATE_TEST_ERRORS"] = False
+    try:
+        response = client.get(url)
+    finally:
+        app.config["PROPAGATE_TEST_ERRORS"] = True
+    assert response.status_code == 404, (
+        f"GET {url} answered {response.status_code}: the HTML routes take unbounded <int:…> ids "
+        "(the API caps them at MAX_ID)"
+    )
+
+
+# --- logging in and out -------------------------------------------------------------------
+
+
+def test_logout_is_post_only(client):
+    as_role(client, "ministry")
+    assert client.get("/logout").status_code == 405
+    assert client.get("/lots/new").status_code == 200, "a GET /logout must not log the user out"
+    response = client.post("/logout")
+    assert response.status_code == 302
+    after = client.get("/lots/new")
+    assert after.status_code == 302 and redirect_path(after).startswith("/login")
+
+
+@pytest.mark.parametrize("email", DEMO_ACCOUNTS)
+def test_every_demo_account_logs_in_and_sees_its_own_panels(client, email):
+    person = user(email)
+    roles = {r.value for r in person.roles}
+    assert roles, f"{email} has no role"
+    response = client.post("/login", data={"email": email, "password": DEMO_PASSWORD})
+    assert response.status_code == 302
+    assert redirect_path(response) == "/"
+    home = client.get("/")
+    assert home.status_code == 200
+    page = text_of(home)
+    shown = set(re.findall(r'data-role="(\w+)"', page))
+    assert shown == roles, f"{email}: panels {sorted(shown)} for roles {sorted(roles)}"
+    assert person.full_name in page
+
+
+def test_login_with_the_email_in_another_case(client):
+    response = client.post("/login", data={"email": "Ministry@Example.KZ", "password": DEMO_PASSWORD})
+    assert response.status_code == 302
+    assert 'data-role="ministry"' in client.get("/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("email", ["ministry@example.kz", "nobody@example.kz"])
+def test_wrong_password_or_unknown_email_re_renders_with_a_message(client, email):
+    response = client.post("/login?lang=en", data={"email": email, "password": "wrong-password"})
+    assert response.status_code == 200
+    assert "Wrong email or password." in text_of(response)
+    home = client.get("/").get_data(as_text=True)
+    assert "data-role=" not in home
+    assert 'href="/login"' in home
+    assert client.get("/lots/new").status_code == 302
+
+
+def test_a_deactivated_account_cannot_log_in(client):
+    person = user("member4")
+    person.active = False
+    db.session.flush()
+    response = client.post("/login?lang=en", data={"email": person.email, "password": DEMO_PASSWORD})
+    assert response.status_code == 200
+    assert "Wrong email or password." in text_of(response)
+    assert "data-role=" not in client.get("/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "target, expected", [("/lots/", "/lots/"), ("//evil.example/x", "/"), ("https://evil.example/", "/")]
+)
+def test_login_follows_next_only_within_the_site(client, target, expected):
+    response = client.post(
+        "/login", query_string={"next": target}, data={"email": "chair@example.kz", "password": DEMO_PASSWORD}
+    )
+    assert response.status_code == 302
+    assert redirect_path(response) == expected
+
+
+def test_anonymous_is_sent_to_login_and_back(client):
+    lot = own_lot()
+    response = client.get(f"/lots/{lot.id}/edit")
+    assert response.status_code == 302
+    login_url = redirect_path(response)
+    assert login_url.startswith("/login")
+    back = client.post(login_url, data={"email": "ministry@example.kz", "password": DEMO_PASSWORD})
+    assert back.status_code == 302
+    assert redirect_path(back).startswith(f"/lots/{lot.id}/edit")
+    assert client.get(redirect_path(back)).status_code == 200
+
+
+def test_the_demo_roles_are_what_the_matrix_assumes():
+    """admin, ministry, chair, member and ngo accounts hold the roles their names say."""
+    expected = {
+        "admin": "admin",
+        "ministry": "ministry",
+        "chair": "chair",
+        "member1": "member",
+        "member4": "member",
+        "ngo": "ngo",
+    }
+    for who, role in expected.items():
+        assert user(who).has_role(role), f"{who} lacks the {role} role"
+    for who in ("chair", "member1", "member4", "ngo"):
+        assert not user(who).has_role("admin") and not user(who).has_role("ministry"), who
+    assert db.session.scalar(select(User).where(User.email == "ngo@example.kz")).organisation_id is not None
