@@ -5,6 +5,7 @@ UV := .tools/bin/uv
 VENV := .venv
 FLASK := $(VENV)/bin/flask --app grants
 APT_PACKAGES := poppler-utils libharfbuzz-subset0
+TEST_APT_PACKAGES := chromium
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
@@ -21,7 +22,7 @@ $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
 deps: system-deps $(VENV)/.synced translations
 
 system-deps:
-	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	@missing=""; for p in $(APT_PACKAGES) $(if $(filter test,$(MAKECMDGOALS)),$(TEST_APT_PACKAGES)); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "installing system packages:$$missing"; \

@@ -1,4 +1,4 @@
-"""Helpers for the page tests: demo objects looked up in the database, form payloads, a client.
+"""Helpers for the page tests: demo objects looked up in the database and form payloads.
 
 Everything here reads the seeded demo data (tests/conftest.py); where the demo has no object
 of the kind a test needs, a helper creates one inside the test's transaction (rolled back).
@@ -9,7 +9,6 @@ import re
 from datetime import date
 from decimal import Decimal
 
-from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from grants.accounts.models import Role, User, UserRole
@@ -23,23 +22,6 @@ from grants.regions.models import Region
 
 ASTANA_KATO = "710000000"
 ROLES = ("anonymous", "admin", "ministry", "chair", "member1", "member4", "ngo")
-
-
-class FreshContextClient(FlaskClient):
-    """Runs every request in its own application context, as a real server does.
-
-    The suite's `db` fixture keeps an application context pushed for the whole test, and Flask
-    reuses a pushed context for requests, so `g` (Flask-Login's current user, Flask-Babel's
-    locale) would otherwise carry over from one request to the next within a test.
-    """
-
-    def open(self, *args, **kwargs):
-        with self.application.app_context():
-            return super().open(*args, **kwargs)
-
-
-def fresh_client(app) -> FreshContextClient:
-    return FreshContextClient(app, app.response_class, use_cookies=True)
 
 
 def text_of(response) -> str:

@@ -22,7 +22,6 @@ from tests.factories import (
     ROLES,
     any_of,
     count,
-    fresh_client,
     group_of,
     lot_form,
     ministry,
@@ -35,12 +34,6 @@ from tests.factories import (
     text_of,
     user,
 )
-
-
-@pytest.fixture
-def client(app):
-    """A client whose requests each get their own application context (see FreshContextClient)."""
-    return fresh_client(app)
 
 
 def as_role(client, role: str):
@@ -294,8 +287,16 @@ def test_unknown_ids_answer_404_on_edit_routes_too(client, url):
     assert client.get(url).status_code == 404
 
 
-@pytest.mark.parametrize("url", ["/lots/99999999999999999999", "/projects/99999999999999999999"])
+HUGE = "99999999999999999999"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [f"/{kind}/{HUGE}" for kind in ("lots", "projects", "needs", "organisations", "councils", "groups")]
+    + [f"/lots/{HUGE}/edit", f"/projects/{HUGE}/edit", f"/admin/users/{HUGE}/edit", f"/groups/{HUGE}/edit"],
+)
 def test_ids_beyond_a_database_integer_answer_404_not_500(client, app, url):
+    as_role(client, "admin" if "/admin/" in url or "/groups/" in url else "ministry")
     app.config["PROPAGATE_TEST_ERRORS"] = False
     try:
         response = client.get(url)

@@ -17,13 +17,12 @@ from grants.councils.models import MonitoringGroup
 from grants.extensions import db
 from grants.lots.models import Lot
 from grants.organisations.models import Organisation
-from grants.projects.models import Project
+from grants.projects.models import Project, ProjectStatus
 from tests.conftest import login
 from tests.factories import (
     any_of,
     councils_of_both_levels,
     count,
-    fresh_client,
     lot_form,
     member_ids,
     ministry,
@@ -38,11 +37,6 @@ from tests.factories import (
 NOTHING_SAVED = "Please correct the errors below. Nothing has been saved."
 BIN_MESSAGE = "BIN must be 12 digits with a correct check digit."
 AMOUNT_MESSAGE = "Enter an amount in tenge, for example 12 500 000,00."
-
-
-@pytest.fixture
-def client(app):
-    return fresh_client(app)
 
 
 @pytest.fixture
@@ -219,17 +213,16 @@ def test_lot_with_a_budget_beyond_the_column_is_refused(as_ministry, app, budget
 
 
 def test_lot_budget_cannot_drop_below_its_contracts(as_ministry):
-    """The project form refuses a contract above the lot budget; the lot form must not undo that rule."""
-    project = own_project()
-    lot = project.lot
+    """The project form refuses contracts above the lot budget; the lot form must not undo that rule."""
+    lot = own_project().lot
     original = lot.budget
-    lower = Decimal(project.amount) - Decimal("1.00")
+    lower = standing_contracts_total(lot) - Decimal("1.00")
     response = as_ministry.post(f"/lots/{lot.id}/edit?lang=en", data=lot_form(lot, budget=f"{lower:.2f}"))
     db.session.expire_all()
     assert db.session.get(Lot, lot.id).budget == original, (
-        f"the lot budget was lowered to {lower} below contract {project.contract_number} of {project.amount}"
+        f"the lot budget was lowered to {lower}, below the contracts signed for it"
     )
-    assert response.status_code == 200
+    assert_rejected(response, "The budget cannot be less than the contracts signed for this lot")
 
 
 def test_duplicate_lot_number_in_the_same_year_is_refused(as_ministry):
@@ -312,8 +305,26 @@ def test_project_amount_above_the_lot_budget_is_refused(as_ministry):
     assert count(Project) == before
 
 
+def standing_contracts_total(lot: Lot) -> Decimal:
+    """Sum of the lot's contracts that are not terminated, computed here from the rows."""
+    return sum(
+        (Decimal(p.amount) for p in lot.projects if p.status != ProjectStatus.terminated), Decimal("0")
+    )
+
+
+def own_lot_without_contracts() -> Lot:
+    lot = db.session.scalar(
+        select(Lot)
+        .where(Lot.administrator_id == ministry().organisation_id, ~Lot.projects.any())
+        .order_by(Lot.id)
+        .limit(1)
+    )
+    assert lot is not None, "the demo ministry organisation has no lot without a contract"
+    return lot
+
+
 def test_project_amount_equal_to_the_budget_saves(as_ministry):
-    lot = own_lot()
+    lot = own_lot_without_contracts()
     before = count(Project)
     data = project_form(lot, amount=f"{Decimal(lot.budget):.2f}")
     response = as_ministry.post(f"/lots/{lot.id}/projects/new?lang=en", data=data)
@@ -321,6 +332,20 @@ def test_project_amount_equal_to_the_budget_saves(as_ministry):
     assert count(Project) == before + 1
     saved = db.session.scalar(select(Project).where(Project.contract_number == data["contract_number"]))
     assert saved.lot_id == lot.id and saved.amount == Decimal(lot.budget)
+
+
+def test_contracts_together_cannot_exceed_the_lot_budget(as_ministry):
+    project = own_project()
+    lot = project.lot
+    taken = standing_contracts_total(lot)
+    assert taken > 0
+    amount = max(Decimal(lot.budget) - taken + Decimal("0.01"), Decimal("0.01"))
+    before = count(Project)
+    response = as_ministry.post(
+        f"/lots/{lot.id}/projects/new?lang=en", data=project_form(lot, amount=f"{amount:.2f}")
+    )
+    assert_rejected(response, "The contract amount exceeds the lot budget.")
+    assert count(Project) == before
 
 
 def test_project_ending_before_it_starts_is_refused(as_ministry):

@@ -19,7 +19,6 @@ from tests.conftest import login, visible_text
 from tests.factories import (
     ASTANA_KATO,
     any_of,
-    fresh_client,
     group_of,
     lot_ids_in,
     ministry,
@@ -33,11 +32,6 @@ from tests.factories import (
 
 LANGS = ("kk", "ru", "en")
 PER_PAGE = 20
-
-
-@pytest.fixture
-def client(app):
-    return fresh_client(app)
 
 
 def page_urls() -> list[str]:
@@ -198,7 +192,7 @@ def test_a_logged_in_users_choice_is_kept_in_the_profile(client):
     db.session.expire_all()
     assert user("member1").language == "kk"
     client.post("/logout")
-    other = fresh_client(client.application)
+    other = client.application.test_client()
     login(other, "member1@example.kz")
     assert html_lang(other.get("/")) == "kk", "the language follows the user to a new session"
 

@@ -1,0 +1,144 @@
+"""Scoring arithmetic: plain numbers in, plain numbers out (no database, no Flask).
+
+Exact fractions are used throughout and rounded half up only for display, so an index of
+83.25 shows as 83.3 on every machine (DESIGN §4).
+"""
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+
+def round_half_up(value: Fraction | int | float | Decimal, places: int = 1) -> Decimal:
+    """Round to `places` decimals, halves away from zero (83.25 -> 83.3)."""
+    if isinstance(value, Fraction):
+        value = Decimal(value.numerator) / Decimal(value.denominator)
+    quantum = Decimal(1).scaleb(-places)
+    return Decimal(value).quantize(quantum, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class CriterionAggregate:
+    """What a group's scores on one criterion add up to."""
+
+    code: str
+    n: int
+    total: int  # the official "sum of points"
+    mean: Fraction | None
+    minimum: int | None
+    maximum: int | None
+    flagged: bool
+
+    @property
+    def mean_display(self) -> Decimal | None:
+        return None if self.mean is None else round_half_up(self.mean, 2)
+
+    @property
+    def spread(self) -> int:
+        return 0 if self.n == 0 else self.maximum - self.minimum
+
+
+def disagreement(scores: Sequence[int], threshold: int) -> bool:
+    """A criterion is flagged when its highest and lowest scores are `threshold` or more apart."""
+    return len(scores) >= 2 and max(scores) - min(scores) >= threshold
+
+
+def aggregate_criterion(code: str, scores: Sequence[int], threshold: int) -> CriterionAggregate:
+    """Mean, official sum, min, max and the disagreement flag of one criterion's scores."""
+    scores = list(scores)
+    if not scores:
+        return CriterionAggregate(code, 0, 0, None, None, None, False)
+    return CriterionAggregate(
+        code=code,
+        n=len(scores),
+        total=sum(scores),
+        mean=Fraction(sum(scores), len(scores)),
+        minimum=min(scores),
+        maximum=max(scores),
+        flagged=disagreement(scores, threshold),
+    )
+
+
+def aggregate(
+    scorecards: Iterable[Mapping[str, int]], criteria: Sequence[str], threshold: int
+) -> dict[str, CriterionAggregate]:
+    """Per-criterion aggregates over members' scorecards ({code: score}); missing scores are skipped."""
+    cards = list(scorecards)
+    return {
+        code: aggregate_criterion(code, [card[code] for card in cards if card.get(code) is not None], threshold)
+        for code in criteria
+    }
+
+
+def weighted_index(means: Mapping[str, Fraction | int], weights: Mapping[str, int | Fraction], scale_max: int) -> Fraction:
+    """Σ weightᵢ · meanᵢ / scale_max, normalised to 0–100 by the total weight (exact).
+
+    With weights summing to 100 this is DESIGN §4's Σ wᵢ·meanᵢ / 5.
+    """
+    total_weight = sum(Fraction(w) for w in weights.values())
+    if total_weight <= 0:
+        raise ValueError("weights must add up to more than zero")
+    missing = set(weights) - set(means)
+    if missing:
+        raise ValueError(f"no mean for {sorted(missing)}")
+    weighted = sum(Fraction(weights[c]) * Fraction(means[c]) for c in weights)
+    return weighted * 100 / (total_weight * scale_max)
+
+
+def band(index: Fraction | Decimal | float, bands: Sequence[tuple[float | int | Decimal, str]]) -> str:
+    """The band whose lower bound the (rounded) index reaches; bands are (min, code), any order."""
+    value = round_half_up(index, 1) if isinstance(index, Fraction) else Decimal(str(index))
+    ordered = sorted(bands, key=lambda b: Decimal(str(b[0])), reverse=True)
+    for minimum, code in ordered:
+        if value >= Decimal(str(minimum)):
+            return code
+    return ordered[-1][1]
+
+
+def quorum_met(submitted: int, quorum: int) -> bool:
+    return submitted >= quorum
+
+
+def krippendorff_alpha(units: Iterable[Sequence[float | int | None]], metric: str = "interval") -> float | None:
+    """Krippendorff's alpha for the values coders gave each unit (None = not rated).
+
+    metric: "interval" (squared difference) or "nominal". Units with fewer than two values carry no
+    information and are dropped. None when there is nothing to compare or no variation at all.
+    """
+    if metric == "interval":
+
+        def delta(a, b):
+            return (a - b) ** 2
+    elif metric == "nominal":
+
+        def delta(a, b):
+            return 0 if a == b else 1
+    else:
+        raise ValueError(f"unknown metric {metric}")
+
+    pairable = [[Fraction(v) for v in unit if v is not None] for unit in units]
+    pairable = [values for values in pairable if len(values) >= 2]
+    n = sum(len(values) for values in pairable)
+    if n < 2:
+        return None
+    observed = Fraction(0)
+    for values in pairable:
+        m = len(values)
+        within = sum(delta(a, b) for i, a in enumerate(values) for j, b in enumerate(values) if i != j)
+        observed += Fraction(within, m - 1)
+    observed /= n
+    everything = [v for values in pairable for v in values]
+    # Σ over ordered pairs of all pairable values: by value counts to keep it O(k²) in distinct values.
+    counts: dict[Fraction, int] = {}
+    for v in everything:
+        counts[v] = counts.get(v, 0) + 1
+    expected = Fraction(0)
+    for a, na in counts.items():
+        for b, nb in counts.items():
+            if a != b:
+                expected += na * nb * delta(a, b)
+    expected /= n * (n - 1)
+    if expected == 0:
+        return None
+    return float(1 - observed / expected)

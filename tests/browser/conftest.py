@@ -1,0 +1,134 @@
+"""Browser tests: a real server on its own SQLite database, driven by headless Chromium.
+
+The live app is built here, not taken from tests/conftest.py: that suite's `db` fixture swaps the
+module-global `db.session` and rebinds the engine to one connection per test, which a server thread
+must never see. The `db` fixture is therefore overridden below with one that does nothing, so
+these tests neither build nor touch the suite's database.
+"""
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+from grants.extensions import db as _db
+
+DEMO_PASSWORD = "demo-pass-2026"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(autouse=True)
+def db():
+    """Override tests/conftest.py's transactional `db`: the live server has its own database."""
+    yield None
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    if not Path(CHROMIUM).is_file():
+        pytest.skip(f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium)")
+    pytest.importorskip("playwright.sync_api", reason="browser tests need playwright for Python")
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def live_app(chromium_path, tmp_path_factory):
+    """An app of its own: fresh SQLite file, migrated and seeded, real CSRF, errors rendered as pages."""
+    from flask_migrate import upgrade
+
+    from grants import create_app
+    from grants.seed.demo import seed_demo
+
+    path = tmp_path_factory.mktemp("live") / "live.sqlite3"
+    app = create_app(
+        {
+            "TESTING": False,
+            "DEBUG": False,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+            "SECRET_KEY": "browser-test-secret",
+            "WTF_CSRF_ENABLED": True,
+            "DEMO_PASSWORD": DEMO_PASSWORD,
+            "SERVER_NAME": None,
+        }
+    )
+    with app.app_context():
+        upgrade()
+        seed_demo(DEMO_PASSWORD)
+        _db.session.remove()
+    yield app
+    with app.app_context():
+        _db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app):
+    """Base URL (no trailing slash) of the live app served by werkzeug in a daemon thread."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+
+
+@pytest.fixture
+def live_db(live_app):
+    """run(fn) calls fn() inside the live app's context on a fresh session and returns its result."""
+
+    def run(fn):
+        with live_app.app_context():
+            try:
+                return fn()
+            finally:
+                _db.session.remove()
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def context_factory(browser):
+    """new_context(**options) with the Russian locale by default; every context is closed afterwards."""
+    contexts = []
+
+    def new_context(**options):
+        options.setdefault("locale", "ru-RU")
+        context = browser.new_context(**options)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context
+
+    yield new_context
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(context_factory):
+    return context_factory().new_page()
