@@ -54,11 +54,17 @@ def register_blueprints(app: Flask) -> None:
     from grants.councils.views import bp as councils_bp
     from grants.lots.views import bp as lots_bp
     from grants.main.views import bp as main_bp
+    from grants.monitoring.views_campaigns import bp as campaigns_bp
+    from grants.monitoring.views_methodologies import bp as methodologies_bp
     from grants.needs.views import bp as needs_bp
     from grants.organisations.views import bp as organisations_bp
     from grants.projects.views import bp as projects_bp
+    from grants.scoring.views import bp as evaluations_bp
 
-    for bp in (main_bp, accounts_bp, lots_bp, projects_bp, needs_bp, organisations_bp, councils_bp, api_bp):
+    for bp in (
+        main_bp, accounts_bp, lots_bp, projects_bp, needs_bp, organisations_bp, councils_bp,
+        campaigns_bp, methodologies_bp, evaluations_bp, api_bp,
+    ):  # fmt: skip
         app.register_blueprint(bp)
     csrf.exempt(api_bp)  # the API authenticates with bearer tokens, never with a cookie alone
 

@@ -8,3 +8,5 @@ from grants.needs.models import PublicNeed  # noqa: F401
 from grants.organisations.models import Organisation, OrganisationKind  # noqa: F401
 from grants.projects.models import Indicator, Project, ProjectStatus  # noqa: F401
 from grants.regions.models import Region  # noqa: F401
+from grants.monitoring.models import Campaign, Criterion, CriterionConclusion, Evaluation, Methodology  # noqa: F401
+from grants.scoring.models import Evidence, Score, Scorecard, SiteVisit  # noqa: F401

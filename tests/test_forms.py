@@ -11,11 +11,13 @@ import pytest
 from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
+from grants.accounts.models import User
 from grants.audit.models import AuditEvent
 from grants.core.i18n import BABEL_LOCALES
-from grants.councils.models import MonitoringGroup
+from grants.councils.models import Council, MonitoringGroup
 from grants.extensions import db
 from grants.lots.models import Lot
+from grants.needs.models import PublicNeed
 from grants.organisations.models import Organisation
 from grants.projects.models import Project, ProjectStatus
 from tests.conftest import login
@@ -475,3 +477,105 @@ def test_ministry_creates_a_lot_with_a_spaced_comma_amount_and_editing_it_is_aud
     assert Decimal(event.after["budget"]) == Decimal("13000000.50")
     assert event.before["title_ru"] != event.after["title_ru"] == "Новое название"
     assert event.prev_hash is not None and event.hash == event.compute_hash()
+
+
+# --- the other forms: valid input saves, bad input does not ---------------------------------
+
+
+def user_form(**overrides) -> dict:
+    data = {
+        "email": "new.member@example.kz",
+        "full_name": "Новый Участник",
+        "roles": ["member"],
+        "active": "y",
+        "organisation_id": "",
+        "password": "long-enough-pass",
+        "affiliations": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_admin_creates_a_user_who_can_then_log_in(as_admin, app):
+    before = count(User)
+    response = as_admin.post("/admin/users/new?lang=en", data=user_form())
+    assert response.status_code == 302, text_of(response)[-2000:]
+    assert count(User) == before + 1
+    person = db.session.scalar(select(User).where(User.email == "new.member@example.kz"))
+    assert {r.value for r in person.roles} == {"member"}
+    other = app.test_client()
+    login(other, "new.member@example.kz", "long-enough-pass")
+
+
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        pytest.param(
+            {"email": "chair@example.kz"}, "A user with this email already exists.", id="duplicate-email"
+        ),
+        pytest.param(
+            {"email": "CHAIR@example.kz"}, "A user with this email already exists.", id="duplicate-email-case"
+        ),
+        pytest.param({"password": ""}, "Set a password for the new user.", id="no-password"),
+        pytest.param(
+            {"affiliations": "940140000385\n94014000038"},
+            "Not a valid BIN: 94014000038",
+            id="bad-affiliation",
+        ),
+    ],
+)
+def test_user_with_bad_input_is_refused(as_admin, overrides, message):
+    before = count(User)
+    response = as_admin.post("/admin/users/new?lang=en", data=user_form(**overrides))
+    assert_rejected(response, message)
+    assert count(User) == before
+
+
+def test_admin_creates_a_council(as_admin):
+    members = member_ids(2)
+    before = count(Council)
+    data = {
+        "name_ru": "Общественный совет (тест)",
+        "name_kk": "Қоғамдық кеңес (тест)",
+        "level": "local",
+        "members": [str(m) for m in members],
+        "body_id": "",
+        "region_id": "",
+    }
+    response = as_admin.post("/councils/new?lang=en", data=data)
+    assert response.status_code == 302, text_of(response)[-2000:]
+    assert count(Council) == before + 1
+    council = db.session.scalar(select(Council).order_by(Council.id.desc()).limit(1))
+    assert sorted(m.user_id for m in council.memberships) == sorted(members)
+
+
+def test_ministry_records_a_need_for_its_own_organisation(as_ministry):
+    before = count(PublicNeed)
+    data = {
+        "title_ru": "Потребность (тест)",
+        "title_kk": "Қажеттілік (тест)",
+        "source": "survey",
+        "priority": "high",
+        "year_raised": "2025",
+        "region_id": "",
+    }
+    response = as_ministry.post("/needs/new?lang=en", data=data)
+    assert response.status_code == 302, text_of(response)[-2000:]
+    assert count(PublicNeed) == before + 1
+    need = db.session.scalar(select(PublicNeed).where(PublicNeed.title_ru == "Потребность (тест)"))
+    assert need.organisation_id == ministry().organisation_id
+
+
+def test_need_without_a_year_is_refused(as_ministry):
+    before = count(PublicNeed)
+    data = {
+        "title_ru": "Потребность (тест)",
+        "title_kk": "Қажеттілік (тест)",
+        "source": "survey",
+        "priority": "high",
+        "year_raised": "",
+        "region_id": "",
+    }
+    response = as_ministry.post("/needs/new?lang=en", data=data)
+    assert_rejected(response, NOTHING_SAVED)
+    assert count(PublicNeed) == before

@@ -1,0 +1,341 @@
+"""Methodologies (versioned rubrics), campaigns and the evaluations they assign to groups."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    select,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from grants.core.db import LocalizedMixin, TimestampMixin, current_language, utcnow
+from grants.core.enums import TitledEnum, enum_column
+from grants.extensions import db
+
+
+class SubjectKind(TitledEnum):
+    project = "project"
+    lot = "lot"
+
+    @staticmethod
+    def TITLES():
+        return {"project": _l("Project effectiveness"), "lot": _l("Lot relevance")}
+
+
+class Methodology(LocalizedMixin, TimestampMixin, db.Model):
+    """One version of a rubric. A version that has been used never changes: edits make a new version."""
+
+    __tablename__ = "methodologies"
+    __table_args__ = (UniqueConstraint("code", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(60), index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    kind: Mapped[SubjectKind] = mapped_column(enum_column(SubjectKind), index=True)
+    name_ru: Mapped[str] = mapped_column(String(300))
+    name_kk: Mapped[str] = mapped_column(String(300))
+    name_en: Mapped[str] = mapped_column(String(300))
+    scale_min: Mapped[int] = mapped_column(Integer, default=0)
+    scale_max: Mapped[int] = mapped_column(Integer, default=5)
+    quorum: Mapped[int] = mapped_column(Integer, default=3)
+    disagreement_threshold: Mapped[int] = mapped_column(Integer, default=3)
+    # Scores that need a written comment (DESIGN §4: 0, 1 and 5).
+    comment_required_scores: Mapped[list] = mapped_column(JSON, default=lambda: [0, 1, 5])
+    # [{"min": 85, "code": "highly_effective", "ru": ..., "kk": ..., "en": ...}, ...]
+    bands: Mapped[list] = mapped_column(JSON)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    previous_id: Mapped[int | None] = mapped_column(ForeignKey("methodologies.id"), index=True)
+
+    criteria: Mapped[list["Criterion"]] = relationship(
+        back_populates="methodology", cascade="all, delete-orphan", order_by="Criterion.position"
+    )
+    previous = relationship("Methodology", remote_side=[id])
+
+    @property
+    def name(self) -> str:
+        return self.localized("name")
+
+    @property
+    def codes(self) -> list[str]:
+        return [c.code for c in self.criteria]
+
+    def criterion(self, code: str) -> "Criterion | None":
+        return next((c for c in self.criteria if c.code == code), None)
+
+    @property
+    def weights(self) -> dict[str, Decimal]:
+        return {c.code: c.weight for c in self.criteria}
+
+    def band_pairs(self) -> list[tuple[Decimal, str]]:
+        return [(Decimal(str(b["min"])), b["code"]) for b in self.bands]
+
+    def band_title(self, code: str | None, lang: str | None = None) -> str:
+        lang = lang or current_language()
+        for b in self.bands:
+            if b["code"] == code:
+                return b.get(lang) or b.get("ru") or code
+        return ""
+
+    @property
+    def in_use(self) -> bool:
+        from grants.monitoring.models import Evaluation
+
+        return db.session.scalar(select(Evaluation.id).where(Evaluation.methodology_id == self.id).limit(1)) is not None
+
+    def can_view(self, user) -> bool:
+        return True  # the rules of evaluation are public
+
+    def can_edit(self, user) -> bool:
+        return user.is_authenticated and user.has_role("admin")
+
+
+class Criterion(LocalizedMixin, db.Model):
+    __tablename__ = "criteria"
+    __table_args__ = (UniqueConstraint("methodology_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    methodology_id: Mapped[int] = mapped_column(ForeignKey("methodologies.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    code: Mapped[str] = mapped_column(String(60))
+    name_ru: Mapped[str] = mapped_column(Text)
+    name_kk: Mapped[str] = mapped_column(Text)
+    name_en: Mapped[str] = mapped_column(Text)
+    short_ru: Mapped[str | None] = mapped_column(String(120))
+    short_kk: Mapped[str | None] = mapped_column(String(120))
+    short_en: Mapped[str | None] = mapped_column(String(120))
+    weight: Mapped[Decimal] = mapped_column(Numeric(8, 4))
+    # {"1": {"ru": ..., "kk": ..., "en": ...}, "3": {...}, "5": {...}}
+    descriptors: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    methodology = relationship("Methodology", back_populates="criteria")
+
+    @property
+    def name(self) -> str:
+        return self.localized("name")
+
+    @property
+    def short(self) -> str:
+        return self.localized("short") or self.name
+
+    def descriptor(self, level: int | str, lang: str | None = None) -> str:
+        lang = lang or current_language()
+        entry = (self.descriptors or {}).get(str(level)) or {}
+        return entry.get(lang) or entry.get("ru") or ""
+
+
+class CampaignStatus(TitledEnum):
+    draft = "draft"
+    running = "running"
+    closed = "closed"
+
+    @staticmethod
+    def TITLES():
+        return {"draft": _l("Being prepared"), "running": _l("Running"), "closed": _l("Closed")}
+
+
+campaign_groups = Table(
+    "campaign_groups",
+    db.metadata,
+    Column("campaign_id", ForeignKey("campaigns.id", ondelete="CASCADE"), primary_key=True, index=True),
+    Column("group_id", ForeignKey("monitoring_groups.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Campaign(LocalizedMixin, TimestampMixin, db.Model):
+    """A round of monitoring run by an organisation (e.g. "Astana 2026, H1")."""
+
+    __tablename__ = "campaigns"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name_ru: Mapped[str] = mapped_column(String(300))
+    name_kk: Mapped[str] = mapped_column(String(300))
+    name_en: Mapped[str | None] = mapped_column(String(300))
+    organiser_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    scoring_deadline: Mapped[date] = mapped_column(Date, index=True)
+    review_deadline: Mapped[date | None] = mapped_column(Date)
+    reply_window_days: Mapped[int] = mapped_column(Integer, default=10)
+    project_methodology_id: Mapped[int | None] = mapped_column(ForeignKey("methodologies.id"), index=True)
+    lot_methodology_id: Mapped[int | None] = mapped_column(ForeignKey("methodologies.id"), index=True)
+    status: Mapped[CampaignStatus] = mapped_column(enum_column(CampaignStatus), default=CampaignStatus.draft, index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+
+    organiser = relationship("Organisation")
+    project_methodology = relationship("Methodology", foreign_keys=[project_methodology_id])
+    lot_methodology = relationship("Methodology", foreign_keys=[lot_methodology_id])
+    groups = relationship("MonitoringGroup", secondary=campaign_groups, order_by="MonitoringGroup.id")
+    evaluations: Mapped[list["Evaluation"]] = relationship(back_populates="campaign", order_by="Evaluation.id")
+
+    @property
+    def name(self) -> str:
+        return self.localized("name")
+
+    def methodology_for(self, kind: SubjectKind):
+        return self.project_methodology if kind == SubjectKind.project else self.lot_methodology
+
+    def is_manager(self, user) -> bool:
+        return user.is_authenticated and user.has_role("ministry") and user.works_for(self.organiser_id)
+
+    def can_view(self, user) -> bool:
+        if not user.is_authenticated:
+            return False
+        return self.is_manager(user) or user.has_role("admin") or any(g.has_member(user) for g in self.groups)
+
+    def can_edit(self, user) -> bool:
+        return self.is_manager(user)
+
+
+class EvaluationState(TitledEnum):
+    draft = "draft"
+    scoring = "scoring"
+    consolidation = "consolidation"
+    in_review = "in_review"
+    returned = "returned"
+    accepted = "accepted"
+    published = "published"
+
+    @staticmethod
+    def TITLES():
+        return {
+            "draft": _l("Draft"),
+            "scoring": _l("Scoring"),
+            "consolidation": _l("Consolidation"),
+            "in_review": _l("In review"),
+            "returned": _l("Returned for revision"),
+            "accepted": _l("Accepted"),
+            "published": _l("Published"),
+        }
+
+
+class Evaluation(TimestampMixin, db.Model):
+    """One subject (a project or a lot) scored by one group under one methodology version."""
+
+    __tablename__ = "evaluations"
+    # "project:<id>" or "lot:<id>": one evaluation per subject per campaign (NULLs would slip past a
+    # unique constraint over project_id/lot_id).
+    __table_args__ = (UniqueConstraint("campaign_id", "subject_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject_key: Mapped[str] = mapped_column(String(40))
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("monitoring_groups.id"), index=True)
+    kind: Mapped[SubjectKind] = mapped_column(enum_column(SubjectKind), index=True)
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"), index=True)
+    lot_id: Mapped[int] = mapped_column(ForeignKey("lots.id"), index=True)  # the project's lot for projects
+    methodology_id: Mapped[int] = mapped_column(ForeignKey("methodologies.id"), index=True)
+    state: Mapped[EvaluationState] = mapped_column(
+        enum_column(EvaluationState), default=EvaluationState.draft, index=True
+    )
+    deadline: Mapped[date] = mapped_column(Date, index=True)
+    findings: Mapped[str | None] = mapped_column(Text)
+    recommendations: Mapped[str | None] = mapped_column(Text)
+    index_value: Mapped[Decimal | None] = mapped_column(Numeric(5, 1))
+    band: Mapped[str | None] = mapped_column(String(40))
+    alpha: Mapped[Decimal | None] = mapped_column(Numeric(6, 4))
+    scoring_closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finalized_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finalized_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+
+    campaign = relationship("Campaign", back_populates="evaluations")
+    group = relationship("MonitoringGroup")
+    project = relationship("Project")
+    lot = relationship("Lot")
+    methodology = relationship("Methodology")
+    scorecards: Mapped[list["Scorecard"]] = relationship(  # noqa: F821
+        back_populates="evaluation", cascade="all, delete-orphan", order_by="Scorecard.id"
+    )
+    conclusions: Mapped[list["CriterionConclusion"]] = relationship(
+        back_populates="evaluation", cascade="all, delete-orphan"
+    )
+    site_visits: Mapped[list["SiteVisit"]] = relationship(  # noqa: F821
+        back_populates="evaluation", cascade="all, delete-orphan", order_by="SiteVisit.visit_date"
+    )
+
+    @property
+    def subject(self):
+        return self.project if self.kind == SubjectKind.project else self.lot
+
+    @property
+    def title(self) -> str:
+        return self.subject.title
+
+    @property
+    def ngo_bin(self) -> str | None:
+        return self.project.ngo.bin if self.project is not None else None
+
+    def scorecard_of(self, user):
+        if not user.is_authenticated:
+            return None
+        return next((s for s in self.scorecards if s.member_id == user.id), None)
+
+    def conclusion(self, code: str) -> "CriterionConclusion | None":
+        return next((c for c in self.conclusions if c.criterion_code == code), None)
+
+    # Access rules live here so pages, API and exports agree (grants.core.permissions calls them).
+    def is_chair(self, user) -> bool:
+        return user.is_authenticated and self.group.chair_id == user.id
+
+    def can_view(self, user) -> bool:
+        """Group members, the campaign's ministry staff and admins; nobody else learns it exists."""
+        if not user.is_authenticated:
+            return False
+        return self.group.has_member(user) or self.is_chair(user) or self.campaign.is_manager(user) or user.has_role("admin")
+
+    def can_score(self, user) -> bool:
+        card = self.scorecard_of(user)
+        return (
+            self.state == EvaluationState.scoring
+            and self.group.has_member(user)
+            and not (card and (card.recused or card.submitted_at))
+        )
+
+    def can_see_scores(self, user) -> bool:
+        """No anchoring: others' scores and aggregates stay hidden until the viewer has submitted."""
+        if not self.can_view(user):
+            return False
+        if self.state not in (EvaluationState.draft, EvaluationState.scoring):
+            card = self.scorecard_of(user)
+            return not (card and card.recused)
+        card = self.scorecard_of(user)
+        return bool(card and card.submitted_at and not card.recused)
+
+    def can_consolidate(self, user) -> bool:
+        return self.is_chair(user) and self.state in (
+            EvaluationState.scoring,
+            EvaluationState.consolidation,
+            EvaluationState.returned,
+        )
+
+    def can_manage(self, user) -> bool:
+        return self.campaign.is_manager(user)
+
+
+class CriterionConclusion(db.Model):
+    """The group's verbal conclusion on a criterion, and the consensus note where members disagreed."""
+
+    __tablename__ = "criterion_conclusions"
+    __table_args__ = (UniqueConstraint("evaluation_id", "criterion_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluations.id", ondelete="CASCADE"), index=True)
+    criterion_code: Mapped[str] = mapped_column(String(60))
+    conclusion: Mapped[str | None] = mapped_column(Text)
+    consensus_note: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    evaluation = relationship("Evaluation", back_populates="conclusions")

@@ -1,0 +1,365 @@
+"""Campaigns, assignments and the evaluation workflow up to review (DESIGN §3).
+
+Operations check their rule, change state, audit and flush; views and the API commit once.
+"""
+
+import csv
+import io
+from datetime import UTC, datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from grants.audit.operations import record, snapshot
+from grants.core.errors import RuleViolation, today_local
+from grants.extensions import db
+from grants.lots.models import Lot, LotNeed
+from grants.lots.operations import LotFilters, lot_query
+from grants.monitoring.models import (
+    Campaign,
+    CampaignStatus,
+    CriterionConclusion,
+    Evaluation,
+    EvaluationState,
+    SubjectKind,
+)
+from grants.monitoring.results import evaluation_result
+from grants.needs.models import PublicNeed
+from grants.projects.models import Project
+
+OPEN_FOR_CONSOLIDATION = (EvaluationState.consolidation, EvaluationState.returned)
+
+
+# --- campaigns and assignments ----------------------------------------------------------------
+
+
+def save_campaign(campaign: Campaign, data: dict, group_ids: list[int], user) -> Campaign:
+    """Create or update a campaign and its groups (audited)."""
+    from grants.councils.models import MonitoringGroup
+
+    before = snapshot(campaign) if campaign.id else None
+    for name in (
+        "name_ru", "name_kk", "name_en", "period_start", "period_end", "scoring_deadline", "review_deadline",
+        "reply_window_days", "project_methodology_id", "lot_methodology_id",
+    ):  # fmt: skip
+        if name in data:
+            setattr(campaign, name, data[name] if data[name] != "" else None)
+    campaign.groups = list(db.session.scalars(select(MonitoringGroup).where(MonitoringGroup.id.in_(group_ids))))
+    if campaign.id is None:
+        campaign.organiser_id = user.organisation_id
+        campaign.created_by_id = user.id
+        db.session.add(campaign)
+    db.session.flush()
+    for evaluation in campaign.evaluations:
+        if evaluation.state in (EvaluationState.draft, EvaluationState.scoring):
+            evaluation.deadline = campaign.scoring_deadline
+    record("campaign.create" if before is None else "campaign.update", campaign, before=before, actor=user)
+    return campaign
+
+
+def start_campaign(campaign: Campaign, user) -> Campaign:
+    """Open scoring on every evaluation assigned so far."""
+    if campaign.status != CampaignStatus.draft:
+        raise RuleViolation(_("The campaign has already started."), status=409)
+    if not campaign.evaluations:
+        raise RuleViolation(_("Assign at least one project or lot before starting."), status=409)
+    campaign.status = CampaignStatus.running
+    for evaluation in campaign.evaluations:
+        if evaluation.state == EvaluationState.draft:
+            evaluation.state = EvaluationState.scoring
+    db.session.flush()
+    record("campaign.start", campaign, after={"status": campaign.status.value}, actor=user)
+    return campaign
+
+
+def assign(campaign: Campaign, group, subject: Project | Lot, user) -> Evaluation:
+    """Create the evaluation of one project or lot by one of the campaign's groups."""
+    kind = SubjectKind.project if isinstance(subject, Project) else SubjectKind.lot
+    lot = subject.lot if kind == SubjectKind.project else subject
+    if group not in campaign.groups:
+        raise RuleViolation(_("The group does not take part in this campaign."), status=422, fields={"group": _("Choose one of the campaign's groups.")})
+    if lot.administrator_id != campaign.organiser_id:
+        raise RuleViolation(_("Only lots and projects of the campaign's organiser can be assigned."), status=403)
+    methodology = campaign.methodology_for(kind)
+    if methodology is None:
+        raise RuleViolation(_("The campaign has no methodology for this kind of subject."), status=409)
+    if campaign.status == CampaignStatus.closed:
+        raise RuleViolation(_("The campaign is closed."), status=409)
+    key = f"{kind.value}:{subject.id}"
+    if db.session.scalar(select(Evaluation.id).where(Evaluation.campaign_id == campaign.id, Evaluation.subject_key == key)):
+        raise RuleViolation(_("This subject is already assigned in this campaign."), status=409)
+    evaluation = Evaluation(
+        campaign=campaign,
+        group=group,
+        kind=kind,
+        subject_key=key,
+        project_id=subject.id if kind == SubjectKind.project else None,
+        lot_id=lot.id,
+        methodology=methodology,
+        deadline=campaign.scoring_deadline,
+        state=EvaluationState.scoring if campaign.status == CampaignStatus.running else EvaluationState.draft,
+    )
+    db.session.add(evaluation)
+    db.session.flush()
+    record("evaluation.assign", evaluation, actor=user)
+    return evaluation
+
+
+def assign_by_filter(campaign: Campaign, group, kind: SubjectKind, filters: LotFilters, user) -> list[Evaluation]:
+    """Assign every matching lot (or every project of matching lots) not yet in the campaign."""
+    filters.administrator = campaign.organiser.bin
+    lots = db.session.scalars(lot_query(filters)).all()
+    subjects = lots if kind == SubjectKind.lot else [p for lot in lots for p in lot.projects]
+    taken = {e.subject_key for e in campaign.evaluations}
+    return [assign(campaign, group, s, user) for s in subjects if f"{kind.value}:{s.id}" not in taken]
+
+
+CSV_HEADERS = {"kind", "group", "contract_number", "lot_number", "year"}
+
+
+def assign_from_csv(campaign: Campaign, content: bytes, user) -> list[Evaluation]:
+    """Assignments from a CSV (kind;group;contract_number;lot_number;year): all rows or none.
+
+    kind is project or lot; group is the group's id or Russian name; projects are found by
+    contract number, lots by number and year. Raises RuleViolation listing every bad row.
+    """
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise RuleViolation(_("The file must be UTF-8 text (CSV)."), status=422, fields={"file": _("Not a UTF-8 CSV file.")}) from None
+    dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else ",", delimiters=",;")
+    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+    headers = {h.strip().lower() for h in (reader.fieldnames or [])}
+    if not {"kind", "group"} <= headers:
+        raise RuleViolation(_("The file needs the columns kind and group."), status=422, fields={"file": _("Missing columns.")})
+    groups = {str(g.id): g for g in campaign.groups} | {g.name_ru.strip().lower(): g for g in campaign.groups}
+    errors: dict[str, str] = {}
+    planned = []
+    seen = set()
+    for number, raw in enumerate(reader, start=2):
+        row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
+        group = groups.get(row.get("group", "").lower())
+        if group is None:
+            errors[f"row {number}.group"] = _("Unknown group.")
+            continue
+        kind = row.get("kind", "").lower()
+        subject = None
+        if kind == "project":
+            subject = db.session.scalar(select(Project).where(Project.contract_number == row.get("contract_number")))
+            if subject is None:
+                errors[f"row {number}.contract_number"] = _("No project with this contract number.")
+                continue
+        elif kind == "lot":
+            year = row.get("year", "")
+            subject = (
+                db.session.scalar(select(Lot).where(Lot.number == row.get("lot_number"), Lot.year == int(year)))
+                if year.isdigit()
+                else None
+            )
+            if subject is None:
+                errors[f"row {number}.lot_number"] = _("No lot with this number and year.")
+                continue
+        else:
+            errors[f"row {number}.kind"] = _("Write project or lot.")
+            continue
+        key = f"{kind}:{subject.id}"
+        if key in seen:
+            errors[f"row {number}"] = _("Duplicate row.")
+            continue
+        seen.add(key)
+        planned.append((group, subject, number))
+    if not planned and not errors:
+        raise RuleViolation(_("The file has no rows."), status=422, fields={"file": _("The file has no rows.")})
+    created = []
+    savepoint = db.session.begin_nested()
+    for group, subject, number in planned:
+        try:
+            created.append(assign(campaign, group, subject, user))
+        except RuleViolation as exc:
+            errors[f"row {number}"] = exc.message
+    if errors:
+        savepoint.rollback()
+        raise RuleViolation(_("Nothing was assigned: the file has errors."), status=422, fields=errors)
+    savepoint.commit()
+    return created
+
+
+# --- the evaluation workflow ------------------------------------------------------------------
+
+
+def close_scoring(evaluation: Evaluation, user=None, automatic: bool = False) -> Evaluation:
+    """Move to consolidation once the quorum is met; unsubmitted scorecards are recorded as such."""
+    if evaluation.state != EvaluationState.scoring:
+        raise RuleViolation(_("Scoring is not open for this evaluation."), status=409)
+    if not automatic and not evaluation.is_chair(user):
+        raise RuleViolation(_("Only the group's chair can close scoring."), status=403)
+    result = evaluation_result(evaluation)
+    if not result.quorum_met:
+        raise RuleViolation(
+            _("The quorum is not met: %(submitted)s of %(quorum)s scorecards submitted.", submitted=result.submitted, quorum=result.quorum),
+            status=409,
+            code="quorum_not_met",
+        )
+    for card in evaluation.scorecards:
+        if card.submitted_at is None and not card.recused:
+            card.not_submitted = True
+    evaluation.state = EvaluationState.consolidation
+    evaluation.scoring_closed_at = datetime.now(UTC)
+    db.session.flush()
+    record("evaluation.close_scoring", evaluation, after={"state": "consolidation", "automatic": automatic}, actor=user)
+    return evaluation
+
+
+def close_if_due(evaluation: Evaluation) -> bool:
+    """After the deadline, an evaluation with its quorum moves to consolidation by itself."""
+    if evaluation.state == EvaluationState.scoring and today_local() > evaluation.deadline:
+        if evaluation_result(evaluation).quorum_met:
+            close_scoring(evaluation, automatic=True)
+            return True
+    return False
+
+
+def _conclusion(evaluation: Evaluation, code: str) -> CriterionConclusion:
+    row = evaluation.conclusion(code)
+    if row is None:
+        row = CriterionConclusion(criterion_code=code)
+        evaluation.conclusions.append(row)
+    return row
+
+
+def describe_consolidation(evaluation: Evaluation) -> dict:
+    return {
+        "state": evaluation.state.value,
+        "findings": evaluation.findings,
+        "recommendations": evaluation.recommendations,
+        "conclusions": {c.criterion_code: c.conclusion for c in evaluation.conclusions},
+        "consensus_notes": {c.criterion_code: c.consensus_note for c in evaluation.conclusions},
+        "index": str(evaluation.index_value) if evaluation.index_value is not None else None,
+        "band": evaluation.band,
+    }
+
+
+def save_consolidation(evaluation: Evaluation, chair, payload: dict) -> Evaluation:
+    """The chair's draft of conclusions, consensus notes, findings and recommendations."""
+    if not evaluation.is_chair(chair):
+        raise RuleViolation(_("Only the group's chair can consolidate."), status=403)
+    if evaluation.state not in OPEN_FOR_CONSOLIDATION:
+        raise RuleViolation(_("The evaluation is not in consolidation."), status=409)
+    codes = set(evaluation.methodology.codes)
+    fields = {}
+    for key in ("conclusions", "consensus_notes"):
+        value = payload.get(key) or {}
+        if not isinstance(value, dict):
+            fields[key] = _("Send an object keyed by criterion code.")
+            continue
+        for code, text in value.items():
+            if code not in codes:
+                fields[f"{key}.{code}"] = _("Unknown criterion code.")
+            elif text is not None and not isinstance(text, str):
+                fields[f"{key}.{code}"] = _("Must be text.")
+    for key in ("findings", "recommendations"):
+        if payload.get(key) is not None and not isinstance(payload.get(key), str):
+            fields[key] = _("Must be text.")
+    if fields:
+        raise RuleViolation(_("Some fields are not valid."), status=422, fields=fields)
+    before = describe_consolidation(evaluation)
+    for code, text in (payload.get("conclusions") or {}).items():
+        _conclusion(evaluation, code).conclusion = (text or "").strip() or None
+    for code, text in (payload.get("consensus_notes") or {}).items():
+        _conclusion(evaluation, code).consensus_note = (text or "").strip() or None
+    for key in ("findings", "recommendations"):
+        if key in payload:
+            setattr(evaluation, key, (payload.get(key) or "").strip() or None)
+    db.session.flush()
+    after = describe_consolidation(evaluation)
+    if after != before:
+        record("evaluation.consolidate", evaluation, before=before, after=after, actor=chair)
+    return evaluation
+
+
+def finalize(evaluation: Evaluation, chair, payload: dict) -> Evaluation:
+    """Close scoring if still open, check the consolidation is complete, fix the result, send for review."""
+    if not evaluation.is_chair(chair):
+        raise RuleViolation(_("Only the group's chair can finalize the evaluation."), status=403)
+    if evaluation.state == EvaluationState.scoring:
+        close_scoring(evaluation, chair)
+    elif evaluation.state not in OPEN_FOR_CONSOLIDATION:
+        raise RuleViolation(_("The evaluation is not in consolidation."), status=409)
+    save_consolidation(evaluation, chair, payload)
+    result = evaluation_result(evaluation)
+    if not result.quorum_met:
+        raise RuleViolation(
+            _("The quorum is not met: %(submitted)s of %(quorum)s scorecards submitted.", submitted=result.submitted, quorum=result.quorum),
+            status=409,
+            code="quorum_not_met",
+        )
+    unresolved = {
+        f"consensus_notes.{code}": _("Members disagree on this criterion: write the consensus note.")
+        for code in result.flagged
+        if not (evaluation.conclusion(code) and evaluation.conclusion(code).consensus_note)
+    }
+    if unresolved:
+        raise RuleViolation(
+            _("Every criterion on which members disagree needs a consensus note."), status=409, fields=unresolved, code="consensus_missing"
+        )
+    missing = {
+        f"conclusions.{code}": _("Write the group's conclusion on this criterion.")
+        for code in evaluation.methodology.codes
+        if not (evaluation.conclusion(code) and evaluation.conclusion(code).conclusion)
+    }
+    if not evaluation.findings:
+        missing["findings"] = _("Write the findings.")
+    if not evaluation.recommendations:
+        missing["recommendations"] = _("Write the recommendations.")
+    if missing:
+        raise RuleViolation(_("The consolidation is not complete."), status=422, fields=missing)
+    before = describe_consolidation(evaluation)
+    evaluation.index_value = result.index
+    evaluation.band = result.band
+    evaluation.state = EvaluationState.in_review
+    evaluation.finalized_at = datetime.now(UTC)
+    evaluation.finalized_by_id = chair.id
+    db.session.flush()
+    record("evaluation.finalize", evaluation, before=before, after=describe_consolidation(evaluation), actor=chair)
+    return evaluation
+
+
+# --- lot relevance: the group links the lot to public needs -----------------------------------
+
+
+def can_edit_needs(evaluation: Evaluation, user) -> bool:
+    return (
+        evaluation.kind == SubjectKind.lot
+        and evaluation.group.has_member(user)
+        and evaluation.state in (EvaluationState.scoring, *OPEN_FOR_CONSOLIDATION)
+    )
+
+
+def link_need(evaluation: Evaluation, need: PublicNeed, user, reason: str) -> LotNeed:
+    if not can_edit_needs(evaluation, user):
+        raise RuleViolation(_("You cannot change this lot's needs now."), status=403)
+    if not (reason or "").strip():
+        raise RuleViolation(_("Give a reason."), status=422, fields={"reason": _("Give a reason.")})
+    lot = evaluation.lot
+    if any(link.need_id == need.id for link in lot.need_links):
+        raise RuleViolation(_("The need is already linked to this lot."), status=409)
+    link = LotNeed(lot=lot, need=need, reason=reason.strip(), linked_by_id=user.id)
+    db.session.add(link)
+    db.session.flush()
+    record("lot.link_need", lot, after={"need_id": need.id, "reason": reason.strip(), "evaluation_id": evaluation.id}, actor=user)
+    return link
+
+
+def unlink_need(evaluation: Evaluation, need: PublicNeed, user, reason: str) -> None:
+    if not can_edit_needs(evaluation, user):
+        raise RuleViolation(_("You cannot change this lot's needs now."), status=403)
+    if not (reason or "").strip():
+        raise RuleViolation(_("Give a reason."), status=422, fields={"reason": _("Give a reason.")})
+    lot = evaluation.lot
+    link = next((link for link in lot.need_links if link.need_id == need.id), None)
+    if link is None:
+        raise RuleViolation(_("The need is not linked to this lot."), status=409)
+    before = {"need_id": need.id, "reason": link.reason}
+    lot.need_links.remove(link)
+    db.session.flush()
+    record("lot.unlink_need", lot, before=before, after={"reason": reason.strip(), "evaluation_id": evaluation.id}, actor=user)

@@ -1,0 +1,61 @@
+"""What an evaluation's submitted scorecards add up to (calls the pure rules in grants.scoring.rules)."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from grants.monitoring.models import Evaluation
+from grants.scoring import rules
+
+
+@dataclass
+class EvaluationResult:
+    aggregates: dict[str, rules.CriterionAggregate]
+    submitted: int
+    recused: int
+    quorum: int
+    index: Decimal | None  # rounded half up to one decimal
+    band: str | None
+
+    @property
+    def quorum_met(self) -> bool:
+        return rules.quorum_met(self.submitted, self.quorum)
+
+    @property
+    def flagged(self) -> list[str]:
+        return [code for code, agg in self.aggregates.items() if agg.flagged]
+
+    @property
+    def official_total(self) -> int:
+        return sum(agg.total for agg in self.aggregates.values())
+
+
+def evaluation_result(evaluation: Evaluation) -> EvaluationResult:
+    """Aggregates over the scorecards that count (submitted, not recused)."""
+    methodology = evaluation.methodology
+    counted = [card.as_dict() for card in evaluation.scorecards if card.counts]
+    aggregates = rules.aggregate(counted, methodology.codes, methodology.disagreement_threshold)
+    index = band = None
+    if counted and all(agg.mean is not None for agg in aggregates.values()):
+        exact = rules.weighted_index({c: a.mean for c, a in aggregates.items()}, methodology.weights, methodology.scale_max)
+        index = rules.round_half_up(exact, 1)
+        band = rules.band(exact, methodology.band_pairs())
+    return EvaluationResult(
+        aggregates=aggregates,
+        submitted=len(counted),
+        recused=sum(1 for card in evaluation.scorecards if card.recused),
+        quorum=methodology.quorum,
+        index=index,
+        band=band,
+    )
+
+
+def campaign_alpha(evaluations, kind) -> float | None:
+    """Agreement between members across a campaign's evaluations of one kind (Krippendorff's alpha, interval)."""
+    units = []
+    for evaluation in evaluations:
+        if evaluation.kind != kind:
+            continue
+        cards = [card.as_dict() for card in evaluation.scorecards if card.counts]
+        for code in evaluation.methodology.codes:
+            units.append([card.get(code) for card in cards])
+    return rules.krippendorff_alpha(units, "interval")

@@ -1,0 +1,3 @@
+from flask import Blueprint
+
+bp = Blueprint("evaluations", __name__, url_prefix="/evaluations")
