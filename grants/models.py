@@ -4,9 +4,9 @@ from grants.accounts.models import Affiliation, AnonymousUser, ApiToken, Role, U
 from grants.audit.models import AuditEvent  # noqa: F401
 from grants.councils.models import Council, CouncilMember, GroupMember, MonitoringGroup  # noqa: F401
 from grants.lots.models import Lot, LotIndicator, LotNeed, LotStatus, Sphere, Unit  # noqa: F401
+from grants.monitoring.models import Campaign, Criterion, CriterionConclusion, Evaluation, Methodology  # noqa: F401
 from grants.needs.models import PublicNeed  # noqa: F401
 from grants.organisations.models import Organisation, OrganisationKind  # noqa: F401
 from grants.projects.models import Indicator, Project, ProjectStatus  # noqa: F401
 from grants.regions.models import Region  # noqa: F401
-from grants.monitoring.models import Campaign, Criterion, CriterionConclusion, Evaluation, Methodology  # noqa: F401
 from grants.scoring.models import Evidence, Score, Scorecard, SiteVisit  # noqa: F401
