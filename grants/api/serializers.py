@@ -164,3 +164,196 @@ def user(person) -> dict:
         "organisation": None if org is None else {"id": org.id, "bin": org.bin, "name": org.name},
         "language": person.language,
     }
+
+
+# --- evaluations ------------------------------------------------------------------------------
+
+INDEX_PLACES = Decimal("0.1")
+
+
+def _ref(obj) -> dict | None:
+    return None if obj is None else {"id": obj.id, "name": obj.name}
+
+
+def _person(person) -> dict | None:
+    return None if person is None else {"id": person.id, "full_name": person.full_name}
+
+
+def scorecard_status(card, affiliated: bool = False) -> str:
+    """not_declared, draft, submitted, not_submitted (scoring closed without it) or recused."""
+    if (card is None and affiliated) or (card is not None and card.recused):
+        return "recused"
+    if card is None or not card.declared:
+        return "not_declared"
+    if card.submitted_at is not None:
+        return "submitted"
+    return "not_submitted" if card.not_submitted else "draft"
+
+
+def card_scores(card) -> dict:
+    return {
+        s.criterion_code: {"score": s.score, "comment": s.comment}
+        for s in sorted(card.scores, key=lambda s: s.criterion_code)
+    }
+
+
+def scorecard(card) -> dict:
+    """The caller's own scorecard, drafts included."""
+    return {
+        "member": _person(card.member),
+        "status": scorecard_status(card),
+        "conflict_of_interest": card.conflict_of_interest,
+        "conflict_note": card.conflict_note,
+        "declared_at": iso(card.declared_at),
+        "recused": card.recused,
+        "recusal_reason": card.recusal_reason.value if card.recusal_reason else None,
+        "recusal_reason_title": card.recusal_reason.title if card.recusal_reason else None,
+        "submitted_at": iso(card.submitted_at),
+        "reopened_at": iso(card.reopened_at),
+        "scores": card_scores(card),
+    }
+
+
+def others_scorecard(card) -> dict:
+    """Another member's card as the group sees it: scores only once submitted, never a draft."""
+    shown = card.counts
+    return {
+        "member": _person(card.member),
+        "status": scorecard_status(card),
+        "submitted": card.submitted_at is not None,
+        "submitted_at": iso(card.submitted_at),
+        "recused": card.recused,
+        "scores": card_scores(card) if shown else {},
+    }
+
+
+def methodology(item) -> dict:
+    return {
+        "id": item.id,
+        "code": item.code,
+        "version": item.version,
+        "kind": item.kind.value,
+        "name": item.name,
+        "scale_min": item.scale_min,
+        "scale_max": item.scale_max,
+        "quorum": item.quorum,
+        "disagreement_threshold": item.disagreement_threshold,
+        "comment_required_scores": sorted(item.comment_required_scores or []),
+        "criteria": [
+            {
+                "code": c.code,
+                "name": c.name,
+                "short": c.short,
+                "weight": decimal_str(c.weight),
+                "descriptors": {level: c.descriptor(level) for level in sorted(c.descriptors or {}, key=int)},
+            }
+            for c in item.criteria
+        ],
+        "bands": [
+            {"min": decimal_str(minimum), "code": code, "title": item.band_title(code)}
+            for minimum, code in item.band_pairs()
+        ],
+    }
+
+
+def _lot_ref(item) -> dict:
+    return {"id": item.id, "number": item.number, "year": item.year, "title": item.title}
+
+
+def evaluation_subject(evaluation) -> dict:
+    if evaluation.project is not None:
+        item = evaluation.project
+        return {
+            "id": item.id,
+            "contract_number": item.contract_number,
+            "title": item.title,
+            "ngo": organisation(item.ngo),
+            "lot": _lot_ref(item.lot),
+            "url": url_for("api.project_detail", project_id=item.id),
+        }
+    item = evaluation.lot
+    return {
+        **_lot_ref(item),
+        "public_needs": [
+            {"id": link.need.id, "title": link.need.title, "reason": link.reason}
+            for link in sorted(item.need_links, key=lambda link: link.need_id)
+        ],
+        "url": url_for("api.lot_detail", lot_id=item.id),
+    }
+
+
+def evaluation_summary(evaluation, card=None, member: bool = False, affiliated: bool = False) -> dict:
+    """An evaluation as listed; scorecard_status is the caller's (null when not a member of the group)."""
+    return {
+        "id": evaluation.id,
+        "kind": evaluation.kind.value,
+        "state": evaluation.state.value,
+        "state_title": evaluation.state.title,
+        "deadline": iso(evaluation.deadline),
+        "title": evaluation.title,
+        "campaign": _ref(evaluation.campaign),
+        "group": _ref(evaluation.group),
+        "scorecard_status": scorecard_status(card, affiliated) if member else None,
+        "url": url_for("api.evaluation_detail", evaluation_id=evaluation.id),
+    }
+
+
+def aggregates(result) -> dict:
+    return {
+        code: {
+            "mean": decimal_str(agg.mean_display),
+            "total": agg.total,
+            "min": agg.minimum,
+            "max": agg.maximum,
+            "n": agg.n,
+            "flagged": agg.flagged,
+        }
+        for code, agg in result.aggregates.items()
+    }
+
+
+def evaluation_detail(evaluation, user, card, result, permissions: dict, show_scores: bool) -> dict:
+    """An evaluation for one caller: scores of others only when show_scores (decided by the view)."""
+    group = evaluation.group
+    data = {
+        **evaluation_summary(evaluation),
+        "campaign": _ref(evaluation.campaign),
+        "group": {
+            "id": group.id,
+            "name": group.name,
+            "chair": _person(group.chair),
+            "members": [_person(m.user) for m in sorted(group.memberships, key=lambda m: m.user_id)],
+        },
+        "subject": evaluation_subject(evaluation),
+        "methodology": methodology(evaluation.methodology),
+        "scoring_closed_at": iso(evaluation.scoring_closed_at),
+        "finalized_at": iso(evaluation.finalized_at),
+        "my_scorecard": None if card is None else scorecard(card),
+        "permissions": permissions,
+    }
+    del data["scorecard_status"]
+    if not show_scores:
+        return data
+    final = evaluation.index_value is not None
+    index = evaluation.index_value if final else result.index
+    band_code = evaluation.band if final else result.band
+    data.update(
+        aggregates=aggregates(result),
+        index=decimal_str(index, INDEX_PLACES),
+        band=band_code,
+        band_title=evaluation.methodology.band_title(band_code) or None,
+        official_total=result.official_total,
+        quorum=result.quorum,
+        quorum_met=result.quorum_met,
+        submitted=result.submitted,
+        recused=result.recused,
+        scorecards=[others_scorecard(c) for c in evaluation.scorecards if c.member_id != user.id],
+    )
+    if evaluation.state.value not in ("draft", "scoring"):
+        data.update(
+            conclusions={c.criterion_code: c.conclusion for c in evaluation.conclusions if c.conclusion},
+            consensus_notes={c.criterion_code: c.consensus_note for c in evaluation.conclusions if c.consensus_note},
+            findings=evaluation.findings,
+            recommendations=evaluation.recommendations,
+        )
+    return data

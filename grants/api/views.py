@@ -248,3 +248,6 @@ def project_detail(project_id: int):
 @bp.get("/openapi.json")
 def openapi():
     return jsonify(build_document())
+
+
+from grants.api import evaluations  # noqa: E402,F401

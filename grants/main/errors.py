@@ -55,7 +55,7 @@ def register(app) -> None:
         if exc.code == 401 and not wants_json():
             from flask import redirect, url_for
 
-            return redirect(url_for("accounts.login", next=request.full_path))
+            return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
         return error_response(exc.code or 500)
 
     @app.errorhandler(Exception)

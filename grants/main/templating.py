@@ -17,6 +17,11 @@ def register(app) -> None:
     app.jinja_env.globals["current_language"] = i18n.language
 
     @app.template_global()
+    def current_path() -> str:
+        """This page's path and query, without Werkzeug's trailing '?' when there is no query."""
+        return request.full_path.rstrip("?")
+
+    @app.template_global()
     def url_with(**changes):
         """The current URL with some query arguments changed (for filters and pagination)."""
         args = request.args.to_dict()

@@ -2,3 +2,8 @@
 from flask import Blueprint
 
 bp = Blueprint("campaigns", __name__, url_prefix="/campaigns")
+
+
+@bp.get("/")
+def index():  # placeholder until the real page lands
+    return ""

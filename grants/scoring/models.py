@@ -129,3 +129,13 @@ class Evidence(db.Model):
 
     scorecard = relationship("Scorecard", back_populates="evidence")
     site_visit = relationship("SiteVisit", back_populates="photos")
+
+    @property
+    def evaluation(self):
+        return self.scorecard.evaluation if self.scorecard is not None else self.site_visit.evaluation
+
+    def can_view(self, user) -> bool:
+        """The uploader, and whoever may see the evaluation's scores (no anchoring through evidence)."""
+        if not user.is_authenticated:
+            return False
+        return self.uploaded_by_id == user.id or self.evaluation.can_see_scores(user)

@@ -12,7 +12,7 @@ from grants.audit.operations import record
 from grants.core.errors import RuleViolation, today_local
 from grants.extensions import db
 from grants.monitoring.models import Evaluation, EvaluationState
-from grants.scoring.models import RecusalReason, Score, Scorecard
+from grants.scoring.models import RecusalReason, Score, Scorecard, SiteVisit
 
 
 def describe(card: Scorecard) -> dict:
@@ -50,7 +50,7 @@ def affiliation_recusal(card: Scorecard, user) -> None:
         record("scorecard.recuse", card, before=before, after=describe(card), actor=user)
 
 
-def _check_open(evaluation: Evaluation, card: Scorecard) -> None:
+def check_open(evaluation: Evaluation, card: Scorecard) -> None:
     if card.recused:
         raise RuleViolation(_("You are recused from this evaluation and cannot score it."), status=403)
     if evaluation.state != EvaluationState.scoring:
@@ -125,7 +125,7 @@ def validate_scores(evaluation: Evaluation, scores: dict) -> dict[str, tuple[int
 def save_draft(evaluation: Evaluation, user, scores: dict) -> Scorecard:
     """Save some or all scores as a draft (validated for codes and scale, not for completeness)."""
     card = scorecard_for(evaluation, user)
-    _check_open(evaluation, card)
+    check_open(evaluation, card)
     if not card.declared:
         raise RuleViolation(_("Declare whether you have a conflict of interest before scoring."), status=409)
     clean = validate_scores(evaluation, scores)
@@ -162,7 +162,7 @@ def missing_for_submit(evaluation: Evaluation, card: Scorecard) -> dict[str, str
 def submit(evaluation: Evaluation, user) -> Scorecard:
     """Lock a complete scorecard; from now on it counts and the member may see the others."""
     card = scorecard_for(evaluation, user)
-    _check_open(evaluation, card)
+    check_open(evaluation, card)
     if not card.declared:
         raise RuleViolation(_("Declare whether you have a conflict of interest before scoring."), status=409)
     fields = missing_for_submit(evaluation, card)
@@ -197,3 +197,16 @@ def reopen(evaluation: Evaluation, card: Scorecard, chair, reason: str) -> Score
     after = describe(card) | {"reason": reason.strip()}
     record("scorecard.reopen", card, before=before, after=after, actor=chair)
     return card
+
+
+def record_visit(evaluation: Evaluation, user, visit_date, place: str, observations: str) -> SiteVisit:
+    """A member's site visit to the project (or the lot's target group)."""
+    if not evaluation.group.has_member(user):
+        raise RuleViolation(_("Only members of the evaluating group can record visits."), status=403)
+    if visit_date > today_local():
+        raise RuleViolation(_("The visit date cannot be in the future."), status=422, fields={"visit_date": _("In the future.")})
+    visit = SiteVisit(evaluation=evaluation, member_id=user.id, visit_date=visit_date, place=place.strip(), observations=observations.strip())
+    db.session.add(visit)
+    db.session.flush()
+    record("site_visit.add", visit, actor=user)
+    return visit

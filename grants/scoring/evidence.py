@@ -1,0 +1,97 @@
+"""Evidence files: size- and type-limited, stored under instance/ (outside the web root) by random key."""
+
+import hashlib
+import os
+import secrets
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import gettext as _
+
+from grants.audit.operations import record
+from grants.core.errors import RuleViolation
+from grants.extensions import db
+from grants.scoring.models import Evidence, EvidenceKind
+
+MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
+# Allowed types, recognised by their first bytes (the name and the browser's claim are not trusted).
+SIGNATURES = {
+    "application/pdf": (b"%PDF-",),
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    # docx/xlsx are zip containers
+    "application/zip": (b"PK\x03\x04",),
+}
+EXTENSIONS = {
+    ".pdf": "application/pdf",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def storage_dir() -> Path:
+    path = Path(current_app.config.get("EVIDENCE_DIR") or Path(current_app.instance_path) / "evidence")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _content_type(filename: str, head: bytes) -> str | None:
+    ext = os.path.splitext(filename.lower())[1]
+    declared = EXTENSIONS.get(ext)
+    if declared is None:
+        return None
+    family = "application/zip" if ext in (".docx", ".xlsx") else declared
+    if not any(head.startswith(sig) for sig in SIGNATURES[family]):
+        return None
+    return declared
+
+
+def store_file(upload, user, **owner) -> Evidence:
+    """Check and store an uploaded file; owner is scorecard=… or site_visit=… (and criterion_code)."""
+    filename = os.path.basename(upload.filename or "").strip()[:255]
+    data = upload.read(MAX_EVIDENCE_BYTES + 1)
+    if len(data) > MAX_EVIDENCE_BYTES:
+        raise RuleViolation(_("The file is too large (at most 10 MB)."), status=422, fields={"file": _("Too large.")})
+    if not data:
+        raise RuleViolation(_("The file is empty."), status=422, fields={"file": _("Empty file.")})
+    content_type = _content_type(filename, data[:16])
+    if content_type is None:
+        raise RuleViolation(
+            _("Only PDF, JPEG, PNG, Word (.docx) and Excel (.xlsx) files are accepted."),
+            status=422,
+            fields={"file": _("File type not accepted.")},
+        )
+    key = secrets.token_hex(20)
+    (storage_dir() / key).write_bytes(data)
+    kind = EvidenceKind.photo if content_type.startswith("image/") else EvidenceKind.file
+    evidence = Evidence(
+        kind=kind,
+        filename=filename or key,
+        storage_key=key,
+        content_type=content_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        uploaded_by_id=user.id,
+        **owner,
+    )
+    db.session.add(evidence)
+    db.session.flush()
+    record("evidence.add", evidence, actor=user)
+    return evidence
+
+
+def add_link(url: str, user, **owner) -> Evidence:
+    if not url.startswith(("https://", "http://")):
+        raise RuleViolation(_("Links must start with http:// or https://."), status=422, fields={"url": _("Invalid link.")})
+    evidence = Evidence(kind=EvidenceKind.link, url=url, uploaded_by_id=user.id, **owner)
+    db.session.add(evidence)
+    db.session.flush()
+    record("evidence.add", evidence, actor=user)
+    return evidence
+
+
+def file_path(evidence: Evidence) -> Path:
+    return storage_dir() / evidence.storage_key
