@@ -202,7 +202,9 @@ def evaluations():
     pages = math.ceil(total / per_page) if total else 0
     items = []
     if page <= pages:
-        query = query.order_by(Evaluation.deadline, Evaluation.id).limit(per_page).offset((page - 1) * per_page)
+        query = (
+            query.order_by(Evaluation.deadline, Evaluation.id).limit(per_page).offset((page - 1) * per_page)
+        )
         items = db.session.scalars(query).all()
         if any([workflow.close_if_due(item) for item in items]):
             db.session.commit()
@@ -376,7 +378,9 @@ def finalize(evaluation_id: int):
 
 
 def _needs_response(evaluation: Evaluation):
-    return jsonify(lot_id=evaluation.lot_id, public_needs=serializers.evaluation_subject(evaluation)["public_needs"])
+    return jsonify(
+        lot_id=evaluation.lot_id, public_needs=serializers.evaluation_subject(evaluation)["public_needs"]
+    )
 
 
 def _lot_only(evaluation: Evaluation):

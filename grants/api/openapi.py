@@ -438,14 +438,18 @@ def build_document() -> dict:
             {"name": "auth", "description": "Tokens and the caller"},
             {"name": "lots", "description": "The lot registry"},
             {"name": "projects", "description": "Contracts and their results"},
+            {
+                "name": "evaluations",
+                "description": "Scoring by monitoring groups and the chair's consolidation",
+            },
             {"name": "meta", "description": "Service metadata"},
         ],
         "security": [{}, {"bearerAuth": []}, {"sessionCookie": []}],
-        "paths": _paths(),
+        "paths": {**_paths(), **_evaluation_paths()},
         "components": {
-            "schemas": _schemas(),
-            "parameters": _parameters(),
-            "responses": _responses(),
+            "schemas": {**_schemas(), **_evaluation_schemas()},
+            "parameters": {**_parameters(), **_evaluation_parameters()},
+            "responses": {**_responses(), **_evaluation_responses()},
             "securitySchemes": {
                 "bearerAuth": {
                     "type": "http",
@@ -459,5 +463,452 @@ def build_document() -> dict:
                     "description": "The browser session; writes also need the X-CSRFToken header.",
                 },
             },
+        },
+    }
+
+
+# --- evaluations (grants/api/evaluations.py) ----------------------------------------------------
+
+EVALUATION_STATES = ["draft", "scoring", "consolidation", "in_review", "returned", "accepted", "published"]
+SCORECARD_STATUSES = ["not_declared", "draft", "submitted", "not_submitted", "recused"]
+NULLABLE_DATETIME = {"type": ["string", "null"], "format": "date-time"}
+DECIMAL_2 = {"type": "string", "pattern": r"^\d+\.\d{2}$"}
+INDEX = {"type": ["string", "null"], "pattern": r"^\d+\.\d$", "description": "0–100, one decimal (half up)."}
+TEXT_BY_CODE = {
+    "type": "object",
+    "additionalProperties": NULLABLE_TEXT,
+    "description": "Text per criterion code.",
+}
+
+
+def _evaluation_schemas() -> dict:
+    score_entry = obj({"score": {"type": ["integer", "null"]}, "comment": NULLABLE_TEXT})
+    scores = {
+        "type": "object",
+        "additionalProperties": ref("ScoreEntry"),
+        "description": "By criterion code.",
+    }
+    summary = {
+        "id": {"type": "integer"},
+        "kind": {"type": "string", "enum": ["project", "lot"]},
+        "state": {"type": "string", "enum": EVALUATION_STATES},
+        "state_title": {"type": "string"},
+        "deadline": DATE,
+        "title": {"type": "string"},
+        "campaign": ref("NamedRef"),
+        "group": ref("NamedRef"),
+        "url": {"type": "string"},
+    }
+    detail = {
+        **{k: v for k, v in summary.items() if k != "group"},
+        "group": obj(
+            {
+                "id": {"type": "integer"},
+                "name": {"type": "string"},
+                "chair": nullable("Person"),
+                "members": {"type": "array", "items": ref("Person")},
+            }
+        ),
+        "subject": {"oneOf": [ref("ProjectSubject"), ref("LotSubject")]},
+        "methodology": ref("Methodology"),
+        "scoring_closed_at": NULLABLE_DATETIME,
+        "finalized_at": NULLABLE_DATETIME,
+        "my_scorecard": nullable("Scorecard"),
+        "permissions": obj(
+            {
+                "score": {"type": "boolean"},
+                "chair": {"type": "boolean"},
+                "consolidate": {"type": "boolean"},
+                "edit_needs": {"type": "boolean"},
+            }
+        ),
+    }
+    scores_part = {
+        "aggregates": {"type": "object", "additionalProperties": ref("CriterionAggregate")},
+        "index": INDEX,
+        "band": NULLABLE_TEXT,
+        "band_title": NULLABLE_TEXT,
+        "official_total": {"type": "integer", "description": "The official sum of all members' points."},
+        "quorum": {"type": "integer"},
+        "quorum_met": {"type": "boolean"},
+        "submitted": {"type": "integer", "description": "Scorecards that count (submitted, not recused)."},
+        "recused": {"type": "integer"},
+        "scorecards": {"type": "array", "items": ref("MemberScorecard")},
+    }
+    consolidation_part = {
+        "conclusions": TEXT_BY_CODE,
+        "consensus_notes": TEXT_BY_CODE,
+        "findings": NULLABLE_TEXT,
+        "recommendations": NULLABLE_TEXT,
+    }
+    consolidation_request = {
+        "conclusions": {**TEXT_BY_CODE, "description": "The group's verbal conclusion per criterion."},
+        "consensus_notes": {**TEXT_BY_CODE, "description": "Needed for every flagged criterion."},
+        "findings": {"type": ["string", "null"], "maxLength": 20000},
+        "recommendations": {"type": ["string", "null"], "maxLength": 20000},
+    }
+    return {
+        "NamedRef": obj({"id": {"type": "integer"}, "name": {"type": "string"}}),
+        "Person": obj({"id": {"type": "integer"}, "full_name": {"type": "string"}}),
+        "ScoreEntry": score_entry,
+        "EvaluationSummary": obj(
+            {
+                **summary,
+                "scorecard_status": {
+                    "type": ["string", "null"],
+                    "enum": [*SCORECARD_STATUSES, None],
+                    "description": "The caller's scorecard; null when the caller is not in the group.",
+                },
+            }
+        ),
+        "EvaluationPage": obj(
+            {
+                "items": {"type": "array", "items": ref("EvaluationSummary")},
+                "page": {"type": "integer", "minimum": 1},
+                "pages": {"type": "integer", "minimum": 0},
+                "per_page": {"type": "integer", "minimum": 1, "maximum": 100},
+                "total": {"type": "integer", "minimum": 0},
+            }
+        ),
+        "Criterion": obj(
+            {
+                "code": {"type": "string"},
+                "name": {"type": "string"},
+                "short": {"type": "string"},
+                "weight": DECIMAL_2,
+                "descriptors": {
+                    "type": "object",
+                    "additionalProperties": {"type": "string"},
+                    "description": 'Anchor descriptors by score level ("1", "3", "5").',
+                },
+            }
+        ),
+        "Methodology": obj(
+            {
+                "id": {"type": "integer"},
+                "code": {"type": "string"},
+                "version": {"type": "integer"},
+                "kind": {"type": "string", "enum": ["project", "lot"]},
+                "name": {"type": "string"},
+                "scale_min": {"type": "integer"},
+                "scale_max": {"type": "integer"},
+                "quorum": {"type": "integer"},
+                "disagreement_threshold": {"type": "integer"},
+                "comment_required_scores": {"type": "array", "items": {"type": "integer"}},
+                "criteria": {"type": "array", "items": ref("Criterion")},
+                "bands": {
+                    "type": "array",
+                    "items": obj({"min": DECIMAL_2, "code": {"type": "string"}, "title": {"type": "string"}}),
+                },
+            }
+        ),
+        "ProjectSubject": obj(
+            {
+                "id": {"type": "integer"},
+                "contract_number": {"type": "string"},
+                "title": {"type": "string"},
+                "ngo": ref("OrganisationRef"),
+                "lot": obj(
+                    {
+                        "id": {"type": "integer"},
+                        "number": {"type": "string"},
+                        "year": {"type": "integer"},
+                        "title": {"type": "string"},
+                    }
+                ),
+                "url": {"type": "string"},
+            }
+        ),
+        "LinkedNeed": obj({"id": {"type": "integer"}, "title": {"type": "string"}, "reason": NULLABLE_TEXT}),
+        "LotSubject": obj(
+            {
+                "id": {"type": "integer"},
+                "number": {"type": "string"},
+                "year": {"type": "integer"},
+                "title": {"type": "string"},
+                "public_needs": {"type": "array", "items": ref("LinkedNeed")},
+                "url": {"type": "string"},
+            }
+        ),
+        "Scorecard": obj(
+            {
+                "member": ref("Person"),
+                "status": {"type": "string", "enum": SCORECARD_STATUSES},
+                "conflict_of_interest": {"type": ["boolean", "null"], "description": "null until declared."},
+                "conflict_note": NULLABLE_TEXT,
+                "declared_at": NULLABLE_DATETIME,
+                "recused": {"type": "boolean"},
+                "recusal_reason": {"type": ["string", "null"], "enum": ["declared", "affiliation", None]},
+                "recusal_reason_title": NULLABLE_TEXT,
+                "submitted_at": NULLABLE_DATETIME,
+                "reopened_at": NULLABLE_DATETIME,
+                "scores": scores,
+            },
+            description="The caller's own scorecard, drafts included.",
+        ),
+        "MemberScorecard": obj(
+            {
+                "member": ref("Person"),
+                "status": {"type": "string", "enum": SCORECARD_STATUSES},
+                "submitted": {"type": "boolean"},
+                "submitted_at": NULLABLE_DATETIME,
+                "recused": {"type": "boolean"},
+                "scores": {**scores, "description": "Empty unless submitted and not recused."},
+            },
+            description="Another member's scorecard; drafts are never shown.",
+        ),
+        "CriterionAggregate": obj(
+            {
+                "mean": {"type": ["string", "null"], "pattern": r"^\d+\.\d{2}$"},
+                "total": {"type": "integer"},
+                "min": {"type": ["integer", "null"]},
+                "max": {"type": ["integer", "null"]},
+                "n": {"type": "integer"},
+                "flagged": {
+                    "type": "boolean",
+                    "description": "max − min reaches the disagreement threshold.",
+                },
+            }
+        ),
+        "Evaluation": obj(
+            {**detail, **scores_part, **consolidation_part},
+            required=list(detail),
+            description="An evaluation as the caller may see it. The score fields appear only when the caller "
+            "may see others' scores: a member once they submitted their own or scoring closed (never when "
+            "recused), staff outside the group from review on. The consolidation fields appear with them "
+            "once scoring has closed.",
+        ),
+        "ScorecardRequest": obj(
+            {
+                "conflict_of_interest": {
+                    "type": "boolean",
+                    "description": "Required until declared; true recuses the caller (scores are then ignored).",
+                },
+                "conflict_note": {"type": ["string", "null"], "maxLength": 5000},
+                "scores": {
+                    "type": "object",
+                    "additionalProperties": obj(
+                        {
+                            "score": {"type": ["integer", "null"]},
+                            "comment": {"type": ["string", "null"], "maxLength": 5000},
+                        },
+                        required=[],
+                    ),
+                },
+            },
+            required=[],
+        ),
+        "ConsolidationRequest": obj(consolidation_request, required=[]),
+        "ReasonRequest": obj({"reason": {"type": "string", "maxLength": 2000}}),
+        "NeedLinkRequest": obj(
+            {"need_id": {"type": "integer", "minimum": 1}, "reason": {"type": "string", "maxLength": 2000}}
+        ),
+        "LotNeeds": obj(
+            {"lot_id": {"type": "integer"}, "public_needs": {"type": "array", "items": ref("LinkedNeed")}}
+        ),
+    }
+
+
+def _evaluation_parameters() -> dict:
+    def path(name, description):
+        return {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+            "description": description,
+        }
+
+    def query(name, schema, description):
+        return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
+
+    return {
+        "EvaluationId": path("evaluation_id", "Id of the evaluation."),
+        "MemberId": path("member_id", "User id of the group member whose scorecard it is."),
+        "NeedId": path("need_id", "Id of the public need."),
+        "Mine": query(
+            "mine",
+            {"type": "string", "enum": ["1", "0", "true", "false"]},
+            "1: only evaluations of the groups the caller sits in (not drafts).",
+        ),
+        "EvaluationState": query("state", {"type": "string", "enum": EVALUATION_STATES}, "State."),
+        "EvaluationKind": query("kind", {"type": "string", "enum": ["project", "lot"]}, "Kind of subject."),
+        "CampaignFilter": query("campaign", {"type": "integer", "minimum": 1}, "Id of the campaign."),
+    }
+
+
+def _evaluation_responses() -> dict:
+    return {
+        "Forbidden": _response("Not allowed: e.g. not the chair, not a member of the group, or recused."),
+        "Conflict": _response(
+            "Not in this state (code `conflict`), or `quorum_not_met` / `consensus_missing`; "
+            "`error.fields` names each flagged criterion (consensus_notes.<code>)."
+        ),
+    }
+
+
+def _evaluation_paths() -> dict:
+    authenticated = [{"bearerAuth": []}, {"sessionCookie": []}]
+    lang = ref("Lang", "parameters")
+    eid = ref("EvaluationId", "parameters")
+
+    def errors(*codes):
+        names = {
+            "400": "BadRequest",
+            "401": "Unauthorized",
+            "403": "Forbidden",
+            "404": "NotFound",
+            "409": "Conflict",
+            "422": "ValidationError",
+        }
+        return {code: ref(names[code], "responses") for code in codes}
+
+    def operation(
+        operation_id, summary, description, schema, request=None, params=(), codes=(), status="200"
+    ):
+        op = {
+            "operationId": operation_id,
+            "tags": ["evaluations"],
+            "summary": summary,
+            "description": description,
+            "security": authenticated,
+            "parameters": [eid, *params, lang],
+            "responses": {
+                status: {"description": "Done.", "content": json_content(ref(schema))},
+                **errors("400", "404", *codes),
+            },
+        }
+        if request:
+            op["requestBody"] = {"required": True, "content": json_content(ref(request))}
+        return op
+
+    private = "Answers 404 to anyone who may not view the evaluation (its existence is private)."
+    return {
+        "/api/v1/evaluations": {
+            "get": {
+                "operationId": "listEvaluations",
+                "tags": ["evaluations"],
+                "summary": "Evaluations the caller may view, by deadline",
+                "description": "Group members see their groups' evaluations, ministry staff those of their "
+                "organisation's campaigns, admins all. With mine=1 each item carries the caller's scorecard "
+                "status.",
+                "security": authenticated,
+                "parameters": [
+                    ref(name, "parameters")
+                    for name in (
+                        "Mine",
+                        "EvaluationState",
+                        "EvaluationKind",
+                        "CampaignFilter",
+                        "Page",
+                        "PerPage",
+                    )
+                ]
+                + [lang],
+                "responses": {
+                    "200": {"description": "One page.", "content": json_content(ref("EvaluationPage"))},
+                    **errors("401", "422"),
+                },
+            }
+        },
+        "/api/v1/evaluations/{evaluation_id}": {
+            "get": {
+                "operationId": "getEvaluation",
+                "tags": ["evaluations"],
+                "summary": "An evaluation: methodology, state, the caller's scorecard and, when allowed, scores",
+                "description": f"{private} Opening it creates a member's scorecard, which recuses a member "
+                "affiliated with the NGO at once. After the deadline an evaluation whose quorum is met moves to "
+                "consolidation.",
+                "security": authenticated,
+                "parameters": [eid, lang],
+                "responses": {
+                    "200": {"description": "The evaluation.", "content": json_content(ref("Evaluation"))},
+                    **errors("404"),
+                },
+            }
+        },
+        "/api/v1/evaluations/{evaluation_id}/scorecard": {
+            "put": operation(
+                "saveScorecard",
+                "Declare a conflict of interest (or its absence) and save draft scores",
+                f"{private} conflict_of_interest is required until declared; true recuses the caller and "
+                "the answer is the recused scorecard. Scores are checked for codes and scale "
+                "(fields like scores.relevance.score), not for completeness.",
+                "Scorecard",
+                request="ScorecardRequest",
+                codes=("403", "409", "422"),
+            )
+        },
+        "/api/v1/evaluations/{evaluation_id}/scorecard/submit": {
+            "post": operation(
+                "submitScorecard",
+                "Submit the caller's scorecard (locks it)",
+                f"{private} 422 names every missing score and every 0/1/5 without a comment.",
+                "Scorecard",
+                codes=("403", "409", "422"),
+            )
+        },
+        "/api/v1/evaluations/{evaluation_id}/close-scoring": {
+            "post": operation(
+                "closeScoring",
+                "Close scoring (chair) once the quorum is met",
+                f"{private} 409 with code quorum_not_met before the quorum.",
+                "Evaluation",
+                codes=("403", "409"),
+            )
+        },
+        "/api/v1/evaluations/{evaluation_id}/scorecards/{member_id}/reopen": {
+            "post": operation(
+                "reopenScorecard",
+                "Reopen a member's submitted scorecard (chair), with a reason",
+                f"{private} Brings the evaluation back to scoring; the reason is audited.",
+                "Scorecard",
+                request="ReasonRequest",
+                params=(ref("MemberId", "parameters"),),
+                codes=("403", "409", "422"),
+            )
+        },
+        "/api/v1/evaluations/{evaluation_id}/consolidation": {
+            "put": operation(
+                "saveConsolidation",
+                "Save the chair's draft conclusions, consensus notes, findings and recommendations",
+                f"{private} Only in consolidation (or returned).",
+                "Evaluation",
+                request="ConsolidationRequest",
+                codes=("403", "409", "422"),
+            )
+        },
+        "/api/v1/evaluations/{evaluation_id}/finalize": {
+            "post": operation(
+                "finalizeEvaluation",
+                "Finalize (chair): close scoring if open, fix index and band, send for review",
+                f"{private} 409 quorum_not_met, or consensus_missing with consensus_notes.<code> in fields "
+                "for each flagged criterion; 422 when a conclusion, the findings or the recommendations are "
+                "missing.",
+                "Evaluation",
+                request="ConsolidationRequest",
+                codes=("403", "409", "422"),
+            )
+        },
+        "/api/v1/evaluations/{evaluation_id}/needs": {
+            "post": operation(
+                "linkNeed",
+                "Link a public need to the evaluated lot (group members), with a reason",
+                f"{private} Lot relevance evaluations only (409 otherwise); audited.",
+                "LotNeeds",
+                request="NeedLinkRequest",
+                codes=("403", "409", "422"),
+            )
+        },
+        "/api/v1/evaluations/{evaluation_id}/needs/{need_id}": {
+            "delete": operation(
+                "unlinkNeed",
+                "Unlink a public need from the evaluated lot (group members), with a reason",
+                f"{private} The reason comes in the JSON body (or ?reason=); audited.",
+                "LotNeeds",
+                request="ReasonRequest",
+                params=(ref("NeedId", "parameters"),),
+                codes=("403", "409", "422"),
+            )
         },
     }

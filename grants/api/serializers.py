@@ -352,7 +352,9 @@ def evaluation_detail(evaluation, user, card, result, permissions: dict, show_sc
     if evaluation.state.value not in ("draft", "scoring"):
         data.update(
             conclusions={c.criterion_code: c.conclusion for c in evaluation.conclusions if c.conclusion},
-            consensus_notes={c.criterion_code: c.consensus_note for c in evaluation.conclusions if c.consensus_note},
+            consensus_notes={
+                c.criterion_code: c.consensus_note for c in evaluation.conclusions if c.consensus_note
+            },
             findings=evaluation.findings,
             recommendations=evaluation.recommendations,
         )

@@ -20,6 +20,7 @@ from grants.needs.models import NeedSource, Priority, PublicNeed
 from grants.organisations.models import Organisation, OrganisationKind
 from grants.projects.models import Indicator, Project, ProjectStatus
 from grants.regions.models import Region
+from grants.seed.campaign import seed_campaign
 from grants.seed.data.administrators import ADMINISTRATORS
 from grants.seed.data.bins import demo_bin
 from grants.seed.data.lot_plan import build_lots
@@ -103,6 +104,7 @@ def seed_demo(password: str) -> dict[str, int]:
     needs, links = _seed_needs(plan, lots, regions, orgs, users["ministry@example.kz"])
     councils, council_members = _seed_councils(regions, orgs, users)
     groups, group_members = _seed_groups(councils, orgs, users)
+    campaign = seed_campaign(users, groups)
     db.session.commit()
     return {
         "regions": len(regions),
@@ -118,6 +120,7 @@ def seed_demo(password: str) -> dict[str, int]:
         "lot_needs": links,
         "councils": len(councils),
         "council_members": council_members,
+        "campaign_evaluations": len(campaign.evaluations) if campaign else 0,
         "groups": len(groups),
         "group_members": group_members,
     }
