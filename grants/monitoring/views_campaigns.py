@@ -26,7 +26,13 @@ from grants.monitoring.models import (
     SubjectKind,
     campaign_groups,
 )
-from grants.monitoring.operations import assign, assign_by_filter, assign_from_csv, save_campaign, start_campaign
+from grants.monitoring.operations import (
+    assign,
+    assign_by_filter,
+    assign_from_csv,
+    save_campaign,
+    start_campaign,
+)
 from grants.projects.models import Project
 from grants.regions.models import Region
 from grants.scoring.models import Scorecard

@@ -12,12 +12,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
-import pytest
 from sqlalchemy import select
 
 from grants.accounts.models import User
-from grants.councils.models import GroupMember, MonitoringGroup
 from grants.core.errors import today_local
+from grants.councils.models import GroupMember, MonitoringGroup
 from grants.extensions import db
 from grants.lots.models import Lot, LotNeed
 from grants.monitoring.defaults import LOT_RELEVANCE, PROJECT_EFFECTIVENESS
@@ -166,8 +165,3 @@ def build_campaign() -> EvaluationSetup:
     start_campaign(campaign, ministry)
     db.session.commit()
     return EvaluationSetup(campaign, group1, *evaluations, free_need=free_need)
-
-
-@pytest.fixture
-def setup(db) -> EvaluationSetup:
-    return build_campaign()

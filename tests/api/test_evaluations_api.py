@@ -12,7 +12,7 @@ from grants.lots.models import LotNeed
 from grants.monitoring.models import Evaluation
 from grants.scoring.models import Score, Scorecard
 from grants.scoring.operations import describe
-from tests.api.evaluation_fixtures import PROJECT_CODES, setup, user  # noqa: F401 (setup is a fixture)
+from tests.api.evaluation_fixtures import PROJECT_CODES, EvaluationSetup, build_campaign, user
 from tests.api.test_openapi import conforms
 
 COMMENT_NEEDED = (0, 1, 5)
@@ -21,6 +21,12 @@ ISSUE_SCORES = {
     "member2": (5, 5, 4, 4, 5),
     "member3": (3, 4, 4, 5, 4),
 }
+
+
+@pytest.fixture
+def evals(db) -> EvaluationSetup:
+    """A running campaign of group 1 with a project, an affiliated project and a lot (evaluation_fixtures)."""
+    return build_campaign()
 
 
 @pytest.fixture
@@ -139,8 +145,8 @@ def my_status(api, who: str, evaluation) -> str:
 # --- 1. the whole flow --------------------------------------------------------------------------
 
 
-def test_full_flow_members_and_chair_score_then_chair_finalizes(api, setup):
-    evaluation = setup.project
+def test_full_flow_members_and_chair_score_then_chair_finalizes(api, evals):
+    evaluation = evals.project
     detail = api("member1", "get", url(evaluation)).get_json()
     assert detail["kind"] == "project" and detail["state"] == "scoring"
     assert [c["code"] for c in detail["methodology"]["criteria"]] == list(PROJECT_CODES)
@@ -184,8 +190,8 @@ def test_full_flow_members_and_chair_score_then_chair_finalizes(api, setup):
 # --- 2. the issue's example ---------------------------------------------------------------------
 
 
-def test_three_members_scores_give_the_means_index_and_band_of_the_example(api, setup):
-    evaluation = setup.project
+def test_three_members_scores_give_the_means_index_and_band_of_the_example(api, evals):
+    evaluation = evals.project
     for who, values in ISSUE_SCORES.items():
         score(api, who, evaluation, values)
     closed = api("chair", "post", url(evaluation, "/close-scoring"))
@@ -223,8 +229,8 @@ def test_three_members_scores_give_the_means_index_and_band_of_the_example(api, 
 SCORE_KEYS = {"aggregates", "index", "band", "scorecards", "quorum_met", "submitted"}
 
 
-def test_nobody_sees_others_scores_before_submitting_their_own(api, setup):
-    evaluation = setup.project
+def test_nobody_sees_others_scores_before_submitting_their_own(api, evals):
+    evaluation = evals.project
     for who in ("member2", "member3"):
         score(api, who, evaluation, ISSUE_SCORES[who])
     score(api, "member1", evaluation, ISSUE_SCORES["member1"], submit=False)
@@ -249,8 +255,8 @@ def test_nobody_sees_others_scores_before_submitting_their_own(api, setup):
     assert not SCORE_KEYS & set(api("chair", "get", url(evaluation)).get_json())
 
 
-def test_a_draft_of_another_member_is_never_shown(api, setup):
-    evaluation = setup.project
+def test_a_draft_of_another_member_is_never_shown(api, evals):
+    evaluation = evals.project
     for who in ("member1", "member3"):
         score(api, who, evaluation, ISSUE_SCORES[who])
     score(api, "member2", evaluation, ISSUE_SCORES["member2"], submit=False)
@@ -282,11 +288,11 @@ def _every_route(evaluation, need_id: int, member_id: int) -> list[tuple[str, st
 
 
 @pytest.mark.parametrize("who", [None, "member4", "ngo"])
-def test_outsiders_are_told_the_evaluation_does_not_exist(api, setup, who):
-    score(api, "member1", setup.project, (4,) * 5)
-    for evaluation in (setup.project, setup.lot):
+def test_outsiders_are_told_the_evaluation_does_not_exist(api, evals, who):
+    score(api, "member1", evals.project, (4,) * 5)
+    for evaluation in (evals.project, evals.lot):
         before = state_of(evaluation.id)
-        for method, path, body in _every_route(evaluation, setup.free_need.id, user("member1").id):
+        for method, path, body in _every_route(evaluation, evals.free_need.id, user("member1").id):
             response = api(who, method, path, json=body) if body is not None else api(who, method, path)
             assert_error(response, 404, "not_found")
         assert state_of(evaluation.id) == before
@@ -295,13 +301,13 @@ def test_outsiders_are_told_the_evaluation_does_not_exist(api, setup, who):
         assert_error(api(None, "get", "/api/v1/evaluations"), 401)
     else:
         listed = api(who, "get", "/api/v1/evaluations?per_page=100").get_json()
-        assert setup.project.id not in {item["id"] for item in listed["items"]}
+        assert evals.project.id not in {item["id"] for item in listed["items"]}
 
 
-def test_ministry_staff_see_the_evaluation_but_scores_only_from_review_on(api, setup):
-    evaluation = setup.project
-    listed = api("ministry", "get", f"/api/v1/evaluations?campaign={setup.campaign.id}").get_json()
-    assert {setup.project.id, setup.affiliated.id, setup.lot.id} == {item["id"] for item in listed["items"]}
+def test_ministry_staff_see_the_evaluation_but_scores_only_from_review_on(api, evals):
+    evaluation = evals.project
+    listed = api("ministry", "get", f"/api/v1/evaluations?campaign={evals.campaign.id}").get_json()
+    assert {evals.project.id, evals.affiliated.id, evals.lot.id} == {item["id"] for item in listed["items"]}
     assert all(item["scorecard_status"] is None for item in listed["items"])
 
     for who, values in ISSUE_SCORES.items():
@@ -328,13 +334,13 @@ def test_ministry_staff_see_the_evaluation_but_scores_only_from_review_on(api, s
     assert len(review["scorecards"]) == 3 and review["findings"]
 
 
-def test_listing_is_paginated_and_validated(api, setup):
-    first = api("member1", "get", f"/api/v1/evaluations?campaign={setup.campaign.id}&per_page=2").get_json()
+def test_listing_is_paginated_and_validated(api, evals):
+    first = api("member1", "get", f"/api/v1/evaluations?campaign={evals.campaign.id}&per_page=2").get_json()
     assert (first["total"], first["pages"], first["page"], len(first["items"])) == (3, 2, 1, 2)
-    second = api("member1", "get", f"/api/v1/evaluations?campaign={setup.campaign.id}&per_page=2&page=2")
+    second = api("member1", "get", f"/api/v1/evaluations?campaign={evals.campaign.id}&per_page=2&page=2")
     assert len(second.get_json()["items"]) == 1
-    lots = api("member1", "get", f"/api/v1/evaluations?campaign={setup.campaign.id}&kind=lot").get_json()
-    assert [item["id"] for item in lots["items"]] == [setup.lot.id]
+    lots = api("member1", "get", f"/api/v1/evaluations?campaign={evals.campaign.id}&kind=lot").get_json()
+    assert [item["id"] for item in lots["items"]] == [evals.lot.id]
     for query in ("mine=maybe", "state=done", "kind=grant", "page=0", "per_page=1000", "campaign=x"):
         error = assert_error(api("member1", "get", f"/api/v1/evaluations?{query}"), 422)
         assert query.split("=")[0] in error["fields"]
@@ -343,8 +349,8 @@ def test_listing_is_paginated_and_validated(api, setup):
 # --- 5. recusal ---------------------------------------------------------------------------------
 
 
-def test_an_affiliated_member_is_recused_on_opening_and_cannot_score(api, setup):
-    evaluation = setup.affiliated
+def test_an_affiliated_member_is_recused_on_opening_and_cannot_score(api, evals):
+    evaluation = evals.affiliated
     assert my_status(api, "member2", evaluation) == "recused"  # even before opening it
     body = api("member2", "get", url(evaluation)).get_json()
     assert body["my_scorecard"]["recused"] is True
@@ -378,8 +384,8 @@ def test_an_affiliated_member_is_recused_on_opening_and_cannot_score(api, setup)
     assert SCORE_KEYS <= set(api("member1", "get", url(evaluation)).get_json())
 
 
-def test_declaring_a_conflict_recuses_and_ignores_the_scores(api, setup):
-    evaluation = setup.project
+def test_declaring_a_conflict_recuses_and_ignores_the_scores(api, evals):
+    evaluation = evals.project
     refused = api("member1", "put", url(evaluation, "/scorecard"), json={"conflict_of_interest": True})
     assert "conflict_note" in assert_error(refused, 422)["fields"]
     assert card_of(evaluation, "member1") is None or not card_of(evaluation, "member1").declared
@@ -412,8 +418,8 @@ def test_declaring_a_conflict_recuses_and_ignores_the_scores(api, setup):
 # --- 6. disagreement ----------------------------------------------------------------------------
 
 
-def test_a_flagged_criterion_needs_a_consensus_note_before_finalizing(api, setup):
-    evaluation = setup.project
+def test_a_flagged_criterion_needs_a_consensus_note_before_finalizing(api, evals):
+    evaluation = evals.project
     score(api, "member1", evaluation, (1, 4, 4, 4, 4))
     score(api, "member2", evaluation, (5, 4, 4, 4, 4))
     score(api, "member3", evaluation, (3, 4, 4, 4, 4))
@@ -439,8 +445,8 @@ def test_a_flagged_criterion_needs_a_consensus_note_before_finalizing(api, setup
     assert body["consensus_notes"] == note
 
 
-def test_the_chair_drafts_the_consolidation_before_finalizing(api, setup):
-    evaluation = setup.project
+def test_the_chair_drafts_the_consolidation_before_finalizing(api, evals):
+    evaluation = evals.project
     for who, values in ISSUE_SCORES.items():
         score(api, who, evaluation, values)
     assert_error(api("chair", "put", url(evaluation, "/consolidation"), json={"findings": "x"}), 409)
@@ -477,8 +483,8 @@ def test_the_chair_drafts_the_consolidation_before_finalizing(api, setup):
 # --- 7. bad input -------------------------------------------------------------------------------
 
 
-def test_bad_scores_and_refused_requests_change_nothing(api, setup):
-    evaluation = setup.project
+def test_bad_scores_and_refused_requests_change_nothing(api, evals):
+    evaluation = evals.project
     put = url(evaluation, "/scorecard")
     error = assert_error(api("member1", "put", put, json={"scores": scores_payload((4,) * 5)}), 422)
     assert "conflict_of_interest" in error["fields"]
@@ -547,8 +553,8 @@ def test_bad_scores_and_refused_requests_change_nothing(api, setup):
     assert state_of(evaluation.id) == before
 
 
-def test_scoring_after_the_deadline_is_refused(api, setup):
-    evaluation = setup.project
+def test_scoring_after_the_deadline_is_refused(api, evals):
+    evaluation = evals.project
     score(api, "member1", evaluation, (4,) * 5, submit=False)
     db.session.get(Evaluation, evaluation.id).deadline = today_local() - timedelta(days=1)
     db.session.commit()
@@ -565,8 +571,8 @@ def test_scoring_after_the_deadline_is_refused(api, setup):
     assert state_of(evaluation.id) == before
 
 
-def test_after_the_deadline_an_evaluation_with_its_quorum_moves_to_consolidation_when_read(api, setup):
-    evaluation = setup.project
+def test_after_the_deadline_an_evaluation_with_its_quorum_moves_to_consolidation_when_read(api, evals):
+    evaluation = evals.project
     for who, values in ISSUE_SCORES.items():
         score(api, who, evaluation, values)
     db.session.get(Evaluation, evaluation.id).deadline = today_local() - timedelta(days=1)
@@ -580,8 +586,8 @@ def test_after_the_deadline_an_evaluation_with_its_quorum_moves_to_consolidation
 # --- 8. audit -----------------------------------------------------------------------------------
 
 
-def test_every_change_is_audited_with_before_and_after(api, setup):
-    evaluation = setup.project
+def test_every_change_is_audited_with_before_and_after(api, evals):
+    evaluation = evals.project
     for who, values in ISSUE_SCORES.items():
         score(api, who, evaluation, values)
     card = card_of(evaluation, "member1")
@@ -620,8 +626,8 @@ def test_every_change_is_audited_with_before_and_after(api, setup):
 # --- 9. lot relevance: public needs -------------------------------------------------------------
 
 
-def test_members_link_and_unlink_a_public_need_with_a_reason(api, setup):
-    evaluation, need = setup.lot, setup.free_need
+def test_members_link_and_unlink_a_public_need_with_a_reason(api, evals):
+    evaluation, need = evals.lot, evals.free_need
     body = api("member1", "get", url(evaluation)).get_json()
     assert body["kind"] == "lot" and body["subject"]["public_needs"] == []
     assert body["methodology"]["code"] == "lot_relevance"
@@ -650,7 +656,7 @@ def test_members_link_and_unlink_a_public_need_with_a_reason(api, setup):
         api("ministry", "post", url(evaluation, "/needs"), json={"need_id": need.id, "reason": "x"}), 403
     )
     assert_error(
-        api("member1", "post", url(setup.project, "/needs"), json={"need_id": need.id, "reason": "x"}), 409
+        api("member1", "post", url(evals.project, "/needs"), json={"need_id": need.id, "reason": "x"}), 409
     )
     assert state_of(evaluation.id) == before
 
@@ -697,9 +703,9 @@ def test_members_link_and_unlink_a_public_need_with_a_reason(api, setup):
 # --- the documented shapes ----------------------------------------------------------------------
 
 
-def test_answers_match_the_openapi_document(client, api, setup):
+def test_answers_match_the_openapi_document(client, api, evals):
     document = client.get("/api/v1/openapi.json").get_json()
-    evaluation = setup.project
+    evaluation = evals.project
     assert conforms(document, "Evaluation", api("member1", "get", url(evaluation)).get_json()) == []
     card = api(
         "member1",
@@ -713,13 +719,13 @@ def test_answers_match_the_openapi_document(client, api, setup):
     finalized = api("chair", "post", url(evaluation, "/finalize"), json=finalize_payload())
     assert conforms(document, "Evaluation", finalized.get_json()) == []
     assert conforms(document, "Evaluation", api("ministry", "get", url(evaluation)).get_json()) == []
-    assert conforms(document, "Evaluation", api("member2", "get", url(setup.affiliated)).get_json()) == []
-    assert conforms(document, "Evaluation", api("member1", "get", url(setup.lot)).get_json()) == []
+    assert conforms(document, "Evaluation", api("member2", "get", url(evals.affiliated)).get_json()) == []
+    assert conforms(document, "Evaluation", api("member1", "get", url(evals.lot)).get_json()) == []
     listing = api("member1", "get", "/api/v1/evaluations?mine=1").get_json()
     assert listing["items"] and conforms(document, "EvaluationPage", listing) == []
     linked = api(
-        "member1", "post", url(setup.lot, "/needs"), json={"need_id": setup.free_need.id, "reason": "x"}
+        "member1", "post", url(evals.lot, "/needs"), json={"need_id": evals.free_need.id, "reason": "x"}
     )
     assert conforms(document, "LotNeeds", linked.get_json()) == []
-    error = api("chair", "post", url(setup.affiliated, "/close-scoring"))
+    error = api("chair", "post", url(evals.affiliated, "/close-scoring"))
     assert error.status_code == 409 and conforms(document, "Error", error.get_json()) == []
