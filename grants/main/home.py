@@ -7,6 +7,7 @@ from grants.accounts.models import User
 from grants.councils.models import Council, GroupMember, MonitoringGroup
 from grants.extensions import db
 from grants.lots.models import Lot, LotStatus
+from grants.monitoring.models import Evaluation, EvaluationState
 from grants.needs.models import PublicNeed
 from grants.organisations.models import Organisation
 from grants.projects.models import Indicator, Project
@@ -96,14 +97,45 @@ def _ministry_panel(user) -> dict:
 
 def _chair_panel(user) -> dict:
     groups = db.session.scalars(select(MonitoringGroup).where(MonitoringGroup.chair_id == user.id)).all()
-    return {"role": "chair", "title": _l("Groups I chair"), "groups": groups, "stats": [], "todo": []}
+    evaluations = db.session.scalars(
+        select(Evaluation)
+        .where(
+            Evaluation.group_id.in_([g.id for g in groups]),
+            Evaluation.state.in_([EvaluationState.scoring, EvaluationState.consolidation, EvaluationState.returned]),
+        )
+        .order_by(Evaluation.deadline)
+    ).all()
+    return {
+        "role": "chair",
+        "title": _l("Groups I chair"),
+        "groups": groups,
+        "evaluations": evaluations,
+        "stats": [],
+        "todo": [
+            (_l("Evaluations to consolidate"), sum(e.state != EvaluationState.scoring for e in evaluations), "evaluations.queue"),
+            (_l("Evaluations still in scoring"), sum(e.state == EvaluationState.scoring for e in evaluations), "evaluations.queue"),
+        ],
+    }
 
 
 def _member_panel(user) -> dict:
     groups = db.session.scalars(
         select(MonitoringGroup).join(GroupMember).where(GroupMember.user_id == user.id)
     ).all()
-    return {"role": "member", "title": _l("My monitoring groups"), "groups": groups, "stats": [], "todo": []}
+    open_evaluations = db.session.scalars(
+        select(Evaluation)
+        .where(Evaluation.group_id.in_([g.id for g in groups]), Evaluation.state == EvaluationState.scoring)
+        .order_by(Evaluation.deadline)
+    ).all()
+    to_score = [e for e in open_evaluations if e.can_score(user)]
+    return {
+        "role": "member",
+        "title": _l("My monitoring groups"),
+        "groups": groups,
+        "evaluations": to_score,
+        "stats": [],
+        "todo": [(_l("Evaluations waiting for my scorecard"), len(to_score), "evaluations.queue")],
+    }
 
 
 def _ngo_panel(user) -> dict:
