@@ -29,10 +29,6 @@ EVALUATION = f"/evaluations/<int(max={MAX_ID}):evaluation_id>"
 MAX_COMMENT = 5000
 MAX_REASON = 2000
 MAX_FINDINGS = 20000
-# Staff who are not in the group (the campaign's ministry staff, admins) see scores from review on.
-REVIEWED_STATES = frozenset(
-    {EvaluationState.in_review, EvaluationState.returned, EvaluationState.accepted, EvaluationState.published}
-)
 FLAGS = {"1": True, "true": True, "0": False, "false": False, "": False}
 
 
@@ -47,27 +43,13 @@ def _load(evaluation_id: int) -> Evaluation:
     return evaluation
 
 
-def _affiliated(evaluation: Evaluation, user) -> bool:
-    ngo_bin = evaluation.ngo_bin
-    return bool(ngo_bin) and ngo_bin in user.affiliated_bins
-
-
 def shows_scores(evaluation: Evaluation, user) -> bool:
-    """Others' scores and the aggregates: Evaluation.can_see_scores, narrowed for the API.
-
-    Members see them once they have submitted (or scoring has closed) unless recused or
-    affiliated with the NGO; staff outside the group see them only from review on.
-    """
-    if not evaluation.can_see_scores(user):
-        return False
-    if evaluation.group.has_member(user) or evaluation.is_chair(user):
-        return not _affiliated(evaluation, user)
-    return evaluation.state in REVIEWED_STATES
+    return evaluation.can_see_scores(user)
 
 
 def _permissions(evaluation: Evaluation, user) -> dict:
     return {
-        "score": evaluation.can_score(user) and not _affiliated(evaluation, user),
+        "score": evaluation.can_score(user) and not evaluation.is_affiliated(user),
         "chair": evaluation.is_chair(user),
         "consolidate": evaluation.can_consolidate(user),
         "edit_needs": workflow.can_edit_needs(evaluation, user),
@@ -211,7 +193,7 @@ def evaluations():
     return jsonify(
         items=[
             serializers.evaluation_summary(
-                item, item.scorecard_of(user), item.group.has_member(user), _affiliated(item, user)
+                item, item.scorecard_of(user), item.group.has_member(user), item.is_affiliated(user)
             )
             for item in items
         ],

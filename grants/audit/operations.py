@@ -24,9 +24,12 @@ def snapshot(obj) -> dict:
     return {attr.key: _plain(getattr(obj, attr.key)) for attr in inspect(obj).mapper.column_attrs}
 
 
-def record(action: str, obj, before: dict | None = None, after: dict | None = None, actor=None) -> AuditEvent:
-    """Append an audit event for obj (flushes, never commits)."""
-    if actor is None:
+CURRENT_USER = object()
+
+
+def record(action: str, obj, before: dict | None = None, after: dict | None = None, actor=CURRENT_USER) -> AuditEvent:
+    """Append an audit event for obj (flushes, never commits); actor None records the system itself."""
+    if actor is CURRENT_USER:
         actor = current_user if current_user and current_user.is_authenticated else None
     db.session.flush()
     prev = db.session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))

@@ -69,12 +69,19 @@ class EndAfterStart:
             raise ValidationError(_l("The end date cannot be before the start date."))
 
 
+def _int_or_none(value):
+    if value in (None, "", "None"):
+        return None
+    return int(value)
+
+
 class IntSelectField(SelectField):
     """A select of database ids; an empty value means None."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("coerce", lambda v: int(v) if v not in (None, "", "None") else None)
+        kwargs.setdefault("coerce", _int_or_none)
         super().__init__(*args, **kwargs)
+        self.type = "SelectField"  # so Bootstrap-Flask styles it as a select
 
 
 class MultiCheckboxField(SelectMultipleField):

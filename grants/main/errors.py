@@ -45,7 +45,21 @@ def _code(status: int) -> str:
     }.get(status, "server_error")
 
 
+def _reject_nul_characters():
+    """No database stores NUL in text (PostgreSQL refuses it): answer 400 instead of failing later.
+    The API checks its own input and names the field (422)."""
+    if request.path.startswith("/api/"):
+        return None
+    for values in (request.args, request.form):
+        for value in values.values():
+            if "\x00" in value:
+                return error_response(400, _("The request contains characters that are not allowed."))
+    return None
+
+
 def register(app) -> None:
+    app.before_request(_reject_nul_characters)
+
     @app.errorhandler(CSRFError)
     def _csrf(exc):
         return error_response(400, _("The form has expired or was not sent from this site. Please try again."))

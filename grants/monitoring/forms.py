@@ -53,7 +53,9 @@ class BandRowForm(Form):
     en = StringField(_l("Name (en)"), validators=[Optional(), Length(max=300)])
 
     def is_blank(self) -> bool:
-        return self.min.data is None and not (self.code.data or "").strip() and not (self.ru.data or "").strip()
+        return (
+            self.min.data is None and not (self.code.data or "").strip() and not (self.ru.data or "").strip()
+        )
 
 
 class CriterionRowForm(Form):
@@ -78,15 +80,23 @@ class CriterionRowForm(Form):
     d5_en = TextAreaField(_l("Score 5 (en)"), validators=[Optional()])
 
     def is_blank(self) -> bool:
-        return not (self.code.data or "").strip() and not (self.name_ru.data or "").strip() and self.weight.data is None
+        return (
+            not (self.code.data or "").strip()
+            and not (self.name_ru.data or "").strip()
+            and self.weight.data is None
+        )
 
 
 class MethodologyForm(FlaskForm):
     name_ru = StringField(_l("Name (ru)"), validators=[Optional(), Length(max=300)])
     name_kk = StringField(_l("Name (kk)"), validators=[Optional(), Length(max=300)])
     name_en = StringField(_l("Name (en)"), validators=[Optional(), Length(max=300)])
-    scale_min = IntegerField(_l("Lowest score"), validators=[InputRequired(message=_l("Enter a whole number."))])
-    scale_max = IntegerField(_l("Highest score"), validators=[InputRequired(message=_l("Enter a whole number."))])
+    scale_min = IntegerField(
+        _l("Lowest score"), validators=[InputRequired(message=_l("Enter a whole number."))]
+    )
+    scale_max = IntegerField(
+        _l("Highest score"), validators=[InputRequired(message=_l("Enter a whole number."))]
+    )
     quorum = IntegerField(
         _l("Quorum (submitted scorecards)"), validators=[InputRequired(message=_l("Enter a whole number."))]
     )
@@ -104,6 +114,7 @@ class MethodologyForm(FlaskForm):
     @staticmethod
     def initial_data(methodology) -> dict:
         """The form's values for an existing version."""
+
         def descriptor(c, level, lang):
             return ((c.descriptors or {}).get(level) or {}).get(lang) or ""
 
@@ -149,7 +160,8 @@ class MethodologyForm(FlaskForm):
                     **{f"short_{lang}": row[f"short_{lang}"].data for lang in LANGS},
                     "weight": row.weight.data,
                     "descriptors": {
-                        level: {lang: row[f"d{level}_{lang}"].data or "" for lang in LANGS} for level in LEVELS
+                        level: {lang: row[f"d{level}_{lang}"].data or "" for lang in LANGS}
+                        for level in LEVELS
                     },
                 }
             )
@@ -177,9 +189,12 @@ class CampaignForm(FlaskForm):
     name_en = StringField(_l("Name (en)"), validators=[Optional(), Length(max=300)])
     period_start = DateField(_l("Period start"), validators=[DataRequired(message=_l("Enter a date."))])
     period_end = DateField(
-        _l("Period end"), validators=[DataRequired(message=_l("Enter a date.")), EndAfterStart("period_start")]
+        _l("Period end"),
+        validators=[DataRequired(message=_l("Enter a date.")), EndAfterStart("period_start")],
     )
-    scoring_deadline = DateField(_l("Scoring deadline"), validators=[DataRequired(message=_l("Enter a date."))])
+    scoring_deadline = DateField(
+        _l("Scoring deadline"), validators=[DataRequired(message=_l("Enter a date."))]
+    )
     review_deadline = DateField(_l("Review deadline"), validators=[Optional()])
     reply_window_days = IntegerField(
         _l("Reply window, working days"),
@@ -202,9 +217,16 @@ class CampaignForm(FlaskForm):
         if field.data and self.scoring_deadline.data and field.data < self.scoring_deadline.data:
             raise ValidationError(_l("The review deadline cannot be before the scoring deadline."))
 
-    def validate_lot_methodology_id(self, field):
-        if field.data is None and self.project_methodology_id.data is None:
-            raise ValidationError(_l("Choose a methodology for projects, for lots, or both."))
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        # Not an inline validator: Optional() on both selects stops the chain before it would run.
+        if self.project_methodology_id.data is None and self.lot_methodology_id.data is None:
+            self.lot_methodology_id.errors = [
+                *self.lot_methodology_id.errors,
+                _l("Choose a methodology for projects, for lots, or both."),
+            ]
+            return False
+        return valid
 
     def validate_group_ids(self, field):
         chosen = set(field.data or [])
@@ -213,8 +235,10 @@ class CampaignForm(FlaskForm):
         dropped = [name for group_id, name in self.locked_groups.items() if group_id not in chosen]
         if dropped:
             raise ValidationError(
-                _l("These groups already have evaluations in this campaign and must stay: %(names)s",
-                   names="; ".join(dropped))
+                _l(
+                    "These groups already have evaluations in this campaign and must stay: %(names)s",
+                    names="; ".join(dropped),
+                )
             )
 
     def campaign_data(self) -> dict:
@@ -228,7 +252,9 @@ class AssignOneForm(FlaskForm):
     """One project or lot; the subject select holds "project:<id>" and "lot:<id>" values, grouped by kind."""
 
     group_id = IntSelectField(_l("Group"), validators=[DataRequired(message=_l("Choose a group."))])
-    subject = SelectField(_l("Project or lot"), validators=[DataRequired(message=_l("Choose a project or a lot."))])
+    subject = SelectField(
+        _l("Project or lot"), validators=[DataRequired(message=_l("Choose a project or a lot."))]
+    )
     submit = SubmitField(_l("Assign"))
 
     def subject_key(self) -> tuple[SubjectKind, int]:

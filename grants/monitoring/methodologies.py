@@ -49,15 +49,16 @@ def version_history(methodology: Methodology) -> list[Methodology]:
     """Every version of the methodology's code, newest first."""
     return list(
         db.session.scalars(
-            select(Methodology).where(Methodology.code == methodology.code).order_by(Methodology.version.desc())
+            select(Methodology)
+            .where(Methodology.code == methodology.code)
+            .order_by(Methodology.version.desc())
         )
     )
 
 
 def _weight_text(value) -> str:
     """20.0000 and 20 read the same: the weight without trailing zeros."""
-    text = format(Decimal(value).normalize(), "f")
-    return text
+    return format(Decimal(value).normalize(), "f")
 
 
 def _clean(value) -> str:
@@ -183,7 +184,9 @@ def _check_bands(bands: list, fields: dict) -> None:
     for i, band in enumerate(bands):
         code, minimum = _clean(band.get("code")), band.get("min")
         if not BAND_CODE.match(code):
-            fields[f"bands.{i}.code"] = _("Use lowercase Latin letters, digits and _, starting with a letter.")
+            fields[f"bands.{i}.code"] = _(
+                "Use lowercase Latin letters, digits and _, starting with a letter."
+            )
         elif code in codes:
             fields[f"bands.{i}.code"] = _("Two bands have the code %(code)s.", code=code)
         codes.add(code)
@@ -225,7 +228,11 @@ def _check_criteria(criteria: list, fields: dict) -> None:
             if len(_clean(criterion.get(f"short_{lang}"))) > TEXT_LIMITS["short"]:
                 fields[f"criteria.{i}.short_{lang}"] = _("At most %(n)s characters.", n=TEXT_LIMITS["short"])
         weight = criterion.get("weight")
-        if not isinstance(weight, Decimal | int) or isinstance(weight, bool) or not Decimal(weight).is_finite():
+        if (
+            not isinstance(weight, Decimal | int)
+            or isinstance(weight, bool)
+            or not Decimal(weight).is_finite()
+        ):
             fields[f"criteria.{i}.weight"] = _("Enter the weight.")
         elif weight <= 0:
             fields[f"criteria.{i}.weight"] = _("The weight must be greater than zero.")
@@ -247,7 +254,15 @@ def problems(data: dict) -> dict[str, str]:
 
 def _apply(methodology: Methodology, content: dict) -> None:
     """Write normalised content into a version; criteria matched by code keep their rows."""
-    for key in ("name_ru", "name_kk", "name_en", "scale_min", "scale_max", "quorum", "disagreement_threshold"):
+    for key in (
+        "name_ru",
+        "name_kk",
+        "name_en",
+        "scale_min",
+        "scale_max",
+        "quorum",
+        "disagreement_threshold",
+    ):
         setattr(methodology, key, content[key])
     methodology.comment_required_scores = list(content["comment_required_scores"])
     methodology.bands = [dict(b) for b in content["bands"]]
@@ -269,11 +284,14 @@ def revise_methodology(methodology: Methodology, data: dict, user) -> Methodolog
     """Apply an admin's edit: in place while no evaluation uses the version, else as a new version."""
     if not is_latest(methodology):
         raise RuleViolation(
-            _("Version %(v)s has been superseded: edit the latest version instead.", v=methodology.version), status=409
+            _("Version %(v)s has been superseded: edit the latest version instead.", v=methodology.version),
+            status=409,
         )
     fields = problems(data)
     if fields:
-        raise RuleViolation(_("The methodology was not saved: correct the marked fields."), status=422, fields=fields)
+        raise RuleViolation(
+            _("The methodology was not saved: correct the marked fields."), status=422, fields=fields
+        )
     content = normalise(data)
     before = describe(methodology)
     if content == before:
@@ -299,7 +317,8 @@ def revise_methodology(methodology: Methodology, data: dict, user) -> Methodolog
             db.session.flush()
     except IntegrityError:  # someone saved the same next version a moment earlier
         raise RuleViolation(
-            _("Another version of this methodology was saved meanwhile. Reload the page and try again."), status=409
+            _("Another version of this methodology was saved meanwhile. Reload the page and try again."),
+            status=409,
         ) from None
     methodology.active = False
     db.session.flush()

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grants.core.db import LocalizedMixin, TimestampMixin, current_language, utcnow
 from grants.core.enums import TitledEnum, enum_column
+from grants.core.errors import today_local
 from grants.extensions import db
 
 
@@ -296,23 +297,37 @@ class Evaluation(TimestampMixin, db.Model):
             return False
         return self.group.has_member(user) or self.is_chair(user) or self.campaign.is_manager(user) or user.has_role("admin")
 
+    def is_affiliated(self, user) -> bool:
+        """The user is tied to the evaluated NGO's BIN, whether or not their scorecard exists yet."""
+        return user.is_authenticated and self.ngo_bin is not None and self.ngo_bin in user.affiliated_bins
+
+    def is_recused(self, user) -> bool:
+        card = self.scorecard_of(user)
+        return self.is_affiliated(user) or bool(card and card.recused)
+
     def can_score(self, user) -> bool:
         card = self.scorecard_of(user)
         return (
             self.state == EvaluationState.scoring
             and self.group.has_member(user)
-            and not (card and (card.recused or card.submitted_at))
+            and not self.is_recused(user)
+            and not (card and card.submitted_at)
+            and (today_local() <= self.deadline or bool(card and card.reopened_at))
         )
 
     def can_see_scores(self, user) -> bool:
-        """No anchoring: others' scores and aggregates stay hidden until the viewer has submitted."""
+        """No anchoring: members see others' scores and aggregates only once they have submitted (or
+        scoring has closed), never when recused; staff outside the group only from review on."""
         if not self.can_view(user):
             return False
-        if self.state not in (EvaluationState.draft, EvaluationState.scoring):
-            card = self.scorecard_of(user)
-            return not (card and card.recused)
-        card = self.scorecard_of(user)
-        return bool(card and card.submitted_at and not card.recused)
+        if self.group.has_member(user) or self.is_chair(user):
+            if self.is_recused(user):
+                return False
+            if self.state in (EvaluationState.draft, EvaluationState.scoring):
+                card = self.scorecard_of(user)
+                return bool(card and card.submitted_at)
+            return True
+        return self.state in REVIEWED_STATES
 
     def can_consolidate(self, user) -> bool:
         return self.is_chair(user) and self.state in (
@@ -323,6 +338,14 @@ class Evaluation(TimestampMixin, db.Model):
 
     def can_manage(self, user) -> bool:
         return self.campaign.is_manager(user)
+
+
+REVIEWED_STATES = (
+    EvaluationState.in_review,
+    EvaluationState.returned,
+    EvaluationState.accepted,
+    EvaluationState.published,
+)
 
 
 class CriterionConclusion(db.Model):

@@ -38,6 +38,7 @@ def save_campaign(campaign: Campaign, data: dict, group_ids: list[int], user) ->
     from grants.councils.models import MonitoringGroup
 
     before = snapshot(campaign) if campaign.id else None
+    _check_campaign(campaign, data, group_ids)
     for name in (
         "name_ru", "name_kk", "name_en", "period_start", "period_end", "scoring_deadline", "review_deadline",
         "reply_window_days", "project_methodology_id", "lot_methodology_id",
@@ -55,6 +56,29 @@ def save_campaign(campaign: Campaign, data: dict, group_ids: list[int], user) ->
             evaluation.deadline = campaign.scoring_deadline
     record("campaign.create" if before is None else "campaign.update", campaign, before=before, actor=user)
     return campaign
+
+
+def _check_campaign(campaign: Campaign, data: dict, group_ids: list[int]) -> None:
+    """Dates in order, methodologies of the right kind, no group dropped that already has work."""
+    from grants.monitoring.models import Methodology
+
+    fields = {}
+    start, end, deadline = data.get("period_start"), data.get("period_end"), data.get("scoring_deadline")
+    if start and end and end < start:
+        fields["period_end"] = _("The end date cannot be before the start date.")
+    if start and deadline and deadline < start:
+        fields["scoring_deadline"] = _("The scoring deadline cannot be before the period starts.")
+    for key, kind in (("project_methodology_id", SubjectKind.project), ("lot_methodology_id", SubjectKind.lot)):
+        mid = data.get(key)
+        if mid:
+            methodology = db.session.get(Methodology, mid)
+            if methodology is None or methodology.kind != kind:
+                fields[key] = _("Choose a methodology of the right kind.")
+    busy = {e.group_id for e in campaign.evaluations} - set(group_ids)
+    if busy:
+        fields["groups"] = _("A group that already has evaluations in this campaign cannot be removed.")
+    if fields:
+        raise RuleViolation(_("Some fields are not valid."), status=422, fields=fields)
 
 
 def start_campaign(campaign: Campaign, user) -> Campaign:
@@ -127,8 +151,9 @@ def assign_from_csv(campaign: Campaign, content: bytes, user) -> list[Evaluation
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise RuleViolation(_("The file must be UTF-8 text (CSV)."), status=422, fields={"file": _("Not a UTF-8 CSV file.")}) from None
-    dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else ",", delimiters=",;")
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+    first = text.splitlines()[0] if text.strip() else ""
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
     headers = {h.strip().lower() for h in (reader.fieldnames or [])}
     if not {"kind", "group"} <= headers:
         raise RuleViolation(_("The file needs the columns kind and group."), status=422, fields={"file": _("Missing columns.")})
@@ -153,7 +178,7 @@ def assign_from_csv(campaign: Campaign, content: bytes, user) -> list[Evaluation
             year = row.get("year", "")
             subject = (
                 db.session.scalar(select(Lot).where(Lot.number == row.get("lot_number"), Lot.year == int(year)))
-                if year.isdigit()
+                if year.isascii() and year.isdigit()
                 else None
             )
             if subject is None:
@@ -206,14 +231,15 @@ def close_scoring(evaluation: Evaluation, user=None, automatic: bool = False) ->
     evaluation.state = EvaluationState.consolidation
     evaluation.scoring_closed_at = datetime.now(UTC)
     db.session.flush()
-    record("evaluation.close_scoring", evaluation, after={"state": "consolidation", "automatic": automatic}, actor=user)
+    record("evaluation.close_scoring", evaluation, after={"state": "consolidation", "automatic": automatic}, actor=None if automatic else user)
     return evaluation
 
 
 def close_if_due(evaluation: Evaluation) -> bool:
     """After the deadline, an evaluation with its quorum moves to consolidation by itself."""
     if evaluation.state == EvaluationState.scoring and today_local() > evaluation.deadline:
-        if evaluation_result(evaluation).quorum_met:
+        correcting = any(card.reopened_at and not card.submitted_at for card in evaluation.scorecards)
+        if not correcting and evaluation_result(evaluation).quorum_met:
             close_scoring(evaluation, automatic=True)
             return True
     return False
@@ -331,11 +357,18 @@ def can_edit_needs(evaluation: Evaluation, user) -> bool:
     return (
         evaluation.kind == SubjectKind.lot
         and evaluation.group.has_member(user)
+        and not evaluation.is_recused(user)
         and evaluation.state in (EvaluationState.scoring, *OPEN_FOR_CONSOLIDATION)
     )
 
 
+def _check_lot(evaluation: Evaluation) -> None:
+    if evaluation.kind != SubjectKind.lot:
+        raise RuleViolation(_("Public needs are linked in lot evaluations only."), status=409)
+
+
 def link_need(evaluation: Evaluation, need: PublicNeed, user, reason: str) -> LotNeed:
+    _check_lot(evaluation)
     if not can_edit_needs(evaluation, user):
         raise RuleViolation(_("You cannot change this lot's needs now."), status=403)
     if not (reason or "").strip():
@@ -351,6 +384,7 @@ def link_need(evaluation: Evaluation, need: PublicNeed, user, reason: str) -> Lo
 
 
 def unlink_need(evaluation: Evaluation, need: PublicNeed, user, reason: str) -> None:
+    _check_lot(evaluation)
     if not can_edit_needs(evaluation, user):
         raise RuleViolation(_("You cannot change this lot's needs now."), status=403)
     if not (reason or "").strip():

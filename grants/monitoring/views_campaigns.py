@@ -3,7 +3,7 @@
 import csv
 import re
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
@@ -39,10 +39,10 @@ from grants.scoring.models import Scorecard
 
 bp = Blueprint("campaigns", __name__, url_prefix="/campaigns")
 
-# States in which the group's result is fixed and may be shown on the campaign page.
-RESULT_STATES = (EvaluationState.in_review, EvaluationState.accepted, EvaluationState.published)
 CSV_LIMIT = 1024 * 1024
-CSV_EXAMPLE = "kind;group;contract_number;lot_number;year\nproject;{group};{contract};;\nlot;{group};;{lot};{year}"
+CSV_EXAMPLE = (
+    "kind;group;contract_number;lot_number;year\nproject;{group};{contract};;\nlot;{group};;{lot};{year}"
+)
 
 
 # --- list -------------------------------------------------------------------------------------
@@ -52,9 +52,11 @@ def _visible_campaigns(user):
     """The campaigns user may view (the same rule as Campaign.can_view, as one query)."""
     query = select(Campaign).options(selectinload(Campaign.organiser))
     if not user.has_role("admin"):
-        own_groups = select(campaign_groups.c.campaign_id).join(
-            GroupMember, GroupMember.group_id == campaign_groups.c.group_id
-        ).where(GroupMember.user_id == user.id)
+        own_groups = (
+            select(campaign_groups.c.campaign_id)
+            .join(GroupMember, GroupMember.group_id == campaign_groups.c.group_id)
+            .where(GroupMember.user_id == user.id)
+        )
         conditions = [Campaign.id.in_(own_groups)]
         if user.has_role("ministry") and user.organisation_id is not None:
             conditions.append(Campaign.organiser_id == user.organisation_id)
@@ -77,7 +79,10 @@ def index():
             counts.setdefault(campaign_id, {})[state] = n
     can_create = current_user.has_role("ministry") and current_user.organisation_id is not None
     return render_template(
-        "monitoring/campaigns/index.html", campaigns=campaigns, counts=counts, states=list(EvaluationState),
+        "monitoring/campaigns/index.html",
+        campaigns=campaigns,
+        counts=counts,
+        states=list(EvaluationState),
         can_create=can_create,
     )
 
@@ -104,7 +109,9 @@ def _methodology_choices(kind: SubjectKind, current: Methodology | None):
     """Active versions of the kind, and the campaign's current one even if superseded since."""
     rows = list(
         db.session.scalars(
-            select(Methodology).where(Methodology.kind == kind, Methodology.active.is_(True)).order_by(Methodology.code)
+            select(Methodology)
+            .where(Methodology.kind == kind, Methodology.active.is_(True))
+            .order_by(Methodology.code)
         )
     )
     if current is not None and current not in rows:
@@ -120,10 +127,14 @@ def _methodology_choices(kind: SubjectKind, current: Methodology | None):
 
 def _edit(campaign: Campaign, new: bool):
     form = CampaignForm(obj=None if new else campaign)
-    form.project_methodology_id.choices = _methodology_choices(SubjectKind.project, campaign.project_methodology)
+    form.project_methodology_id.choices = _methodology_choices(
+        SubjectKind.project, campaign.project_methodology
+    )
     form.lot_methodology_id.choices = _methodology_choices(SubjectKind.lot, campaign.lot_methodology)
     groups = db.session.scalars(select(MonitoringGroup).order_by(MonitoringGroup.name_ru)).all()
-    form.group_ids.choices = [(g.id, g.name + (f" ({g.organiser.name})" if g.organiser else "")) for g in groups]
+    form.group_ids.choices = [
+        (g.id, g.name + (f" ({g.organiser.name})" if g.organiser else "")) for g in groups
+    ]
     if not new:
         form.locked_groups = {e.group_id: e.group.name for e in campaign.evaluations}
         if request.method == "GET":
@@ -170,8 +181,14 @@ def _subject_choices(campaign: Campaign) -> dict:
         return text + (mark if key in taken else "")
 
     return {
-        _("Projects"): [(f"project:{p.id}", label(f"project:{p.id}", f"{p.contract_number} — {p.title}")) for p in projects],
-        _("Lots"): [(f"lot:{lot.id}", label(f"lot:{lot.id}", f"{lot.number}/{lot.year} — {lot.title}")) for lot in lots],
+        _("Projects"): [
+            (f"project:{p.id}", label(f"project:{p.id}", f"{p.contract_number} — {p.title}"))
+            for p in projects
+        ],
+        _("Lots"): [
+            (f"lot:{lot.id}", label(f"lot:{lot.id}", f"{lot.number}/{lot.year} — {lot.title}"))
+            for lot in lots
+        ],
     }
 
 
@@ -189,7 +206,10 @@ def _tools(campaign: Campaign, posted: str | None = None) -> dict:
     by_filter = build(AssignByFilterForm, "filter")
     by_filter.group_id.choices = group_choices
     years = db.session.scalars(
-        select(Lot.year).where(Lot.administrator_id == campaign.organiser_id).distinct().order_by(Lot.year.desc())
+        select(Lot.year)
+        .where(Lot.administrator_id == campaign.organiser_id)
+        .distinct()
+        .order_by(Lot.year.desc())
     ).all()
     by_filter.year.choices = [(None, _("All"))] + [(y, str(y)) for y in years]
     by_filter.region.choices = [("", _("All"))] + [
@@ -217,7 +237,9 @@ def _visible_evaluations(campaign: Campaign) -> list[Evaluation]:
     )
     if not (campaign.is_manager(current_user) or current_user.has_role("admin")):
         query = query.where(
-            Evaluation.group_id.in_(select(GroupMember.group_id).where(GroupMember.user_id == current_user.id))
+            Evaluation.group_id.in_(
+                select(GroupMember.group_id).where(GroupMember.user_id == current_user.id)
+            )
         )
     return list(db.session.scalars(query))
 
@@ -246,19 +268,22 @@ def _row_errors(fields: dict[str, str]) -> list[tuple[str, str]]:
     return [(label, message) for _key, label, message in sorted(items)]
 
 
-def _render_show(campaign: Campaign, tools: dict | None = None, problem: RuleViolation | None = None,
-                 tool: str | None = None, status: int = 200):
+def _render_show(
+    campaign: Campaign,
+    tools: dict | None = None,
+    problem: RuleViolation | None = None,
+    tool: str | None = None,
+    status: int = 200,
+):
     evaluations = _visible_evaluations(campaign)
     manager = campaign.can_edit(current_user)
     if manager and tools is None:
         tools = _tools(campaign)
-    evaluation_endpoint = "evaluations.show" if "evaluations.show" in current_app.view_functions else None
     return render_template(
         "monitoring/campaigns/show.html",
         campaign=campaign,
         evaluations=evaluations,
         submitted=_submitted_counts(evaluations),
-        result_states=RESULT_STATES,
         manager=manager,
         can_assign=manager and campaign.status != CampaignStatus.closed,
         tools=tools,
@@ -266,7 +291,6 @@ def _render_show(campaign: Campaign, tools: dict | None = None, problem: RuleVio
         problem_items=_row_errors(problem.fields) if problem else [],
         tool=tool,
         csv_example=_csv_example(campaign),
-        evaluation_endpoint=evaluation_endpoint,
     ), status
 
 
@@ -274,7 +298,10 @@ def _csv_example(campaign: Campaign) -> str:
     """The CSV format, illustrated with the campaign's own group and one of the organiser's subjects."""
     group = campaign.groups[0].id if campaign.groups else 1
     lot = db.session.scalar(
-        select(Lot).where(Lot.administrator_id == campaign.organiser_id).order_by(Lot.year.desc(), Lot.id).limit(1)
+        select(Lot)
+        .where(Lot.administrator_id == campaign.organiser_id)
+        .order_by(Lot.year.desc(), Lot.id)
+        .limit(1)
     )
     project = db.session.scalar(
         select(Project)
@@ -308,8 +335,14 @@ def start(campaign_id: int):
         return _render_show(campaign, problem=exc, tool="start", status=exc.status)
     opened = sum(1 for e in campaign.evaluations if e.state == EvaluationState.scoring)
     db.session.commit()
-    flash(ngettext("The campaign has started: %(num)s evaluation is open for scoring.",
-                   "The campaign has started: %(num)s evaluations are open for scoring.", opened), "success")
+    flash(
+        ngettext(
+            "The campaign has started: %(num)s evaluation is open for scoring.",
+            "The campaign has started: %(num)s evaluations are open for scoring.",
+            opened,
+        ),
+        "success",
+    )
     return redirect(url_for("campaigns.show", campaign_id=campaign.id))
 
 

@@ -26,7 +26,9 @@ def index():
     rows = db.session.scalars(
         select(Methodology).order_by(Methodology.kind, Methodology.code, Methodology.version.desc())
     ).all()
-    return render_template("monitoring/methodologies/index.html", methodologies=rows, in_use=methodologies_in_use())
+    return render_template(
+        "monitoring/methodologies/index.html", methodologies=rows, in_use=methodologies_in_use()
+    )
 
 
 @bp.get("/<int:methodology_id>")
@@ -66,8 +68,14 @@ def edit(methodology_id: int):
         else:
             db.session.commit()
             if saved.id != methodology.id:
-                flash(_("Saved as version %(v)s; version %(old)s stays as it was for the evaluations that used it.",
-                        v=saved.version, old=methodology.version), "success")
+                flash(
+                    _(
+                        "Saved as version %(v)s; version %(old)s stays as it was for the evaluations that used it.",
+                        v=saved.version,
+                        old=methodology.version,
+                    ),
+                    "success",
+                )
             else:
                 flash(_("Methodology saved."), "success")
             return redirect(url_for("methodologies.show", methodology_id=saved.id))
@@ -84,13 +92,20 @@ def edit(methodology_id: int):
     ), status
 
 
-def _attach_errors(form: MethodologyForm, fields: dict[str, str], rows: dict[str, list[int]]) -> dict[str, str]:
+def _attach_errors(
+    form: MethodologyForm, fields: dict[str, str], rows: dict[str, list[int]]
+) -> dict[str, str]:
     """Show the operation's field messages next to the form fields; return those with no field."""
     unplaced = {}
     for key, message in fields.items():
         parts = key.split(".")
         target = None
-        if len(parts) == 3 and parts[0] in rows and parts[1].isdigit() and int(parts[1]) < len(rows[parts[0]]):
+        if (
+            len(parts) == 3
+            and parts[0] in rows
+            and parts[1].isdigit()
+            and int(parts[1]) < len(rows[parts[0]])
+        ):
             entry = form[parts[0]][rows[parts[0]][int(parts[1])]]
             target = entry.form._fields.get(parts[2])
         elif len(parts) == 1 and parts[0] in form._fields and parts[0] not in rows:

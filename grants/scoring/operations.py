@@ -35,7 +35,7 @@ def scorecard_for(evaluation: Evaluation, user) -> Scorecard:
         card = Scorecard(evaluation=evaluation, member_id=user.id)
         db.session.add(card)
         db.session.flush()
-        affiliation_recusal(card, user)
+    affiliation_recusal(card, user)
     return card
 
 
@@ -64,12 +64,7 @@ def check_open(evaluation: Evaluation, card: Scorecard) -> None:
 def declare(evaluation: Evaluation, user, conflict: bool, note: str | None = None) -> Scorecard:
     """Record the member's conflict-of-interest declaration; a declared conflict recuses them."""
     card = scorecard_for(evaluation, user)
-    if card.recused:
-        raise RuleViolation(_("You are recused from this evaluation and cannot score it."), status=403)
-    if card.submitted_at is not None:
-        raise RuleViolation(_("Your scorecard has been submitted and is locked."), status=409)
-    if evaluation.state != EvaluationState.scoring:
-        raise RuleViolation(_("Scoring is not open for this evaluation."), status=409)
+    check_open(evaluation, card)
     if conflict and not (note or "").strip():
         raise RuleViolation(
             _("Describe the conflict of interest."), status=422, fields={"conflict_note": _("Describe the conflict of interest.")}

@@ -37,9 +37,19 @@ def make_methodology(kind: SubjectKind = SubjectKind.project, code: str | None =
         Criterion(
             position=position,
             weight=Decimal(c["weight"]),
-            **{key: c[key] for key in (
-                "code", "name_ru", "name_kk", "name_en", "short_ru", "short_kk", "short_en", "descriptors",
-            )},
+            **{
+                key: c[key]
+                for key in (
+                    "code",
+                    "name_ru",
+                    "name_kk",
+                    "name_en",
+                    "short_ru",
+                    "short_kk",
+                    "short_en",
+                    "descriptors",
+                )
+            },
         )  # fmt: skip
         for position, c in enumerate(source["criteria"])
     ]

@@ -106,7 +106,9 @@ def test_only_admins_may_edit(client, role):
     events = count(AuditEvent)
     login(client, f"{role}@example.kz")
     assert client.get(f"/methodologies/{methodology.id}/edit").status_code == 403
-    response = client.post(f"/methodologies/{methodology.id}/edit", data=form_payload(methodology, name_en="Hacked"))
+    response = client.post(
+        f"/methodologies/{methodology.id}/edit", data=form_payload(methodology, name_en="Hacked")
+    )
     assert response.status_code == 403
     assert (settings_row(methodology.id), criteria_rows(methodology.id)) == before
     assert count(AuditEvent) == events
@@ -133,7 +135,12 @@ def test_editing_an_unused_version_changes_it_in_place(client):
         name_en="Effectiveness, revised",
         quorum="4",
         comment_required_scores="0, 5",
-        **{"criteria-0-weight": "30", "criteria-1-code": "", "criteria-1-name_ru": "", "criteria-1-weight": ""},
+        **{
+            "criteria-0-weight": "30",
+            "criteria-1-code": "",
+            "criteria-1-name_ru": "",
+            "criteria-1-weight": "",
+        },
     )
     response = client.post(f"/methodologies/{methodology.id}/edit", data=payload)
     assert response.status_code == 302, text_of(response)
@@ -143,7 +150,11 @@ def test_editing_an_unused_version_changes_it_in_place(client):
     db.session.expire_all()
     saved = db.session.get(Methodology, methodology.id)
     assert saved.version == 1 and saved.active
-    assert (saved.name_en, saved.quorum, saved.comment_required_scores) == ("Effectiveness, revised", 4, [0, 5])
+    assert (saved.name_en, saved.quorum, saved.comment_required_scores) == (
+        "Effectiveness, revised",
+        4,
+        [0, 5],
+    )
     assert second_code not in saved.codes, "a cleared row removes the criterion"
     assert saved.criterion(first_code).weight == Decimal(30)
     assert [c.position for c in saved.criteria] == list(range(len(saved.criteria)))
@@ -204,7 +215,9 @@ def test_a_superseded_version_cannot_be_edited(client):
     client.post(f"/methodologies/{methodology.id}/edit", data=form_payload(methodology, quorum="4"))
     versions = count(Methodology, Methodology.code == methodology.code)
     assert versions == 2
-    response = client.post(f"/methodologies/{methodology.id}/edit", data=form_payload(methodology, quorum="5"))
+    response = client.post(
+        f"/methodologies/{methodology.id}/edit", data=form_payload(methodology, quorum="5")
+    )
     assert response.status_code == 302
     assert redirect_path(response) == f"/methodologies/{methodology.id}"
     assert count(Methodology, Methodology.code == methodology.code) == versions
@@ -231,7 +244,10 @@ INVALID_EDITS = {
     "bad code": ({"criteria-0-code": "Relevance!"}, "lowercase Latin letters"),
     "comment score outside the scale": ({"comment_required_scores": "0,1,9"}, "must lie within the scale"),
     "no band at 0": ({"bands-3-min": "10"}, "One band must start at 0"),
-    "duplicate band codes": ({"bands-1-code": "highly_effective"}, "Two bands have the code highly_effective."),
+    "duplicate band codes": (
+        {"bands-1-code": "highly_effective"},
+        "Two bands have the code highly_effective.",
+    ),
     "quorum 0": ({"quorum": "0"}, "The quorum must be at least 1."),
     "no criteria": ("clear", "Add at least one criterion."),
 }
@@ -270,7 +286,8 @@ def test_a_weight_that_is_not_a_number_is_refused(client):
     before = criteria_rows(methodology.id)
     login(client, "admin@example.kz")
     response = client.post(
-        f"/methodologies/{methodology.id}/edit", data=form_payload(methodology, **{"criteria-0-weight": "abc"})
+        f"/methodologies/{methodology.id}/edit",
+        data=form_payload(methodology, **{"criteria-0-weight": "abc"}),
     )
     assert response.status_code == 422
     assert criteria_rows(methodology.id) == before
@@ -280,6 +297,8 @@ def test_the_shipped_methodologies_are_listed(client):
     """The data migration ships one methodology of each kind (DESIGN §4)."""
     html = client.get("/methodologies/").get_data(as_text=True)
     for kind in SubjectKind:
-        shipped = db.session.scalar(select(Methodology).where(Methodology.kind == kind).order_by(Methodology.id))
+        shipped = db.session.scalar(
+            select(Methodology).where(Methodology.kind == kind).order_by(Methodology.id)
+        )
         assert shipped is not None, f"no {kind.value} methodology in the database"
         assert f'href="/methodologies/{shipped.id}"' in html
