@@ -14,6 +14,7 @@ from grants.audit.models import AuditEvent
 from grants.councils.models import Council, MonitoringGroup
 from grants.extensions import db
 from grants.lots.models import Lot
+from grants.monitoring.models import Campaign, Evaluation, Methodology
 from grants.needs.models import PublicNeed
 from grants.organisations.models import Organisation
 from grants.projects.models import Project
@@ -62,7 +63,18 @@ def _ids() -> dict:
         "own_group": lambda: group_of(organiser_id=ministry().organisation_id).id,
         "other_group": lambda: group_of(other_than=ministry().organisation_id).id,
         "chair_user": lambda: user("chair").id,
+        "methodology": lambda: any_of(Methodology).id,
+        "campaign": lambda: any_of(Campaign).id,
+        "group1_evaluation": lambda: group1_evaluation().id,
     }
+
+
+def group1_evaluation() -> Evaluation:
+    """The demo campaign's evaluation of a project by the chair's group."""
+    chair = user("chair")
+    return db.session.scalars(
+        select(Evaluation).join(MonitoringGroup).where(MonitoringGroup.chair_id == chair.id).order_by(Evaluation.id)
+    ).first()
 
 
 def resolve(route: str) -> str:
@@ -83,6 +95,8 @@ PUBLIC_PAGES = [
     "/councils/{council}",
     "/groups/",
     "/groups/{group}",
+    "/methodologies/",
+    "/methodologies/{methodology}",
 ]
 
 # Route -> the roles that may open it (200); every other logged-in role gets 403, anonymous a login redirect.
@@ -111,7 +125,34 @@ EDIT_ROUTES = {
     "/admin/users": {"admin"},
     "/admin/users/new": {"admin"},
     "/admin/users/{chair_user}/edit": {"admin"},
+    "/methodologies/{methodology}/edit": {"admin"},
+    "/campaigns/new": {"ministry"},
+    "/campaigns/{campaign}/edit": {"ministry"},
 }
+
+# Monitoring pages: role -> expected status. Evaluations hide their existence from outsiders (404).
+MONITORING_ROUTES = {
+    "/campaigns/{campaign}": {
+        "admin": 200, "ministry": 200, "chair": 200, "member1": 200, "member4": 200, "ngo": 403, "anonymous": 302,
+    },
+    "/evaluations/{group1_evaluation}": {
+        "admin": 200, "ministry": 200, "chair": 200, "member1": 200, "member4": 404, "ngo": 404, "anonymous": 302,
+    },
+    "/evaluations/{group1_evaluation}/consolidate": {
+        "admin": 403, "ministry": 403, "chair": 200, "member1": 403, "member4": 404, "ngo": 404, "anonymous": 302,
+    },
+    "/evaluations/": {
+        "admin": 200, "ministry": 200, "chair": 200, "member1": 200, "member4": 200, "ngo": 200, "anonymous": 302,
+    },
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("route", list(MONITORING_ROUTES))
+@pytest.mark.parametrize("role", ROLES)
+def test_monitoring_routes_by_role(client, role, route):
+    url = resolve(route)
+    as_role(client, role)
+    assert client.get(url).status_code == MONITORING_ROUTES[route][role], f"{role} GET {url}"
 
 
 @pytest.mark.parametrize("route", PUBLIC_PAGES)

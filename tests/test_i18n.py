@@ -19,8 +19,8 @@ def source_messages() -> set[str]:
     for _filename, _lineno, message, _comments, _context in extract_from_dir(
         str(ROOT), method_map=METHODS, keywords=KEYWORDS
     ):
-        if isinstance(message, tuple):
-            found.update(m for m in message if m)
+        if isinstance(message, tuple):  # ngettext: the catalog keys the entry by the singular
+            found.add(message[0])
         elif message:
             found.add(message)
     return found
@@ -40,11 +40,12 @@ def test_every_string_is_translated(messages, lang):
     missing, fuzzy, bad_placeholders = [], [], []
     for msgid in sorted(messages):
         entry = catalog.get(msgid)
-        if entry is None or not entry.string:
+        strings = (entry.string if isinstance(entry.string, tuple) else (entry.string,)) if entry else ()
+        if entry is None or not all(strings):
             missing.append(msgid)
         elif entry.fuzzy:
             fuzzy.append(msgid)
-        elif set(PLACEHOLDER.findall(msgid)) != set(PLACEHOLDER.findall(entry.string)):
+        elif any(set(PLACEHOLDER.findall(msgid)) - {"num"} != set(PLACEHOLDER.findall(s)) - {"num"} for s in strings):
             bad_placeholders.append(msgid)
     assert not missing, f"{len(missing)} strings lack a {lang} translation, e.g. {missing[:10]}"
     assert not fuzzy, f"{len(fuzzy)} {lang} translations are fuzzy, e.g. {fuzzy[:10]}"
