@@ -278,7 +278,7 @@ def test_assign_one_project_and_one_lot(client):
 
     for subject in (f"project:{project.id}", f"lot:{lot.id}"):
         response = client.post(
-            f"/campaigns/{campaign.id}/assign", data={"one-group_id": str(group.id), "one-subject": subject}
+            f"/campaigns/{campaign.id}/assign?lang=en", data={"one-group_id": str(group.id), "one-subject": subject}
         )
         assert response.status_code == 302, text_of(response)
     rows = {
