@@ -34,6 +34,8 @@ class Config:
     API_TOKEN_TTL = timedelta(hours=int(os.environ.get("API_TOKEN_TTL_HOURS", "12")))
     PER_PAGE = 20
     MAX_CONTENT_LENGTH = 60 * 1024 * 1024
+    EVIDENCE_DIR = os.environ.get("EVIDENCE_DIR")  # default: instance/evidence
+    EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
 
     @classmethod
     def finalise(cls, app):

@@ -72,6 +72,7 @@ def app(database_url, tmp_path_factory):
             "WTF_CSRF_ENABLED": False,
             "DEMO_PASSWORD": DEMO_PASSWORD,
             "SERVER_NAME": None,
+            "EVIDENCE_DIR": str(tmp_path_factory.mktemp("evidence")),
         }
     )
     app.test_client_class = IsolatedClient

@@ -13,7 +13,7 @@ from grants.core.errors import RuleViolation
 from grants.extensions import db
 from grants.scoring.models import Evidence, EvidenceKind
 
-MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
+MAX_EVIDENCE_BYTES = 10 * 1024 * 1024  # default of the EVIDENCE_MAX_BYTES setting
 # Allowed types, recognised by their first bytes (the name and the browser's claim are not trusted).
 SIGNATURES = {
     "application/pdf": (b"%PDF-",),
@@ -52,9 +52,14 @@ def _content_type(filename: str, head: bytes) -> str | None:
 def store_file(upload, user, **owner) -> Evidence:
     """Check and store an uploaded file; owner is scorecard=… or site_visit=… (and criterion_code)."""
     filename = os.path.basename(upload.filename or "").strip()[:255]
-    data = upload.read(MAX_EVIDENCE_BYTES + 1)
-    if len(data) > MAX_EVIDENCE_BYTES:
-        raise RuleViolation(_("The file is too large (at most 10 MB)."), status=422, fields={"file": _("Too large.")})
+    limit = current_app.config.get("EVIDENCE_MAX_BYTES", MAX_EVIDENCE_BYTES)
+    data = upload.read(limit + 1)
+    if len(data) > limit:
+        raise RuleViolation(
+            _("The file is too large (at most %(mb)s MB).", mb=round(limit / 1024 / 1024, 1)),
+            status=422,
+            fields={"file": _("Too large.")},
+        )
     if not data:
         raise RuleViolation(_("The file is empty."), status=422, fields={"file": _("Empty file.")})
     content_type = _content_type(filename, data[:16])
