@@ -46,6 +46,15 @@ def number(value, lang: str | None = None) -> str:
     return format_decimal(value, locale=locale)
 
 
+def fixed(value, places: int = 1, lang: str | None = None) -> str:
+    """A number with exactly `places` decimals in the reader's locale: 83.3 -> '83,3' (ru), 80 -> '80.0' (en)."""
+    if value is None:
+        return "—"
+    locale = BABEL_LOCALES[lang] if lang else str(get_locale())
+    pattern = "#,##0." + "0" * places if places else "#,##0"
+    return format_decimal(value, format=pattern, locale=locale, decimal_quantization=True)
+
+
 def date_long(value: date | datetime | None) -> str:
     if value is None:
         return "—"
