@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from grants.monitoring.models import Evaluation
+from grants.monitoring.models import Evaluation, EvaluationState
 from grants.scoring import rules
 
 
@@ -50,10 +50,13 @@ def evaluation_result(evaluation: Evaluation) -> EvaluationResult:
 
 
 def campaign_alpha(evaluations, kind) -> float | None:
-    """Agreement between members across a campaign's evaluations of one kind (Krippendorff's alpha, interval)."""
+    """Agreement between members across a campaign's evaluations of one kind (Krippendorff's alpha, interval).
+
+    Only evaluations whose scoring has closed count, so the figure never hints at scores still open.
+    """
     units = []
     for evaluation in evaluations:
-        if evaluation.kind != kind:
+        if evaluation.kind != kind or evaluation.state in (EvaluationState.draft, EvaluationState.scoring):
             continue
         cards = [card.as_dict() for card in evaluation.scorecards if card.counts]
         for code in evaluation.methodology.codes:

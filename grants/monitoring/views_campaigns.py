@@ -33,6 +33,7 @@ from grants.monitoring.operations import (
     save_campaign,
     start_campaign,
 )
+from grants.monitoring.results import campaign_alpha
 from grants.projects.models import Project
 from grants.regions.models import Region
 from grants.scoring.models import Scorecard
@@ -291,6 +292,7 @@ def _render_show(
         problem_items=_row_errors(problem.fields) if problem else [],
         tool=tool,
         csv_example=_csv_example(campaign),
+        agreement={kind: campaign_alpha(campaign.evaluations, kind) for kind in SubjectKind},
     ), status
 
 

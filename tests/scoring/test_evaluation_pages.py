@@ -174,3 +174,25 @@ def test_lot_evaluation_end_to_end_with_a_need_link(app, db):
     evaluation = db.session.get(Evaluation, evaluation.id)
     assert evaluation.state == EvaluationState.in_review and str(evaluation.index_value) == "80.0"
     assert evaluation.band == "relevant"
+
+
+def test_campaign_page_reports_agreement_once_scoring_has_closed(app, db):
+    from grants.monitoring.results import campaign_alpha
+    from grants.scoring import rules
+
+    evaluation = demo_evaluation(db, SubjectKind.project)
+    for who, scores in ISSUE_SCORES.items():
+        declare_and_submit(app.test_client(), evaluation, who, scores)
+    ministry = app.test_client()
+    login(ministry, "ministry@example.kz")
+    page = ministry.get(f"/campaigns/{evaluation.campaign_id}?lang=en").get_data(as_text=True)
+    assert "data-agreement" not in page  # still scoring: nothing derived from the scores shows
+    chair = app.test_client()
+    login(chair, "chair@example.kz")
+    chair.post(f"/evaluations/{evaluation.id}/consolidate", data={"action": "close"})
+    db.session.expire_all()
+    units = [[scores[i] for scores in ISSUE_SCORES.values()] for i in range(len(CODES))]
+    expected = rules.krippendorff_alpha(units)
+    assert campaign_alpha(db.session.get(Evaluation, evaluation.id).campaign.evaluations, SubjectKind.project) == expected
+    page = ministry.get(f"/campaigns/{evaluation.campaign_id}?lang=en").get_data(as_text=True)
+    assert re.search(rf'data-alpha="project">[^<]*: {expected:.2f}<', page), page[page.find("data-agreement") - 50:][:400]
