@@ -19,6 +19,7 @@ def create_app(config=None) -> Flask:
     if config:
         app.config.update(config)
     Config.finalise(app)
+    app.json.ensure_ascii = False  # Kazakh and Russian text readable in API answers (UTF-8)
     os.makedirs(app.instance_path, exist_ok=True)
 
     register_extensions(app)
