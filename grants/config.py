@@ -33,6 +33,8 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     API_TOKEN_TTL = timedelta(hours=int(os.environ.get("API_TOKEN_TTL_HOURS", "12")))
     PER_PAGE = 20
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")  # printed in reports' QR codes
+    REPORT_LANGUAGES = ("kk", "ru", "en")
     MAX_CONTENT_LENGTH = 60 * 1024 * 1024
     EVIDENCE_DIR = os.environ.get("EVIDENCE_DIR")  # default: instance/evidence
     EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))

@@ -9,4 +9,5 @@ from grants.needs.models import PublicNeed  # noqa: F401
 from grants.organisations.models import Organisation, OrganisationKind  # noqa: F401
 from grants.projects.models import Indicator, Project, ProjectStatus  # noqa: F401
 from grants.regions.models import Region  # noqa: F401
+from grants.reports.models import Report, ReviewDecision  # noqa: F401
 from grants.scoring.models import Evidence, Score, Scorecard, SiteVisit  # noqa: F401

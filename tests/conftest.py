@@ -73,6 +73,8 @@ def app(database_url, tmp_path_factory):
             "DEMO_PASSWORD": DEMO_PASSWORD,
             "SERVER_NAME": None,
             "EVIDENCE_DIR": str(tmp_path_factory.mktemp("evidence")),
+            # One language keeps the suite fast; report tests switch all three on (reports_in_all_languages).
+            "REPORT_LANGUAGES": ("ru",),
         }
     )
     app.test_client_class = IsolatedClient
@@ -107,6 +109,13 @@ def db(app):
             trans.rollback()
             conn.close()
             engines[None] = engine
+
+
+@pytest.fixture
+def reports_in_all_languages(app):
+    app.config["REPORT_LANGUAGES"] = ("kk", "ru", "en")
+    yield
+    app.config["REPORT_LANGUAGES"] = ("ru",)
 
 
 @pytest.fixture

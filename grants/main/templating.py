@@ -14,6 +14,7 @@ def register(app) -> None:
     app.jinja_env.filters["date_long"] = i18n.date_long
     app.jinja_env.filters["date_short"] = i18n.date_short
     app.jinja_env.filters["nl2br"] = lambda value: Markup("<br>").join(escape(value or "").splitlines())
+    app.jinja_env.filters["css_string"] = css_string
     app.jinja_env.globals["LANGUAGE_NAMES"] = i18n.LANGUAGE_NAMES
     app.jinja_env.globals["current_language"] = i18n.language
 
@@ -30,3 +31,10 @@ def register(app) -> None:
         for key in [k for k, v in changes.items() if v is None]:
             args.pop(key, None)
         return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+def css_string(value) -> Markup:
+    """A CSS string literal: quotes, backslashes and line breaks escaped, so text cannot leave the string."""
+    text = str(value)
+    escaped = "".join(c if c.isalnum() or c in " .,:;·-_()/%" or ord(c) > 127 else f"\\{ord(c):x} " for c in text)
+    return Markup(f'"{escaped}"')

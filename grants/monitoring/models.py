@@ -251,6 +251,8 @@ class Evaluation(TimestampMixin, db.Model):
     scoring_closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finalized_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finalized_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    accepted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
 
     campaign = relationship("Campaign", back_populates="evaluations")
     group = relationship("MonitoringGroup")
@@ -262,6 +264,9 @@ class Evaluation(TimestampMixin, db.Model):
     )
     conclusions: Mapped[list["CriterionConclusion"]] = relationship(
         back_populates="evaluation", cascade="all, delete-orphan"
+    )
+    reviews: Mapped[list["ReviewDecision"]] = relationship(  # noqa: F821
+        order_by="ReviewDecision.decided_at", cascade="all, delete-orphan"
     )
     site_visits: Mapped[list["SiteVisit"]] = relationship(  # noqa: F821
         back_populates="evaluation", cascade="all, delete-orphan", order_by="SiteVisit.visit_date"

@@ -347,6 +347,10 @@ def finalize(evaluation: Evaluation, chair, payload: dict) -> Evaluation:
     evaluation.finalized_by_id = chair.id
     db.session.flush()
     record("evaluation.finalize", evaluation, before=before, after=describe_consolidation(evaluation), actor=chair)
+    from grants.reports.models import ReportKind
+    from grants.reports.operations import issue_reports  # reports build on the workflow, not the reverse
+
+    issue_reports(evaluation, ReportKind.draft, chair)
     return evaluation
 
 

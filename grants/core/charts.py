@@ -1,0 +1,68 @@
+"""Charts as inline SVG, drawn on the server: one code path for web pages and PDF reports."""
+
+from collections.abc import Sequence
+
+from markupsafe import Markup, escape
+
+PALETTE = ("#1f5fa8", "#3a8d5c", "#d18b1f", "#b8412f", "#6b5ca5", "#4a8fa8")
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def horizontal_bars(
+    items: Sequence[tuple[str, float | None, str]],
+    maximum: float,
+    width: int = 520,
+    row: int = 26,
+    label_width: int = 190,
+    title: str = "",
+) -> Markup:
+    """Bars for (label, value, value text) rows on a 0..maximum scale; labels and texts are escaped."""
+    height = row * len(items) + 24
+    plot = width - label_width - 60
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" font-family="Report Sans, Noto Sans, DejaVu Sans, sans-serif" font-size="11">',
+        f"<title>{escape(title)}</title>",
+    ]
+    for step in range(0, int(maximum) + 1):
+        x = label_width + plot * step / maximum
+        parts.append(f'<line x1="{x:.1f}" y1="4" x2="{x:.1f}" y2="{height - 18}" stroke="#ddd" stroke-width="1"/>')
+        parts.append(f'<text x="{x:.1f}" y="{height - 4}" text-anchor="middle" fill="#666">{step}</text>')
+    for i, (label, value, text) in enumerate(items):
+        y = 6 + i * row
+        short = label if len(label) <= 34 else label[:33] + "…"
+        parts.append(f'<text x="{label_width - 6}" y="{y + 13}" text-anchor="end" fill="#222">{escape(short)}</text>')
+        if value is not None:
+            w = max(0.0, min(1.0, value / maximum)) * plot
+            color = PALETTE[i % len(PALETTE)]
+            parts.append(f'<rect x="{label_width}" y="{y}" width="{w:.1f}" height="{row - 8}" fill="{color}" rx="2"/>')
+            parts.append(f'<text x="{label_width + w + 4:.1f}" y="{y + 13}" fill="#222">{escape(text)}</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def distribution(items: Sequence[tuple[str, int]], width: int = 520, height: int = 28, title: str = "") -> Markup:
+    """One stacked bar of counts (e.g. evaluations per band), with a legend underneath."""
+    total = sum(count for _label, count in items) or 1
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" width="{width}" height="{height + 22 * len(items)}" '
+        f'viewBox="0 0 {width} {height + 22 * len(items)}" font-family="Report Sans, Noto Sans, DejaVu Sans, sans-serif" font-size="11">',
+        f"<title>{escape(title)}</title>",
+    ]
+    x = 0.0
+    for i, (_label, count) in enumerate(items):
+        w = width * count / total
+        parts.append(f'<rect x="{x:.1f}" y="0" width="{w:.1f}" height="{height - 6}" fill="{PALETTE[i % len(PALETTE)]}"/>')
+        x += w
+    for i, (label, count) in enumerate(items):
+        y = height + 22 * i
+        parts.append(f'<rect x="0" y="{y}" width="12" height="12" fill="{PALETTE[i % len(PALETTE)]}"/>')
+        parts.append(f'<text x="18" y="{y + 10}" fill="#222">{escape(label)}: {count}</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+__all__ = ["_fmt", "distribution", "horizontal_bars"]

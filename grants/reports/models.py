@@ -1,0 +1,78 @@
+"""Issued PDF reports (immutable) and ministry review decisions."""
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import DateTime, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint, event
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+
+from grants.core.db import utcnow
+from grants.core.enums import TitledEnum, enum_column
+from grants.extensions import db
+
+
+class ReportKind(TitledEnum):
+    draft = "draft"
+    final = "final"
+
+    @staticmethod
+    def TITLES():
+        return {"draft": _l("Draft for review"), "final": _l("Final report")}
+
+
+class Report(db.Model):
+    """An issued PDF of an evaluation in one language. Its bytes never change once stored."""
+
+    __tablename__ = "reports"
+    __table_args__ = (UniqueConstraint("evaluation_id", "version", "lang"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluations.id"), index=True)
+    kind: Mapped[ReportKind] = mapped_column(enum_column(ReportKind), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    lang: Mapped[str] = mapped_column(String(2))
+    content: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    # Printed in the PDF and in its QR code: the link to /verify/<fingerprint> (a PDF cannot hold its own hash).
+    fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
+    size: Mapped[int] = mapped_column(Integer)
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    evaluation = relationship("Evaluation")
+    issued_by = relationship("User")
+
+    @property
+    def filename(self) -> str:
+        e = self.evaluation
+        return f"evaluation-{e.id}-v{self.version}-{self.kind.value}-{self.lang}.pdf"
+
+    def can_view(self, user) -> bool:
+        """A published evaluation's final reports are public; drafts and unpublished ones are not."""
+        from grants.monitoring.models import EvaluationState
+
+        if self.kind == ReportKind.final and self.evaluation.state == EvaluationState.published:
+            return True
+        return self.evaluation.can_see_scores(user)
+
+
+@event.listens_for(Report, "before_update")
+def _immutable(mapper, connection, target):
+    raise PermissionError("issued reports never change")
+
+
+class ReviewDecision(db.Model):
+    """Ministry staff's accept or return of an evaluation in review, with their comment."""
+
+    __tablename__ = "review_decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluations.id", ondelete="CASCADE"), index=True)
+    decision: Mapped[str] = mapped_column(String(10))  # accept | return
+    comment: Mapped[str | None] = mapped_column(Text)
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"), index=True)
+    decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    reviewer = relationship("User")
+    report = relationship("Report")
