@@ -60,11 +60,13 @@ def register_blueprints(app: Flask) -> None:
     from grants.needs.views import bp as needs_bp
     from grants.organisations.views import bp as organisations_bp
     from grants.projects.views import bp as projects_bp
+    from grants.reports.job_views import bp as report_jobs_bp
+    from grants.reports.views import bp as reports_bp
     from grants.scoring.views import bp as evaluations_bp
 
     for bp in (
         main_bp, accounts_bp, lots_bp, projects_bp, needs_bp, organisations_bp, councils_bp,
-        campaigns_bp, methodologies_bp, evaluations_bp, api_bp,
+        campaigns_bp, methodologies_bp, evaluations_bp, reports_bp, report_jobs_bp, api_bp,
     ):  # fmt: skip
         app.register_blueprint(bp)
     csrf.exempt(api_bp)  # the API authenticates with bearer tokens, never with a cookie alone
@@ -85,7 +87,8 @@ def register_template_helpers(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from grants.accounts.cli import create_user
     from grants.audit.cli import verify_audit
+    from grants.reports.cli import render_reports, seed_bench
     from grants.seed.cli import seed_demo
 
-    for command in (seed_demo, create_user, verify_audit):
+    for command in (seed_demo, create_user, verify_audit, render_reports, seed_bench):
         app.cli.add_command(command)

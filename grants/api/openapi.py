@@ -442,13 +442,17 @@ def build_document() -> dict:
                 "name": "evaluations",
                 "description": "Scoring by monitoring groups and the chair's consolidation",
             },
+            {
+                "name": "reports",
+                "description": "The ministry's review, publication, issued PDFs and their verification",
+            },
             {"name": "meta", "description": "Service metadata"},
         ],
         "security": [{}, {"bearerAuth": []}, {"sessionCookie": []}],
-        "paths": {**_paths(), **_evaluation_paths()},
+        "paths": {**_paths(), **_evaluation_paths(), **_report_paths()},
         "components": {
-            "schemas": {**_schemas(), **_evaluation_schemas()},
-            "parameters": {**_parameters(), **_evaluation_parameters()},
+            "schemas": {**_schemas(), **_evaluation_schemas(), **_report_schemas()},
+            "parameters": {**_parameters(), **_evaluation_parameters(), **_report_parameters()},
             "responses": {**_responses(), **_evaluation_responses()},
             "securitySchemes": {
                 "bearerAuth": {
@@ -910,5 +914,231 @@ def _evaluation_paths() -> dict:
                 params=(ref("NeedId", "parameters"),),
                 codes=("403", "409", "422"),
             )
+        },
+    }
+
+
+# --- review, publication and reports (grants/api/reports.py, grants/reports/views.py) ----------
+
+REPORT_LANGS = ["kk", "ru", "en"]
+SHA256 = {"type": "string", "pattern": r"^[0-9a-f]{64}$"}
+
+
+def _report_schemas() -> dict:
+    return {
+        "ReviewRequest": obj(
+            {
+                "decision": {"type": "string", "enum": ["accept", "return"]},
+                "comment": {
+                    "type": ["string", "null"],
+                    "maxLength": 5000,
+                    "description": "Required when returning: what the group must revise.",
+                },
+            },
+            required=["decision"],
+        ),
+        "ReviewDecision": obj(
+            {
+                "decision": {"type": "string", "enum": ["accept", "return"]},
+                "comment": NULLABLE_TEXT,
+                "reviewer": ref("Person"),
+                "decided_at": {"type": "string", "format": "date-time"},
+                "report_version": {
+                    "type": ["integer", "null"],
+                    "description": "The draft version the decision was taken on.",
+                },
+            }
+        ),
+        "Report": obj(
+            {
+                "id": {"type": "integer"},
+                "kind": {"type": "string", "enum": ["draft", "final"]},
+                "version": {"type": "integer", "minimum": 1},
+                "lang": {"type": "string", "enum": REPORT_LANGS},
+                "sha256": {**SHA256, "description": "SHA-256 of the PDF file."},
+                "fingerprint": {
+                    **SHA256,
+                    "description": "The verification code printed in the PDF and its QR code.",
+                },
+                "size": {"type": "integer", "description": "Bytes."},
+                "issued_at": {"type": "string", "format": "date-time"},
+                "url": {
+                    "type": "string",
+                    "description": "Path of the PDF (the stored bytes, never re-rendered).",
+                },
+                "verify_url": {"type": "string", "description": "Path of the public verification page."},
+            },
+            description="An issued PDF report; it never changes.",
+        ),
+        "ReviewedEvaluation": {
+            "allOf": [
+                ref("Evaluation"),
+                obj(
+                    {
+                        "reviews": {"type": "array", "items": ref("ReviewDecision")},
+                        "reports": {
+                            "type": "array",
+                            "items": ref("Report"),
+                            "description": "Every issued report the caller may read, newest version first.",
+                        },
+                    }
+                ),
+            ],
+            "description": "The evaluation after the ministry's decision, with its decisions and reports.",
+        },
+        "Verification": obj(
+            {
+                "found": {"type": "boolean"},
+                "message": {"type": "string"},
+                "matched": {"type": "string", "enum": ["sha256", "fingerprint"]},
+                "kind": {"type": "string", "enum": ["draft", "final"]},
+                "version": {"type": "integer"},
+                "lang": {"type": "string", "enum": REPORT_LANGS},
+                "evaluation_kind": {"type": "string", "enum": ["project", "lot"]},
+                "subject": {"type": "string"},
+                "lot": obj({"number": {"type": "string"}, "year": {"type": "integer"}}),
+                "ngo": nullable("OrganisationRef"),
+                "campaign": {"type": "string"},
+                "group": {"type": "string"},
+                "issued_at": {"type": "string", "format": "date-time"},
+                "issued_by": NULLABLE_TEXT,
+                "sha256": SHA256,
+                "fingerprint": SHA256,
+                "newer_version_exists": {"type": "boolean"},
+                "published": {"type": "boolean"},
+                "newest_final_url": {
+                    **NULLABLE_TEXT,
+                    "description": "Newest public final report, when newer.",
+                },
+                "index": {**INDEX, "description": "Only for the final report of a published evaluation."},
+                "band": NULLABLE_TEXT,
+            },
+            required=["found"],
+            description="What the public may learn about an issued report; no scores of drafts or unpublished ones.",
+        ),
+    }
+
+
+def _report_parameters() -> dict:
+    return {
+        "ReportLang": {
+            "name": "lang",
+            "in": "query",
+            "required": False,
+            "schema": {"type": "string", "enum": REPORT_LANGS, "default": "ru"},
+            "description": "Language of the report (and of error messages); 422 for any other value.",
+        },
+        "VerificationValue": {
+            "name": "value",
+            "in": "path",
+            "required": True,
+            "schema": {"type": "string"},
+            "description": "The PDF file's SHA-256 or the verification code printed in it (64 hex digits).",
+        },
+    }
+
+
+def _report_paths() -> dict:
+    authenticated = [{"bearerAuth": []}, {"sessionCookie": []}]
+    public = [{}, {"bearerAuth": []}, {"sessionCookie": []}]
+    lang = ref("Lang", "parameters")
+    eid = ref("EvaluationId", "parameters")
+    private = "Answers 404 to anyone who may not view the evaluation, 403 to viewers who are not staff of the campaign's organiser."
+
+    def decision(operation_id, summary, description, request=None):
+        op = {
+            "operationId": operation_id,
+            "tags": ["reports"],
+            "summary": summary,
+            "description": f"{private} {description}",
+            "security": authenticated,
+            "parameters": [eid, lang],
+            "responses": {
+                "200": {"description": "Done.", "content": json_content(ref("ReviewedEvaluation"))},
+                **{
+                    code: ref(name, "responses")
+                    for code, name in (
+                        ("400", "BadRequest"),
+                        ("403", "Forbidden"),
+                        ("404", "NotFound"),
+                        ("409", "Conflict"),
+                        ("422", "ValidationError"),
+                    )
+                },
+            },
+        }
+        if request:
+            op["requestBody"] = {"required": True, "content": json_content(ref(request))}
+        return op
+
+    pdf = {"application/pdf": {"schema": {"type": "string", "contentMediaType": "application/pdf"}}}
+    return {
+        "/api/v1/evaluations/{evaluation_id}/review": {
+            "post": decision(
+                "reviewEvaluation",
+                "Accept the evaluation (the final report is issued) or return it to the chair with a comment",
+                "409 unless in review; 422 for a decision other than accept/return or a return without a "
+                "comment. Audited as evaluation.accept / evaluation.return (and report.issue_final).",
+                request="ReviewRequest",
+            )
+        },
+        "/api/v1/evaluations/{evaluation_id}/publish": {
+            "post": decision(
+                "publishEvaluation",
+                "Publish an accepted evaluation: its result and final report become public",
+                "409 unless accepted. Audited as evaluation.publish.",
+            )
+        },
+        "/api/v1/evaluations/{evaluation_id}/report.pdf": {
+            "get": {
+                "operationId": "getEvaluationReport",
+                "tags": ["reports"],
+                "summary": "The newest issued report of the evaluation in a language, as stored",
+                "description": "Drafts and unpublished reports for those who may see the evaluation's scores; "
+                "the final reports of a published evaluation for everybody. Anyone else gets 404, as does a "
+                "language in which nothing was issued. The ETag is the file's SHA-256.",
+                "security": public,
+                "parameters": [eid, ref("ReportLang", "parameters")],
+                "responses": {
+                    "200": {
+                        "description": "The PDF.",
+                        "content": pdf,
+                        "headers": {
+                            "ETag": {"schema": {"type": "string"}, "description": "The quoted SHA-256."},
+                            "Content-Disposition": {"schema": {"type": "string"}},
+                        },
+                    },
+                    "304": {"description": "Not modified (If-None-Match)."},
+                    "404": ref("NotFound", "responses"),
+                    "422": ref("ValidationError", "responses"),
+                },
+            }
+        },
+        "/verify/{value}": {
+            "get": {
+                "operationId": "verifyReport",
+                "tags": ["reports"],
+                "summary": "Public verification of an issued report by its SHA-256 or printed code",
+                "description": "An HTML page; JSON when the Accept header prefers application/json. Says what "
+                "the report is and whether a newer version exists; 404 when no such report was issued here.",
+                "security": [{}],
+                "parameters": [ref("VerificationValue", "parameters")],
+                "responses": {
+                    "200": {
+                        "description": "Issued by this service.",
+                        "content": {
+                            **json_content(ref("Verification")),
+                            "text/html": {"schema": {"type": "string"}},
+                        },
+                    },
+                    "404": {
+                        "description": "No report with this code was issued by this service.",
+                        "content": {
+                            **json_content(ref("Verification")),
+                            "text/html": {"schema": {"type": "string"}},
+                        },
+                    },
+                },
+            }
         },
     }
