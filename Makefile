@@ -58,3 +58,7 @@ test-postgres:
 
 clean:
 	rm -rf $(VENV) .tools .pytest_cache
+
+.PHONY: bench
+bench: deps
+	$(VENV)/bin/python bench/bench_reports.py

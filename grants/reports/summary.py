@@ -1,0 +1,272 @@
+"""The campaign summary report (DESIGN §5): per region, administrator and sphere, with charts.
+
+Only evaluations whose index is fixed count. The campaign's managers see every fixed result
+(`MANAGER_STATES`); a public summary passes `states=(EvaluationState.published,)`.
+Project and lot evaluations are scored on different rubrics and bands, so each methodology
+gets its own section: their indexes are never averaged together.
+"""
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from fractions import Fraction
+
+from flask import render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from markupsafe import Markup
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from grants.core.charts import distribution, horizontal_bars
+from grants.core.i18n import BABEL_LOCALES, fixed
+from grants.core.pdf import render_pdf
+from grants.extensions import db
+from grants.lots.models import Lot
+from grants.monitoring.models import Campaign, Evaluation, EvaluationState, Methodology
+from grants.monitoring.results import campaign_alpha, evaluation_result
+from grants.reports.content import STYLESHEET
+from grants.scoring.models import Scorecard
+from grants.scoring.rules import round_half_up
+
+MANAGER_STATES = (EvaluationState.in_review, EvaluationState.accepted, EvaluationState.published)
+PUBLIC_STATES = (EvaluationState.published,)
+
+
+def remarks_counts(evaluations: Sequence[Evaluation]) -> tuple[int, int]:
+    """Remarks made by NGOs on these evaluations and remarks the chairs rejected (right of reply, DESIGN §3).
+
+    NGO replies are not recorded yet, so both are 0; once they are, this is the one place that
+    counts them, and every table of the summary picks the numbers up from here.
+    """
+    return 0, 0
+
+
+def mean_index(evaluations: Sequence[Evaluation]) -> Decimal | None:
+    """Mean of the fixed indexes, computed exactly and rounded half up to one decimal."""
+    values = [Fraction(e.index_value) for e in evaluations if e.index_value is not None]
+    if not values:
+        return None
+    return round_half_up(sum(values) / len(values), 1)
+
+
+@dataclass
+class SummaryRow:
+    """Evaluations sharing a region, an administrator or a sphere (subject None: the sphere is not set)."""
+
+    subject: object | None
+    evaluations: list[Evaluation] = field(default_factory=list)
+    bands: dict[str, int] = field(default_factory=dict)
+    mean_index: Decimal | None = None
+    remarks_made: int = 0
+    remarks_rejected: int = 0
+
+    @property
+    def count(self) -> int:
+        return len(self.evaluations)
+
+    def name(self, lang: str) -> str:
+        return self.subject.localized("name", lang) if self.subject is not None else ""
+
+
+@dataclass
+class MethodologySummary:
+    """One methodology's part of the summary: totals, bands, criterion means, agreement, breakdowns."""
+
+    methodology: Methodology
+    total: SummaryRow
+    by_region: list[SummaryRow]
+    by_administrator: list[SummaryRow]
+    by_sphere: list[SummaryRow]
+    criteria: list[tuple[object, Decimal | None]]  # (Criterion, mean over evaluations, 2 decimals)
+    alpha: float | None
+
+    @property
+    def band_codes(self) -> list[str]:
+        """Best band first."""
+        return [
+            b["code"]
+            for b in sorted(self.methodology.bands, key=lambda b: Decimal(str(b["min"])), reverse=True)
+        ]
+
+
+@dataclass
+class CampaignSummary:
+    campaign: Campaign
+    states: tuple[EvaluationState, ...]
+    sections: list[MethodologySummary]
+
+    @property
+    def count(self) -> int:
+        return sum(section.total.count for section in self.sections)
+
+
+def _row(subject, evaluations: list[Evaluation], band_codes: list[str]) -> SummaryRow:
+    bands = dict.fromkeys(band_codes, 0)
+    for evaluation in evaluations:
+        if evaluation.band is not None:
+            bands[evaluation.band] = bands.get(evaluation.band, 0) + 1
+    made, rejected = remarks_counts(evaluations)
+    return SummaryRow(subject, evaluations, bands, mean_index(evaluations), made, rejected)
+
+
+def _breakdown(
+    evaluations: list[Evaluation], key: Callable[[Evaluation], object], band_codes: list[str]
+) -> list[SummaryRow]:
+    """Rows grouped by key(evaluation), most evaluations first, then by Russian name (stable in every language)."""
+    groups: dict[object, list[Evaluation]] = {}
+    for evaluation in evaluations:
+        groups.setdefault(key(evaluation), []).append(evaluation)
+    rows = [_row(subject, items, band_codes) for subject, items in groups.items()]
+    return sorted(rows, key=lambda r: (-r.count, r.subject is None, r.name("ru")))
+
+
+def _criterion_means(
+    methodology: Methodology, evaluations: list[Evaluation]
+) -> list[tuple[object, Decimal | None]]:
+    """Per criterion, the mean of the evaluations' criterion means: each evaluation weighs the same, as in the index."""
+    results = [evaluation_result(e) for e in evaluations]
+    means = []
+    for criterion in methodology.criteria:
+        values = [
+            r.aggregates[criterion.code].mean
+            for r in results
+            if r.aggregates[criterion.code].mean is not None
+        ]
+        means.append((criterion, round_half_up(sum(values) / len(values), 2) if values else None))
+    return means
+
+
+def fixed_evaluations(campaign: Campaign, states: Iterable[EvaluationState]) -> list[Evaluation]:
+    """The campaign's evaluations in the given states, with what the summary reads loaded in a few queries."""
+    return list(
+        db.session.scalars(
+            select(Evaluation)
+            .where(Evaluation.campaign_id == campaign.id, Evaluation.state.in_(list(states)))
+            .options(
+                selectinload(Evaluation.lot).selectinload(Lot.region),
+                selectinload(Evaluation.lot).selectinload(Lot.administrator),
+                selectinload(Evaluation.lot).selectinload(Lot.sphere),
+                selectinload(Evaluation.methodology).selectinload(Methodology.criteria),
+                selectinload(Evaluation.scorecards).selectinload(Scorecard.scores),
+            )
+            .order_by(Evaluation.id)
+        )
+    )
+
+
+def summary_data(campaign: Campaign, states: Iterable[EvaluationState] = MANAGER_STATES) -> CampaignSummary:
+    """Counts, mean index, bands and remarks per region, administrator and sphere, per methodology."""
+    states = tuple(states)
+    by_methodology: dict[int, list[Evaluation]] = {}
+    for evaluation in fixed_evaluations(campaign, states):
+        by_methodology.setdefault(evaluation.methodology_id, []).append(evaluation)
+    sections = []
+    for items in by_methodology.values():
+        methodology = items[0].methodology
+        codes = [
+            b["code"] for b in sorted(methodology.bands, key=lambda b: Decimal(str(b["min"])), reverse=True)
+        ]
+        sections.append(
+            MethodologySummary(
+                methodology=methodology,
+                total=_row(campaign, items, codes),
+                by_region=_breakdown(items, lambda e: e.lot.region, codes),
+                by_administrator=_breakdown(items, lambda e: e.lot.administrator, codes),
+                by_sphere=_breakdown(items, lambda e: e.lot.sphere, codes),
+                criteria=_criterion_means(methodology, items),
+                alpha=campaign_alpha(items, methodology.kind),
+            )
+        )
+    sections.sort(
+        key=lambda s: (s.methodology.kind.value != "project", s.methodology.code, s.methodology.version)
+    )
+    return CampaignSummary(campaign, states, sections)
+
+
+# --- the PDF --------------------------------------------------------------------------------
+
+WIDE = {"width": 640, "label_width": 260}  # room for administrators' and spheres' long names
+_TICK = re.compile(r'(text-anchor="middle" fill="#666">)(\d+)(</text>)')
+
+
+def index_bars(rows: list[SummaryRow], lang: str, title: str, unnamed: str) -> Markup:
+    """Mean index per row on the 0–100 scale.
+
+    horizontal_bars draws a grid line per unit; for 0–100 that would be a hundred, so the bars are
+    drawn in tens and the axis labels multiplied back (the values printed at the bars are exact).
+    """
+    items = [
+        (
+            row.name(lang) or unnamed,
+            float(row.mean_index) / 10 if row.mean_index is not None else None,
+            fixed(row.mean_index, 1, lang),
+        )
+        for row in rows
+    ]
+    svg = str(horizontal_bars(items, maximum=10, title=title, **WIDE))
+    return Markup(_TICK.sub(lambda m: f"{m.group(1)}{int(m.group(2)) * 10}{m.group(3)}", svg))
+
+
+def section_charts(
+    section: MethodologySummary, lang: str, titles: dict[str, str], unnamed: str
+) -> dict[str, Markup]:
+    methodology = section.methodology
+    charts = {
+        "bands": distribution(
+            [
+                (methodology.band_title(code, lang), section.total.bands.get(code, 0))
+                for code in section.band_codes
+            ],
+            title=titles["bands"],
+            width=WIDE["width"],
+        ),
+        "criteria": horizontal_bars(
+            [
+                (
+                    c.localized("short", lang) or c.localized("name", lang),
+                    float(mean) if mean is not None else None,
+                    fixed(mean, 2, lang),
+                )
+                for c, mean in section.criteria
+            ],
+            maximum=methodology.scale_max,
+            title=titles["criteria"],
+            **WIDE,
+        ),
+    }
+    for dimension in ("region", "administrator", "sphere"):
+        charts[dimension] = index_bars(getattr(section, f"by_{dimension}"), lang, titles[dimension], unnamed)
+    return charts
+
+
+def render_summary_pdf(
+    campaign: Campaign,
+    lang: str,
+    states: Iterable[EvaluationState] = MANAGER_STATES,
+    generated_at: datetime | None = None,
+) -> bytes:
+    """The campaign summary as a PDF in one language (kk, ru or en)."""
+    summary = summary_data(campaign, states)
+    with force_locale(BABEL_LOCALES[lang]):
+        titles = {
+            "bands": _("Evaluations by rating"),
+            "criteria": _("Mean score by criterion"),
+            "region": _("Mean index by region"),
+            "administrator": _("Mean index by administrator"),
+            "sphere": _("Mean index by sphere"),
+        }
+        unnamed = _("Sphere not specified")
+        html = render_template(
+            "reports/pdf/summary.html",
+            summary=summary,
+            campaign=campaign,
+            charts=[section_charts(section, lang, titles, unnamed) for section in summary.sections],
+            published_only=set(summary.states) == set(PUBLIC_STATES),
+            lang=lang,
+            unnamed=unnamed,
+            generated_at=generated_at or datetime.now(UTC),
+        )
+    return render_pdf(html, STYLESHEET)
