@@ -18,8 +18,10 @@ def horizontal_bars(
     row: int = 26,
     label_width: int = 190,
     title: str = "",
+    step: float = 1,
 ) -> Markup:
-    """Bars for (label, value, value text) rows on a 0..maximum scale; labels and texts are escaped."""
+    """Bars for (label, value, value text) rows on a 0..maximum scale, a grid line every `step`;
+    labels and texts are escaped."""
     height = row * len(items) + 24
     plot = width - label_width - 60
     parts = [
@@ -27,10 +29,12 @@ def horizontal_bars(
         f'viewBox="0 0 {width} {height}" font-family="Report Sans, Noto Sans, DejaVu Sans, sans-serif" font-size="11">',
         f"<title>{escape(title)}</title>",
     ]
-    for step in range(0, int(maximum) + 1):
-        x = label_width + plot * step / maximum
+    ticks = int(maximum / step)
+    for n in range(ticks + 1):
+        tick = n * step
+        x = label_width + plot * tick / maximum
         parts.append(f'<line x1="{x:.1f}" y1="4" x2="{x:.1f}" y2="{height - 18}" stroke="#ddd" stroke-width="1"/>')
-        parts.append(f'<text x="{x:.1f}" y="{height - 4}" text-anchor="middle" fill="#666">{step}</text>')
+        parts.append(f'<text x="{x:.1f}" y="{height - 4}" text-anchor="middle" fill="#666">{_fmt(tick)}</text>')
     for i, (label, value, text) in enumerate(items):
         y = 6 + i * row
         short = label if len(label) <= 34 else label[:33] + "…"

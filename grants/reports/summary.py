@@ -6,7 +6,6 @@ Project and lot evaluations are scored on different rubrics and bands, so each m
 gets its own section: their indexes are never averaged together.
 """
 
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -189,25 +188,19 @@ def summary_data(campaign: Campaign, states: Iterable[EvaluationState] = MANAGER
 # --- the PDF --------------------------------------------------------------------------------
 
 WIDE = {"width": 640, "label_width": 260}  # room for administrators' and spheres' long names
-_TICK = re.compile(r'(text-anchor="middle" fill="#666">)(\d+)(</text>)')
 
 
 def index_bars(rows: list[SummaryRow], lang: str, title: str, unnamed: str) -> Markup:
-    """Mean index per row on the 0–100 scale.
-
-    horizontal_bars draws a grid line per unit; for 0–100 that would be a hundred, so the bars are
-    drawn in tens and the axis labels multiplied back (the values printed at the bars are exact).
-    """
+    """Mean index per row on the 0–100 scale, a grid line every 10 points."""
     items = [
         (
             row.name(lang) or unnamed,
-            float(row.mean_index) / 10 if row.mean_index is not None else None,
+            float(row.mean_index) if row.mean_index is not None else None,
             fixed(row.mean_index, 1, lang),
         )
         for row in rows
     ]
-    svg = str(horizontal_bars(items, maximum=10, title=title, **WIDE))
-    return Markup(_TICK.sub(lambda m: f"{m.group(1)}{int(m.group(2)) * 10}{m.group(3)}", svg))
+    return horizontal_bars(items, maximum=100, title=title, step=10, **WIDE)
 
 
 def section_charts(
