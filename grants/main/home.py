@@ -7,7 +7,7 @@ from grants.accounts.models import User
 from grants.councils.models import Council, GroupMember, MonitoringGroup
 from grants.extensions import db
 from grants.lots.models import Lot, LotStatus
-from grants.monitoring.models import Evaluation, EvaluationState
+from grants.monitoring.models import Campaign, Evaluation, EvaluationState
 from grants.needs.models import PublicNeed
 from grants.organisations.models import Organisation
 from grants.projects.models import Indicator, Project
@@ -77,6 +77,12 @@ def _ministry_panel(user) -> dict:
         .join(Indicator)
         .where(Lot.administrator_id == org_id, Indicator.actual.is_(None))
     )
+    in_review = db.session.scalar(
+        select(func.count())
+        .select_from(Evaluation)
+        .join(Campaign, Campaign.id == Evaluation.campaign_id)
+        .where(Campaign.organiser_id == org_id, Evaluation.state == EvaluationState.in_review)
+    )
     announced = db.session.scalar(
         select(func.count()).select_from(Lot).where(Lot.administrator_id == org_id, Lot.status == LotStatus.announced)
     )
@@ -86,6 +92,7 @@ def _ministry_panel(user) -> dict:
         "subtitle": user.organisation.name if user.organisation else "",
         "stats": [(_l("Lots"), lot_count, "lots.index")],
         "todo": [
+            (_l("Evaluations waiting for my review"), in_review, "reports.queue"),
             (_l("Lots not linked to any public need"), without_need, "lots.index"),
             (_l("Projects with indicators lacking actual values"), projects_missing, "lots.index"),
             (_l("Announced lots awaiting a contract"), announced, "lots.index"),
