@@ -320,8 +320,8 @@ def _consolidation_payload(fields: dict) -> dict:
     return {key: value for key, value in body.items() if key in CONSOLIDATION_FIELDS}
 
 
-@bp.put(f"{EVALUATION}/consolidation")
-def save_consolidation(evaluation_id: int):
+def _chair_consolidation(evaluation_id: int, operation):
+    """Load, check the caller chairs the group, validate the consolidation body, apply, commit once."""
     evaluation = _load(evaluation_id)
     refused = _chair_only(evaluation)
     if refused:
@@ -331,29 +331,21 @@ def save_consolidation(evaluation_id: int):
     if fields:
         return error_response(422, fields=fields)
     try:
-        workflow.save_consolidation(evaluation, current_user, payload)
+        operation(evaluation, current_user, payload)
     except RuleViolation as exc:
         return _refused(exc)
     db.session.commit()
     return _detail(evaluation)
+
+
+@bp.put(f"{EVALUATION}/consolidation")
+def save_consolidation(evaluation_id: int):
+    return _chair_consolidation(evaluation_id, workflow.save_consolidation)
 
 
 @bp.post(f"{EVALUATION}/finalize")
 def finalize(evaluation_id: int):
-    evaluation = _load(evaluation_id)
-    refused = _chair_only(evaluation)
-    if refused:
-        return refused
-    fields: dict[str, str] = {}
-    payload = _consolidation_payload(fields)
-    if fields:
-        return error_response(422, fields=fields)
-    try:
-        workflow.finalize(evaluation, current_user, payload)
-    except RuleViolation as exc:
-        return _refused(exc)
-    db.session.commit()
-    return _detail(evaluation)
+    return _chair_consolidation(evaluation_id, workflow.finalize)
 
 
 # --- lot relevance: public needs --------------------------------------------------------------
