@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 
 from grants.audit.operations import record, snapshot
@@ -68,6 +69,23 @@ def contracted_total(lot_id: int | None, exclude_project_id: int | None = None) 
     if exclude_project_id:
         query = query.where(Project.id != exclude_project_id)
     return Decimal(db.session.scalar(query))
+
+
+def budget_problem(lot_id: int | None, budget: Decimal) -> str | None:
+    """Why a lot cannot have this budget (it must cover the contracts already signed), or None."""
+    from grants.core.i18n import money
+
+    contracted = contracted_total(lot_id)
+    if budget < contracted:
+        return _("The budget cannot be less than the contracts signed for this lot (%(amount)s).", amount=money(contracted))
+    return None
+
+
+def contract_problem(lot: Lot, project_id: int | None, amount: Decimal, status: str) -> str | None:
+    """Why a contract of this amount does not fit the lot's budget, or None (terminated ones always fit)."""
+    if status != "terminated" and amount + contracted_total(lot.id, exclude_project_id=project_id) > lot.budget:
+        return _("The contract amount exceeds the lot budget.")
+    return None
 
 
 def number_taken(number: str, year: int, exclude_id: int | None = None) -> bool:

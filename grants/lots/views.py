@@ -3,14 +3,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from grants.core.i18n import money
 from grants.core.permissions import load, require_role
 from grants.extensions import db
 from grants.lots.forms import LotForm
 from grants.lots.models import Lot, LotStatus, Sphere
 from grants.lots.operations import (
     LotFilters,
-    contracted_total,
+    budget_problem,
     filter_options,
     lot_query,
     number_taken,
@@ -83,13 +82,11 @@ def _edit(lot: Lot, new: bool):
             )
         form.indicators.append_entry()
     if form.validate_on_submit():
-        contracted = contracted_total(lot.id)
+        problem = budget_problem(lot.id, form.budget.data)
         if number_taken(form.number.data.strip(), form.year.data, exclude_id=lot.id):
             form.number.errors.append(_("A lot with this number already exists in this year."))
-        elif form.budget.data < contracted:
-            form.budget.errors.append(
-                _("The budget cannot be less than the contracts signed for this lot (%(amount)s).", amount=money(contracted))
-            )
+        elif problem:
+            form.budget.errors.append(problem)
         else:
             data = {k: v for k, v in form.data.items() if k not in ("indicators", "submit", "csrf_token")}
             data["number"] = data["number"].strip()

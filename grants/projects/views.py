@@ -6,7 +6,7 @@ from sqlalchemy import select
 from grants.core.permissions import load
 from grants.extensions import db
 from grants.lots.models import Lot
-from grants.lots.operations import contracted_total
+from grants.lots.operations import contract_problem
 from grants.organisations.models import Organisation, OrganisationKind
 from grants.projects.forms import ProjectForm
 from grants.projects.models import Project
@@ -62,8 +62,8 @@ def _edit(project: Project, lot: Lot, new: bool):
         number = form.contract_number.data.strip()
         if contract_taken(number, exclude_id=project.id):
             form.contract_number.errors.append(_("A contract with this number already exists."))
-        elif form.status.data != "terminated" and form.amount.data + contracted_total(lot.id, exclude_project_id=project.id) > lot.budget:
-            form.amount.errors.append(_("The contract amount exceeds the lot budget."))
+        elif problem := contract_problem(lot, project.id, form.amount.data, form.status.data):
+            form.amount.errors.append(problem)
         else:
             data = {k: v for k, v in form.data.items() if k not in ("indicators", "submit", "csrf_token")}
             data["contract_number"] = number
