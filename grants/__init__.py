@@ -53,13 +53,18 @@ def register_blueprints(app: Flask) -> None:
     from grants.accounts.views import bp as accounts_bp
     from grants.api.views import bp as api_bp
     from grants.councils.views import bp as councils_bp
+    from grants.imports.views import bp as imports_bp
     from grants.lots.views import bp as lots_bp
     from grants.main.views import bp as main_bp
     from grants.monitoring.views_campaigns import bp as campaigns_bp
     from grants.monitoring.views_methodologies import bp as methodologies_bp
     from grants.needs.views import bp as needs_bp
+    from grants.notifications.views import bp as notifications_bp
+    from grants.opendata.views import bp as opendata_bp
     from grants.organisations.views import bp as organisations_bp
+    from grants.portal.views import bp as portal_bp
     from grants.projects.views import bp as projects_bp
+    from grants.replies.views import bp as replies_bp
     from grants.reports.job_views import bp as report_jobs_bp
     from grants.reports.views import bp as reports_bp
     from grants.scoring.views import bp as evaluations_bp
@@ -67,9 +72,15 @@ def register_blueprints(app: Flask) -> None:
     for bp in (
         main_bp, accounts_bp, lots_bp, projects_bp, needs_bp, organisations_bp, councils_bp,
         campaigns_bp, methodologies_bp, evaluations_bp, reports_bp, report_jobs_bp, api_bp,
+        imports_bp, notifications_bp, opendata_bp, portal_bp, replies_bp,
     ):  # fmt: skip
         app.register_blueprint(bp)
     csrf.exempt(api_bp)  # the API authenticates with bearer tokens, never with a cookie alone
+    csrf.exempt(opendata_bp)  # read-only exports
+
+    from grants.notifications import handlers
+
+    handlers.connect(app)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -87,8 +98,12 @@ def register_template_helpers(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     from grants.accounts.cli import create_user
     from grants.audit.cli import verify_audit
+    from grants.imports.cli import import_lots, import_projects
+    from grants.notifications.cli import send_reminders
     from grants.reports.cli import render_reports, seed_bench
     from grants.seed.cli import seed_demo
 
-    for command in (seed_demo, create_user, verify_audit, render_reports, seed_bench):
+    for command in (
+        seed_demo, create_user, verify_audit, render_reports, seed_bench, import_lots, import_projects, send_reminders,
+    ):  # fmt: skip
         app.cli.add_command(command)

@@ -6,8 +6,10 @@ from grants.councils.models import Council, CouncilMember, GroupMember, Monitori
 from grants.lots.models import Lot, LotIndicator, LotNeed, LotStatus, Sphere, Unit  # noqa: F401
 from grants.monitoring.models import Campaign, Criterion, CriterionConclusion, Evaluation, Methodology  # noqa: F401
 from grants.needs.models import PublicNeed  # noqa: F401
+from grants.notifications.models import OutboxMessage  # noqa: F401
 from grants.organisations.models import Organisation, OrganisationKind  # noqa: F401
 from grants.projects.models import Indicator, Project, ProjectStatus  # noqa: F401
 from grants.regions.models import Region  # noqa: F401
+from grants.replies.models import Reply, Ruling  # noqa: F401
 from grants.reports.models import Report, ReviewDecision  # noqa: F401
 from grants.scoring.models import Evidence, Score, Scorecard, SiteVisit  # noqa: F401

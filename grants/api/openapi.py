@@ -422,6 +422,22 @@ def _paths() -> dict:
     }
 
 
+def _package_paths() -> dict:
+    from grants.opendata import openapi as opendata
+    from grants.portal import openapi as portal
+    from grants.replies import openapi as replies
+
+    return {**portal.paths(), **replies.paths(), **opendata.paths()}
+
+
+def _package_schemas() -> dict:
+    from grants.opendata import openapi as opendata
+    from grants.portal import openapi as portal
+    from grants.replies import openapi as replies
+
+    return {**portal.schemas(), **replies.schemas(), **opendata.schemas()}
+
+
 def build_document() -> dict:
     """The OpenAPI document, built afresh on each call (callers may modify it)."""
     return {
@@ -449,9 +465,9 @@ def build_document() -> dict:
             {"name": "meta", "description": "Service metadata"},
         ],
         "security": [{}, {"bearerAuth": []}, {"sessionCookie": []}],
-        "paths": {**_paths(), **_evaluation_paths(), **_report_paths()},
+        "paths": {**_paths(), **_evaluation_paths(), **_report_paths(), **_package_paths()},
         "components": {
-            "schemas": {**_schemas(), **_evaluation_schemas(), **_report_schemas()},
+            "schemas": {**_schemas(), **_evaluation_schemas(), **_report_schemas(), **_package_schemas()},
             "parameters": {**_parameters(), **_evaluation_parameters(), **_report_parameters()},
             "responses": {**_responses(), **_evaluation_responses()},
             "securitySchemes": {

@@ -250,4 +250,4 @@ def openapi():
     return jsonify(build_document())
 
 
-from grants.api import evaluations, reports  # noqa: E402,F401
+from grants.api import evaluations, replies, reports  # noqa: E402,F401

@@ -271,6 +271,9 @@ class Evaluation(TimestampMixin, db.Model):
     site_visits: Mapped[list["SiteVisit"]] = relationship(  # noqa: F821
         back_populates="evaluation", cascade="all, delete-orphan", order_by="SiteVisit.visit_date"
     )
+    replies: Mapped[list["Reply"]] = relationship(  # noqa: F821
+        back_populates="evaluation", cascade="all, delete-orphan", order_by="Reply.id"
+    )
 
     @property
     def subject(self):

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from grants.audit.operations import record, snapshot
+from grants.core import signals
 from grants.core.errors import RuleViolation, today_local
 from grants.extensions import db
 from grants.lots.models import Lot, LotNeed
@@ -93,6 +94,9 @@ def start_campaign(campaign: Campaign, user) -> Campaign:
             evaluation.state = EvaluationState.scoring
     db.session.flush()
     record("campaign.start", campaign, after={"status": campaign.status.value}, actor=user)
+    for evaluation in campaign.evaluations:
+        if evaluation.state == EvaluationState.scoring:
+            signals.scoring_opened.send(evaluation, actor=user)
     return campaign
 
 
@@ -126,6 +130,8 @@ def assign(campaign: Campaign, group, subject: Project | Lot, user) -> Evaluatio
     db.session.add(evaluation)
     db.session.flush()
     record("evaluation.assign", evaluation, actor=user)
+    if evaluation.state == EvaluationState.scoring:
+        signals.scoring_opened.send(evaluation, actor=user)
     return evaluation
 
 

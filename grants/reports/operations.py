@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from grants.audit.operations import record
+from grants.core import signals
 from grants.core.errors import RuleViolation
 from grants.extensions import db
 from grants.monitoring.models import Evaluation, EvaluationState
@@ -115,6 +116,8 @@ def review(evaluation: Evaluation, user, decision: str, comment: str | None) -> 
         evaluation.state = EvaluationState.returned
     db.session.flush()
     record(f"evaluation.{decision}", evaluation, before=before, after={"state": evaluation.state.value, "comment": comment}, actor=user)
+    if decision == "return":
+        signals.evaluation_returned.send(evaluation, actor=user, comment=comment)
     return row
 
 
@@ -128,4 +131,5 @@ def publish(evaluation: Evaluation, user) -> Evaluation:
     evaluation.published_at = datetime.now(UTC)
     db.session.flush()
     record("evaluation.publish", evaluation, before={"state": "accepted"}, after={"state": "published"}, actor=user)
+    signals.evaluation_published.send(evaluation, actor=user)
     return evaluation

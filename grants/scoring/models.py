@@ -115,6 +115,7 @@ class Evidence(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     scorecard_id: Mapped[int | None] = mapped_column(ForeignKey("scorecards.id", ondelete="CASCADE"), index=True)
     site_visit_id: Mapped[int | None] = mapped_column(ForeignKey("site_visits.id", ondelete="CASCADE"), index=True)
+    reply_id: Mapped[int | None] = mapped_column(ForeignKey("replies.id", ondelete="CASCADE"), index=True)
     criterion_code: Mapped[str | None] = mapped_column(String(60))
     kind: Mapped[EvidenceKind] = mapped_column(enum_column(EvidenceKind))
     url: Mapped[str | None] = mapped_column(String(1000))
@@ -129,13 +130,20 @@ class Evidence(db.Model):
 
     scorecard = relationship("Scorecard", back_populates="evidence")
     site_visit = relationship("SiteVisit", back_populates="photos")
+    reply = relationship("Reply", back_populates="attachments")
 
     @property
     def evaluation(self):
-        return self.scorecard.evaluation if self.scorecard is not None else self.site_visit.evaluation
+        if self.scorecard is not None:
+            return self.scorecard.evaluation
+        if self.reply is not None:
+            return self.reply.evaluation
+        return self.site_visit.evaluation
 
     def can_view(self, user) -> bool:
         """The uploader, and whoever may see the evaluation's scores (no anchoring through evidence)."""
+        if self.reply is not None:
+            return self.reply.can_view(user)
         if not user.is_authenticated:
             return False
         return self.uploaded_by_id == user.id or self.evaluation.can_see_scores(user)
