@@ -17,7 +17,7 @@ class Ruling(TitledEnum):
 
     @staticmethod
     def TITLES():
-        return {"accepted": _l("Accepted"), "rejected": _l("Rejected")}
+        return {"accepted": _l("Reply accepted"), "rejected": _l("Reply rejected")}
 
 
 class Reply(db.Model):

@@ -64,6 +64,7 @@ def report_context(evaluation: Evaluation, kind: str, version: int, lang: str, f
         "qr": qr_svg(url),
         "issued_at": issued_at,
         "reviews": evaluation.reviews,
+        "replies": [reply for reply in evaluation.replies if reply.ruling is not None],
     }
 
 

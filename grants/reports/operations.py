@@ -56,6 +56,10 @@ def issue_reports(evaluation: Evaluation, kind: ReportKind, user) -> list[Report
         )
         db.session.add(report)
         reports.append(report)
+    if kind == ReportKind.final:
+        for reply in evaluation.replies:  # the rulings this version prints for the first time
+            if reply.ruling is not None and reply.report_version is None:
+                reply.report_version = version
     db.session.flush()
     record(
         f"report.issue_{kind.value}",

@@ -16,7 +16,7 @@ from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from grants.core.charts import distribution, horizontal_bars
@@ -37,10 +37,19 @@ PUBLIC_STATES = (EvaluationState.published,)
 def remarks_counts(evaluations: Sequence[Evaluation]) -> tuple[int, int]:
     """Remarks made by NGOs on these evaluations and remarks the chairs rejected (right of reply, DESIGN §3).
 
-    NGO replies are not recorded yet, so both are 0; once they are, this is the one place that
-    counts them, and every table of the summary picks the numbers up from here.
+    The one place that counts them; every table of the summary picks the numbers up from here.
     """
-    return 0, 0
+    ids = [e.id for e in evaluations]
+    if not ids:
+        return 0, 0
+    from grants.replies.models import Reply, Ruling
+
+    made, rejected = db.session.execute(
+        select(func.count(Reply.id), func.count(Reply.id).filter(Reply.ruling == Ruling.rejected)).where(
+            Reply.evaluation_id.in_(ids)
+        )
+    ).one()
+    return made, rejected
 
 
 def mean_index(evaluations: Sequence[Evaluation]) -> Decimal | None:

@@ -28,6 +28,7 @@ from grants.seed.data.needs import NEEDS
 from grants.seed.data.ngos import NGOS
 from grants.seed.data.people import COUNCIL_MEMBERS, COUNCILS, DEMO_EMAILS, GROUPS, USERS
 from grants.seed.data.spheres import SPHERES
+from grants.seed.published import seed_published_campaign
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 LOCALISED = ("ru", "kk", "en")
@@ -105,6 +106,7 @@ def seed_demo(password: str) -> dict[str, int]:
     councils, council_members = _seed_councils(regions, orgs, users)
     groups, group_members = _seed_groups(councils, orgs, users)
     campaign = seed_campaign(users, groups)
+    published = seed_published_campaign(users, groups)
     db.session.commit()
     return {
         "regions": len(regions),
@@ -121,6 +123,7 @@ def seed_demo(password: str) -> dict[str, int]:
         "councils": len(councils),
         "council_members": council_members,
         "campaign_evaluations": len(campaign.evaluations) if campaign else 0,
+        "published_evaluations": len(published.evaluations) if published else 0,
         "groups": len(groups),
         "group_members": group_members,
     }
