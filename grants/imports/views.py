@@ -1,5 +1,178 @@
-"""Upload pages for lot and project imports (ministry staff)."""
+"""Upload pages for lot and project imports (ministry staff and admins).
 
-from flask import Blueprint
+Upload → the file is validated and a preview (or the table of errors) is shown; nothing is
+saved. The uploaded bytes wait under instance/imports/ for the "confirm import" POST, which
+validates them again and imports every row in one transaction.
+"""
+
+import csv
+import io
+import re
+import secrets
+import time
+from pathlib import Path
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from grants.core.permissions import require_role
+from grants.extensions import db
+from grants.imports.common import ImportResult
+from grants.imports.forms import TOKEN_PATTERN, ConfirmForm, UploadForm
+from grants.imports.lots import LOT_COLUMNS, apply_lots, validate_lots
+from grants.imports.parse import max_bytes, too_large
+from grants.imports.projects import PROJECT_COLUMNS, apply_projects, validate_projects
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
+
+KINDS = {
+    "lots": {"validate": validate_lots, "apply": apply_lots, "columns": LOT_COLUMNS},
+    "projects": {"validate": validate_projects, "apply": apply_projects, "columns": PROJECT_COLUMNS},
+}
+STALE_SECONDS = 24 * 3600
+
+
+def _require_importer() -> None:
+    require_role("ministry", "admin")
+    if not current_user.has_role("admin") and current_user.organisation_id is None:
+        abort(403)  # ministry staff import for their own organisation only
+
+
+def _upload_dir() -> Path:
+    path = Path(current_app.config.get("IMPORT_DIR") or Path(current_app.instance_path) / "imports")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _stored_path(kind: str, token: str) -> Path | None:
+    if not re.fullmatch(TOKEN_PATTERN, token or ""):
+        return None
+    return _upload_dir() / f"{kind}-{current_user.id}-{token}.upload"
+
+
+def _store(kind: str, content: bytes) -> str:
+    directory = _upload_dir()
+    now = time.time()
+    for old in directory.glob("*.upload"):  # uploads never confirmed
+        try:
+            if now - old.stat().st_mtime > STALE_SECONDS:
+                old.unlink()
+        except OSError:
+            pass
+    token = secrets.token_urlsafe(24)
+    _stored_path(kind, token).write_bytes(content)
+    return token
+
+
+def _titles(kind: str) -> dict:
+    if kind == "lots":
+        return {"title": _("Import lots"), "back": url_for("lots.index")}
+    return {"title": _("Import projects"), "back": url_for("lots.index")}
+
+
+def _page(kind: str, form, result: ImportResult | None = None, confirm=None, status: int = 200):
+    return (
+        render_template(
+            "imports/upload.html",
+            kind=kind,
+            form=form,
+            result=result,
+            confirm=confirm,
+            columns=KINDS[kind]["columns"],
+            limit_mb=max(1, max_bytes() // (1024 * 1024)),
+            **_titles(kind),
+        ),
+        status,
+    )
+
+
+def _upload(kind: str):
+    _require_importer()
+    form = UploadForm()
+    if not form.validate_on_submit():
+        return _page(kind, form, status=422 if form.is_submitted() else 200)
+    limit = max_bytes()
+    content = form.file.data.read(limit + 1)
+    if len(content) > limit:
+        result = ImportResult(kind, errors=too_large().errors)
+    else:
+        result = KINDS[kind]["validate"](content, current_user)
+    if not result.ok:
+        return _page(kind, form, result, status=422)
+    confirm = ConfirmForm(token=_store(kind, content))
+    return _page(kind, UploadForm(formdata=None), result, confirm)
+
+
+def _confirm(kind: str):
+    _require_importer()
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    path = _stored_path(kind, form.token.data)
+    if path is None or not path.is_file():
+        flash(_("The uploaded file is no longer available: upload it again."), "warning")
+        return redirect(url_for(f"imports.{kind}"))
+    content = path.read_bytes()
+    path.unlink(missing_ok=True)
+    result = KINDS[kind]["validate"](content, current_user)
+    if not result.ok:  # the data changed since the preview
+        return _page(kind, UploadForm(formdata=None), result, status=422)
+    KINDS[kind]["apply"](result, actor=current_user)
+    db.session.commit()
+    flash(_("Imported. %(summary)s", summary=result.summary()), "success")
+    return redirect(url_for(f"imports.{kind}"))
+
+
+def _template(kind: str) -> Response:
+    _require_importer()
+    out = io.StringIO()
+    csv.writer(out, delimiter=";", lineterminator="\r\n").writerow([c.ru for c in KINDS[kind]["columns"]])
+    return Response(
+        ("\ufeff" + out.getvalue()).encode("utf-8"),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename={kind}-template.csv"},
+    )
+
+
+@bp.get("/")
+@login_required
+def index():
+    _require_importer()
+    return redirect(url_for("imports.lots"))
+
+
+@bp.route("/lots", methods=["GET", "POST"])
+@login_required
+def lots():
+    return _upload("lots")
+
+
+@bp.post("/lots/confirm")
+@login_required
+def lots_confirm():
+    return _confirm("lots")
+
+
+@bp.get("/lots/template.csv")
+@login_required
+def lots_template():
+    return _template("lots")
+
+
+@bp.route("/projects", methods=["GET", "POST"])
+@login_required
+def projects():
+    return _upload("projects")
+
+
+@bp.post("/projects/confirm")
+@login_required
+def projects_confirm():
+    return _confirm("projects")
+
+
+@bp.get("/projects/template.csv")
+@login_required
+def projects_template():
+    return _template("projects")
