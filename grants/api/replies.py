@@ -34,7 +34,7 @@ def reply_json(reply: Reply) -> dict:
             {
                 "filename": item.filename,
                 "url": item.url
-                or url_for("evaluations.evidence_file", evidence_id=item.id, _external=False),
+                or url_for("replies.attachment", evidence_id=item.id),
             }
             for item in reply.attachments
         ],

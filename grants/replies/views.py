@@ -1,6 +1,6 @@
 """The NGO's replies to a published evaluation and the chair's rulings (pages)."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -13,6 +13,8 @@ from grants.replies import operations as replies
 from grants.replies.forms import FINDING, RulingForm, make_reply_form
 from grants.replies.models import Reply
 from grants.replies.window import reply_deadline
+from grants.scoring import evidence as evidence_store
+from grants.scoring.models import Evidence
 
 bp = Blueprint("replies", __name__)
 
@@ -129,3 +131,14 @@ def reply_status(evaluation: Evaluation) -> dict:
         "deadline": reply_deadline(evaluation),
         "can_reply": replies.can_reply(evaluation, current_user),
     }
+
+
+@bp.get("/replies/attachments/<int:evidence_id>")
+def attachment(evidence_id: int):
+    """A file attached to a reply, for whoever may see the reply (everybody once ruled and published)."""
+    if not 0 < evidence_id <= MAX_ID:
+        abort(404)
+    item = db.session.get(Evidence, evidence_id)
+    if item is None or item.reply is None or item.storage_key is None or not item.reply.can_view(current_user):
+        abort(404)
+    return send_file(evidence_store.file_path(item), mimetype=item.content_type, as_attachment=True, download_name=item.filename)

@@ -1,5 +1,6 @@
 """Right of reply: the NGO replies to a published evaluation, the chair rules, the report prints the rulings."""
 
+import io
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -247,11 +248,20 @@ def test_pages_reply_and_ruling(client, login_as):
     assert db.session.scalar(select(func.count(Reply.id))) == 0
     sent = client.post(
         page,
-        data={"target": evaluation.methodology.codes[1], "text": "Выполнено в срок, см. акт.", "link": "https://example.kz/akt.pdf"},
+        data={
+            "target": evaluation.methodology.codes[1],
+            "text": "Выполнено в срок, см. акт.",
+            "link": "https://example.kz/akt.pdf",
+            "files": (io.BytesIO(b"%PDF-1.4 act of work"), "akt.pdf"),
+        },
+        content_type="multipart/form-data",
     )
     assert sent.status_code == 302
     reply = db.session.scalar(select(Reply))
-    assert reply.attachments[0].url == "https://example.kz/akt.pdf"
+    stored = next(item for item in reply.attachments if item.storage_key)
+    assert {item.url for item in reply.attachments} == {None, "https://example.kz/akt.pdf"}
+    with client.get(f"/replies/attachments/{stored.id}") as download:
+        assert download.data == b"%PDF-1.4 act of work"
     client.post("/logout")
     login_as("chair")
     assert f'data-ruling-form="{reply.id}"'.encode() in client.get(page).data
@@ -266,6 +276,8 @@ def test_pages_reply_and_ruling(client, login_as):
     client.post("/logout")
     public = client.get(page + "?lang=kk")
     assert "Акт не подписан." in public.get_data(as_text=True)
+    with client.get(f"/replies/attachments/{stored.id}") as download:
+        assert download.status_code == 200  # public once ruled
 
 
 def test_member_cannot_rule_through_the_page(client, login_as, api_token):

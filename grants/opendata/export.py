@@ -1,0 +1,308 @@
+"""The open-data tables (lots, projects): one row builder for CSV and XLSX.
+
+Only public data goes in: the registry (public anyway) and, per lot or project, the index and band of
+its latest *published* evaluation. Nothing of an evaluation in any other state is ever read here.
+
+Cells are typed: text (neutralised against formula injection), money (Decimal, 2 places), integers,
+dates and indices (Decimal, 1 place). Numbers and dates are never neutralised.
+"""
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from enum import Enum
+
+from flask_babel import lazy_gettext as _l
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from grants.extensions import db
+from grants.lots.models import Lot
+from grants.lots.operations import LotFilters, lot_query
+from grants.monitoring.models import Evaluation, EvaluationState, SubjectKind
+from grants.projects.models import Project, ProjectStatus
+
+CENT = Decimal("0.01")
+TENTH = Decimal("0.1")
+BOM = "\ufeff"
+DELIMITER = ";"
+# A text cell starting with one of these is read as a formula (or DDE) by spreadsheets; the full-width
+# forms are honoured by some East Asian locales of Excel.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+class Kind(Enum):
+    text = "text"
+    integer = "integer"
+    money = "money"
+    date = "date"
+    index = "index"
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # stable machine name (documented in the README)
+    header: object  # lazy string: the header in the request language
+    kind: Kind = Kind.text
+
+
+@dataclass
+class Table:
+    name: str
+    columns: list[Column]
+    rows: list[list]
+
+    def headers(self) -> list[str]:
+        return [str(column.header) for column in self.columns]
+
+
+def neutralise(value: str) -> str:
+    """'=HYPERLINK(...)' -> "'=HYPERLINK(...)": shown as text, never evaluated."""
+    if value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def money(value) -> Decimal | None:
+    return None if value is None else Decimal(value).quantize(CENT)
+
+
+def index(value) -> Decimal | None:
+    return None if value is None else Decimal(value).quantize(TENTH)
+
+
+# --- what is exported -------------------------------------------------------------------------
+
+LOT_COLUMNS = [
+    Column("id", _l("ID"), Kind.integer),
+    Column("number", _l("Lot number")),
+    Column("year", _l("Year"), Kind.integer),
+    Column("title_ru", _l("Title (Russian)")),
+    Column("title_kk", _l("Title (Kazakh)")),
+    Column("administrator_bin", _l("Administrator BIN")),
+    Column("administrator_name", _l("Administrator")),
+    Column("region_kato", _l("Region KATO")),
+    Column("region_name", _l("Region")),
+    Column("sphere_code", _l("Sphere code")),
+    Column("sphere_name", _l("Sphere")),
+    Column("budget", _l("Budget, KZT"), Kind.money),
+    Column("start_date", _l("Start date"), Kind.date),
+    Column("end_date", _l("End date"), Kind.date),
+    Column("status", _l("Status code")),
+    Column("status_title", _l("Status")),
+    Column("contracted_total", _l("Contracted, KZT"), Kind.money),
+    Column("relevance_index", _l("Relevance index"), Kind.index),
+    Column("relevance_band", _l("Relevance band code")),
+    Column("relevance_band_title", _l("Relevance band")),
+]
+
+PROJECT_COLUMNS = [
+    Column("id", _l("ID"), Kind.integer),
+    Column("contract_number", _l("Contract number")),
+    Column("contract_date", _l("Contract date"), Kind.date),
+    Column("lot_number", _l("Lot number")),
+    Column("lot_year", _l("Lot year"), Kind.integer),
+    Column("ngo_bin", _l("NGO BIN")),
+    Column("ngo_name", _l("NGO")),
+    Column("amount", _l("Contract amount, KZT"), Kind.money),
+    Column("start_date", _l("Start date"), Kind.date),
+    Column("end_date", _l("End date"), Kind.date),
+    Column("status", _l("Status code")),
+    Column("status_title", _l("Status")),
+    Column("effectiveness_index", _l("Effectiveness index"), Kind.index),
+    Column("effectiveness_band", _l("Effectiveness band code")),
+    Column("effectiveness_band_title", _l("Effectiveness band")),
+]
+
+
+def latest_published(kind: SubjectKind) -> dict[int, Evaluation]:
+    """The newest published evaluation of each lot (kind lot) or project (kind project), by its id."""
+    query = (
+        select(Evaluation)
+        .where(Evaluation.state == EvaluationState.published, Evaluation.kind == kind)
+        .options(selectinload(Evaluation.methodology))
+        .order_by(Evaluation.published_at.desc(), Evaluation.id.desc())
+    )
+    found: dict[int, Evaluation] = {}
+    for evaluation in db.session.scalars(query):
+        key = evaluation.lot_id if kind == SubjectKind.lot else evaluation.project_id
+        if key is not None:
+            found.setdefault(key, evaluation)
+    return found
+
+
+def _result_cells(evaluation: Evaluation | None) -> list:
+    if evaluation is None or evaluation.state != EvaluationState.published:
+        return [None, None, None]
+    band = evaluation.band
+    title = (evaluation.methodology.band_title(band) or None) if band else None
+    return [index(evaluation.index_value), band, title]
+
+
+def contracted_totals() -> dict[int, Decimal]:
+    """Sum of the contracts that still stand, per lot (as grants.lots.operations.contracted_total)."""
+    rows = db.session.execute(
+        select(Project.lot_id, func.sum(Project.amount))
+        .where(Project.status != ProjectStatus.terminated)
+        .group_by(Project.lot_id)
+    )
+    return {lot_id: money(total or 0) for lot_id, total in rows}
+
+
+def filtered_lots(filters: LotFilters, *options):
+    """The lots the registry filters select, in registry order, with what the tables show loaded."""
+    return db.session.scalars(
+        lot_query(filters).options(
+            selectinload(Lot.region), selectinload(Lot.administrator), selectinload(Lot.sphere), *options
+        )
+    ).all()
+
+
+def lot_table(filters: LotFilters) -> Table:
+    totals = contracted_totals()
+    results = latest_published(SubjectKind.lot)
+    rows = []
+    for lot in filtered_lots(filters):
+        rows.append(
+            [
+                lot.id,
+                lot.number,
+                lot.year,
+                lot.title_ru,
+                lot.title_kk,
+                lot.administrator.bin,
+                lot.administrator.name,
+                lot.region.kato if lot.region else None,
+                lot.region.name if lot.region else None,
+                lot.sphere.code if lot.sphere else None,
+                lot.sphere.name if lot.sphere else None,
+                money(lot.budget),
+                lot.start_date,
+                lot.end_date,
+                lot.status.value,
+                str(lot.status.title),
+                totals.get(lot.id, money(0)),
+                *_result_cells(results.get(lot.id)),
+            ]
+        )
+    return Table("lots", LOT_COLUMNS, rows)
+
+
+def project_query(filters: LotFilters):
+    """Projects whose lot matches the registry filters, in registry order."""
+    lot_ids = lot_query(filters).with_only_columns(Lot.id).order_by(None)
+    return (
+        select(Project)
+        .join(Lot, Project.lot_id == Lot.id)
+        .where(Project.lot_id.in_(lot_ids))
+        .options(selectinload(Project.lot), selectinload(Project.ngo))
+        .order_by(Lot.year.desc(), Lot.number, Project.contract_date, Project.id)
+    )
+
+
+def project_table(filters: LotFilters) -> Table:
+    results = latest_published(SubjectKind.project)
+    rows = []
+    for project in db.session.scalars(project_query(filters)):
+        rows.append(
+            [
+                project.id,
+                project.contract_number,
+                project.contract_date,
+                project.lot.number,
+                project.lot.year,
+                project.ngo.bin,
+                project.ngo.name,
+                money(project.amount),
+                project.start_date,
+                project.end_date,
+                project.status.value,
+                str(project.status.title),
+                *_result_cells(results.get(project.id)),
+            ]
+        )
+    return Table("projects", PROJECT_COLUMNS, rows)
+
+
+# --- writers ----------------------------------------------------------------------------------
+
+
+def csv_cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return neutralise(value)
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def csv_lines(table: Table) -> Iterator[str]:
+    """The CSV text in chunks: BOM, header row, one line per row; `;`, CRLF, minimal quoting."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=DELIMITER, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+
+    def flush() -> str:
+        text = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return text
+
+    writer.writerow([neutralise(h) for h in table.headers()])
+    yield BOM + flush()
+    for row in table.rows:
+        writer.writerow([csv_cell(value) for value in row])
+        if buffer.tell() > 64 * 1024:
+            yield flush()
+    yield flush()
+
+
+def to_csv(table: Table) -> bytes:
+    return "".join(csv_lines(table)).encode("utf-8")
+
+
+BOLD = Font(bold=True)
+NUMBER_FORMATS = {Kind.money: "#,##0.00", Kind.date: "yyyy-mm-dd", Kind.index: "0.0", Kind.integer: "0"}
+
+
+def _xlsx_cell(sheet, column: Column, value):
+    if value is None:
+        return None
+    if isinstance(value, str):
+        cell = WriteOnlyCell(sheet, value=neutralise(ILLEGAL_CHARACTERS_RE.sub("", value)))
+        cell.data_type = "s"  # text, whatever it starts with: openpyxl never writes it as a formula
+        return cell
+    cell = WriteOnlyCell(sheet, value=value)
+    if column.kind in NUMBER_FORMATS and column.key not in ("id", "year", "lot_year"):
+        cell.number_format = NUMBER_FORMATS[column.kind]
+    return cell
+
+
+def to_xlsx(table: Table) -> bytes:
+    """The same rows as the CSV in one sheet: numbers as numbers, dates as dates, text as text."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(table.name)
+    sheet.freeze_panes = "A2"
+    header = []
+    for text in table.headers():
+        cell = WriteOnlyCell(sheet, value=neutralise(text))
+        cell.data_type = "s"
+        cell.font = BOLD
+        header.append(cell)
+    sheet.append(header)
+    for row in table.rows:
+        sheet.append(
+            [_xlsx_cell(sheet, column, value) for column, value in zip(table.columns, row, strict=True)]
+        )
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
