@@ -18,7 +18,7 @@ from grants.reports.summary import remarks_counts, render_summary_pdf
 from tests.conftest import DEMO_PASSWORD
 from tests.reports.report_helpers import pdf_text, user
 
-SUMMARY_REMARKS = "Замечаний сделано: 2 · Замечаний отклонено: 1"
+SUMMARY_REMARKS = "Сделано замечаний: 2 · Отклонено замечаний: 1"
 
 
 def published_project_evaluation() -> Evaluation:
@@ -128,7 +128,7 @@ def test_another_ngo_and_late_replies_are_refused(client, api_token):
     body = {"criterion": evaluation.methodology.codes[0], "text": "Не согласны."}
     refused = client.post(f"/api/v1/evaluations/{evaluation.id}/replies", json=body, headers=bearer(other))
     assert refused.status_code == 403
-    assert "Only the NGO whose work was evaluated" in refused.get_json()["error"]["message"]
+    assert "может только НПО, деятельность которой оценивалась" in refused.get_json()["error"]["message"]
 
     evaluation.published_at = datetime.now(UTC) - timedelta(days=40)
     db.session.commit()
