@@ -5,6 +5,7 @@ for any API route missing from this document.
 """
 
 from grants.lots.models import LotStatus, Unit
+from grants.lots.operations import DEFAULT_SORT, SORTS
 from grants.projects.models import ProjectStatus
 
 API_VERSION = "1.0.0"
@@ -14,6 +15,8 @@ NULLABLE_DATE = {"type": ["string", "null"], "format": "date"}
 MONEY = {"type": "string", "pattern": MONEY_PATTERN, "description": "Decimal amount in tenge, 2 decimals."}
 NULLABLE_MONEY = {"type": ["string", "null"], "pattern": MONEY_PATTERN}
 NULLABLE_TEXT = {"type": ["string", "null"]}
+PUBLIC_INDEX = {"type": ["string", "null"], "pattern": r"^\d+\.\d$"}
+MONEY_LIKE = {"type": "string", "pattern": MONEY_PATTERN, "description": "Decimal, 2 places."}
 
 
 def ref(name: str, kind: str = "schemas") -> dict:
@@ -71,6 +74,11 @@ def _schemas() -> dict:
         "end_date": NULLABLE_DATE,
         "url": {"type": "string", "description": "Path of this lot in the API."},
         "html_url": {"type": "string", "description": "Path of the lot's page."},
+        "latest_index": {
+            **PUBLIC_INDEX,
+            "description": "Index of the lot's latest published relevance evaluation; null when none is published.",
+        },
+        "latest_band": nullable("Band"),
     }
     lot_detail_properties = {
         **_localized_text("description"),
@@ -82,6 +90,12 @@ def _schemas() -> dict:
         "indicators": {"type": "array", "items": ref("LotIndicator")},
         "public_needs": {"type": "array", "items": ref("PublicNeedRef")},
         "projects": {"type": "array", "items": ref("ProjectRef")},
+        "results": {
+            "type": "array",
+            "items": ref("PublishedResult"),
+            "description": "Published evaluations of the lot and of its projects, newest first; empty when none "
+            "is published. Evaluations not yet published never appear.",
+        },
     }
     return {
         "Error": obj(
@@ -168,7 +182,72 @@ def _schemas() -> dict:
                 "amount": MONEY,
                 "status": {"type": "string", "enum": project_statuses},
                 "url": {"type": "string"},
+                "latest_index": {
+                    **PUBLIC_INDEX,
+                    "description": "Index of the project's latest published effectiveness evaluation, or null.",
+                },
+                "latest_band": nullable("Band"),
             }
+        ),
+        "Band": obj({"code": {"type": "string"}, "title": {"type": "string"}}, description="A rating band."),
+        "PublishedCriterion": obj(
+            {
+                "code": {"type": "string"},
+                "name": {"type": "string"},
+                "weight": MONEY_LIKE,
+                "mean": {
+                    "type": ["string", "null"],
+                    "pattern": r"^\d+\.\d{2}$",
+                    "description": "Mean of the counted members' scores, 2 decimals (half up).",
+                },
+                "sum": {"type": "integer", "description": "The official sum of the members' points."},
+                "conclusion": {**NULLABLE_TEXT, "description": "The group's verbal conclusion."},
+            }
+        ),
+        "PublishedResult": obj(
+            {
+                "id": {"type": "integer", "description": "Id of the evaluation."},
+                "evaluation_id": {"type": "integer", "description": "Id of the evaluation (same as id)."},
+                "kind": {"type": "string", "enum": ["project", "lot"]},
+                "kind_title": {"type": "string"},
+                "campaign": obj({"id": {"type": "integer"}, "name": {"type": "string"}}),
+                "project": {
+                    "oneOf": [
+                        obj(
+                            {
+                                "id": {"type": "integer"},
+                                "contract_number": {"type": "string"},
+                                "ngo": ref("OrganisationRef"),
+                                "url": {"type": "string"},
+                            }
+                        ),
+                        {"type": "null"},
+                    ],
+                    "description": "The evaluated project; null for a lot's relevance evaluation.",
+                },
+                "methodology": obj(
+                    {"code": {"type": "string"}, "version": {"type": "integer"}, "name": {"type": "string"}}
+                ),
+                "index": {**PUBLIC_INDEX, "description": "0–100, one decimal (half up)."},
+                "band": nullable("Band"),
+                "criteria": {"type": "array", "items": ref("PublishedCriterion")},
+                "official_total": {"type": "integer", "description": "Sum of all counted points."},
+                "findings": NULLABLE_TEXT,
+                "recommendations": NULLABLE_TEXT,
+                "published_at": {"type": ["string", "null"], "format": "date-time"},
+                "reports": {
+                    "type": "object",
+                    "additionalProperties": obj(
+                        {
+                            "url": {"type": "string", "description": "Path of the PDF."},
+                            "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+                        }
+                    ),
+                    "description": "The final report by language (kk, ru, en): the newest issued version.",
+                },
+            },
+            description="A published evaluation as the public sees it: the group's means, sums and conclusions; "
+            "never an individual member's scores or the ministry's review comments.",
         ),
         "ProjectIndicator": obj(
             {
@@ -214,6 +293,16 @@ def _schemas() -> dict:
                 "ngo": ref("OrganisationRef"),
                 "beneficiaries_actual": {"type": ["integer", "null"]},
                 "indicators": {"type": "array", "items": ref("ProjectIndicator")},
+                "public_needs": {
+                    "type": "array",
+                    "items": ref("PublicNeedRef"),
+                    "description": "Public needs linked to the project's lot.",
+                },
+                "results": {
+                    "type": "array",
+                    "items": ref("PublishedResult"),
+                    "description": "Published evaluations of the project, newest first; empty when none is published.",
+                },
                 "url": {"type": "string"},
                 "html_url": {"type": "string"},
             },
@@ -266,6 +355,12 @@ def _parameters() -> dict:
             "q",
             {"type": "string", "maxLength": 200},
             "Case-insensitive search in the titles (all languages), number and goal.",
+        ),
+        "Sort": query(
+            "sort",
+            {"type": "string", "enum": list(SORTS), "default": DEFAULT_SORT},
+            "Order of the lots: number, year, budget, title or index (the latest published relevance index; "
+            "lots without one come last); a leading '-' sorts descending. Any other value answers 422.",
         ),
         "Page": query("page", {"type": "integer", "minimum": 1, "default": 1}, "Page number, from 1."),
         "PerPage": query(
@@ -342,7 +437,7 @@ def _paths() -> dict:
             "get": {
                 "operationId": "listLots",
                 "tags": ["lots"],
-                "summary": "The lot registry, newest year first",
+                "summary": "The lot registry, newest year first (see `sort`)",
                 "security": public,
                 "parameters": [
                     ref(name, "parameters")
@@ -353,6 +448,7 @@ def _paths() -> dict:
                         "Sphere",
                         "Status",
                         "Q",
+                        "Sort",
                         "Page",
                         "PerPage",
                         "Lang",

@@ -14,6 +14,7 @@ from grants.core.i18n import money
 
 CURRENCY = "KZT"
 CENT = Decimal("0.01")
+INDEX_PLACES = Decimal("0.1")
 
 
 def decimal_str(value, places: Decimal = CENT) -> str | None:
@@ -57,8 +58,8 @@ def _localized(obj, field: str, languages=("ru", "kk")) -> dict:
     return data
 
 
-def lot(item) -> dict:
-    """A lot as listed in the registry."""
+def lot(item, latest=None) -> dict:
+    """A lot as listed in the registry; latest: its latest published relevance evaluation, if any."""
     return {
         "id": item.id,
         "number": item.number,
@@ -76,12 +77,74 @@ def lot(item) -> dict:
         "end_date": iso(item.end_date),
         "url": url_for("api.lot_detail", lot_id=item.id),
         "html_url": url_for("lots.show", lot_id=item.id),
+        "latest_index": decimal_str(latest.index_value, INDEX_PLACES) if latest is not None else None,
+        "latest_band": band(latest) if latest is not None else None,
     }
 
 
-def lot_detail(item) -> dict:
-    """A lot with its technical specification, linked needs and contracts."""
-    data = lot(item)
+def band(evaluation) -> dict | None:
+    """{code, title} of a published evaluation's rating band, or None."""
+    if evaluation.band is None:
+        return None
+    return {"code": evaluation.band, "title": evaluation.methodology.band_title(evaluation.band)}
+
+
+def published_result(item) -> dict:
+    """A published evaluation as the public sees it (item: grants.reports.views.PublishedResult):
+    per-criterion means and official sums of the group, never a member's own scores or review comments."""
+    evaluation, result = item.evaluation, item.result
+    subject = evaluation.project
+    data = {
+        "id": evaluation.id,
+        "evaluation_id": evaluation.id,
+        "kind": evaluation.kind.value,
+        "kind_title": evaluation.kind.title,
+        "campaign": {"id": evaluation.campaign.id, "name": evaluation.campaign.name},
+        "project": None
+        if subject is None
+        else {
+            "id": subject.id,
+            "contract_number": subject.contract_number,
+            "ngo": organisation(subject.ngo),
+            "url": url_for("api.project_detail", project_id=subject.id),
+        },
+        "methodology": {
+            "code": evaluation.methodology.code,
+            "version": evaluation.methodology.version,
+            "name": evaluation.methodology.name,
+        },
+        "index": decimal_str(evaluation.index_value, INDEX_PLACES),
+        "band": band(evaluation),
+        "criteria": [],
+        "official_total": result.official_total,
+        "findings": evaluation.findings,
+        "recommendations": evaluation.recommendations,
+        "published_at": iso(evaluation.published_at),
+        "reports": {
+            lang: {"url": url_for("reports.download", report_id=report.id), "sha256": report.sha256}
+            for lang, report in item.finals.items()
+        },
+    }
+    for criterion in evaluation.methodology.criteria:
+        agg = result.aggregates.get(criterion.code)
+        row = evaluation.conclusion(criterion.code)
+        data["criteria"].append(
+            {
+                "code": criterion.code,
+                "name": criterion.name,
+                "weight": decimal_str(criterion.weight),
+                "mean": decimal_str(agg.mean_display) if agg is not None else None,
+                "sum": agg.total if agg is not None else 0,
+                "conclusion": (row.conclusion or None) if row is not None else None,
+            }
+        )
+    return data
+
+
+def lot_detail(item, latest=None, results=(), project_latest=None) -> dict:
+    """A lot with its technical specification, linked needs, contracts and published results."""
+    project_latest = project_latest or {}
+    data = lot(item, latest)
     for field in ("description", "goal", "tasks", "expected_results", "target_group"):
         data.update(_localized(item, field))
     data["beneficiaries"] = item.beneficiaries
@@ -103,14 +166,19 @@ def lot_detail(item) -> dict:
             "amount": decimal_str(project.amount),
             "status": project.status.value,
             "url": url_for("api.project_detail", project_id=project.id),
+            "latest_index": decimal_str(project_latest[project.id].index_value, INDEX_PLACES)
+            if project.id in project_latest
+            else None,
+            "latest_band": band(project_latest[project.id]) if project.id in project_latest else None,
         }
         for project in item.projects
     ]
+    data["results"] = [published_result(result) for result in results]
     return data
 
 
-def project(item) -> dict:
-    """A contract with its lot, NGO and result indicators."""
+def project(item, results=()) -> dict:
+    """A contract with its lot, NGO, result indicators and published evaluations."""
     parent = item.lot
     return {
         "id": item.id,
@@ -149,6 +217,8 @@ def project(item) -> dict:
             }
             for ind in item.indicators
         ],
+        "public_needs": [{"id": need.id, "title": need.title} for need in parent.needs],
+        "results": [published_result(result) for result in results],
         "url": url_for("api.project_detail", project_id=item.id),
         "html_url": url_for("projects.show", project_id=item.id),
     }
@@ -167,9 +237,6 @@ def user(person) -> dict:
 
 
 # --- evaluations ------------------------------------------------------------------------------
-
-INDEX_PLACES = Decimal("0.1")
-
 
 def _ref(obj) -> dict | None:
     return None if obj is None else {"id": obj.id, "name": obj.name}

@@ -22,8 +22,9 @@ from grants.api.openapi import build_document
 from grants.core.permissions import MAX_ID, authorize, load
 from grants.extensions import csrf, db
 from grants.lots.models import Lot, LotNeed, LotStatus
-from grants.lots.operations import LotFilters, lot_query
+from grants.lots.operations import DEFAULT_SORT, SORTS, LotFilters, lot_query, valid_sort
 from grants.main.errors import error_response
+from grants.portal.results import latest_for_lots, latest_for_projects
 from grants.projects.models import Project
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -170,6 +171,11 @@ def lot_filters(args) -> tuple[LotFilters, int, int, dict]:
         errors["q"] = _("Contains characters that are not allowed.")
         q = None
 
+    sort = (args.get("sort") or "").strip() or DEFAULT_SORT
+    if valid_sort(sort) is None:
+        errors["sort"] = _("Must be one of: %(values)s.", values=", ".join(SORTS))
+        sort = DEFAULT_SORT
+
     page = _positive_int(args, "page", 1, None, errors)
     per_page = _positive_int(args, "per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE, errors)
 
@@ -180,6 +186,7 @@ def lot_filters(args) -> tuple[LotFilters, int, int, dict]:
         sphere=values["sphere"],
         status=status,
         q=q,
+        sort=sort,
     )
     return filters, page, per_page, errors
 
@@ -212,8 +219,9 @@ def lots():
             selectinload(Lot.region), selectinload(Lot.administrator), selectinload(Lot.sphere)
         )
         items = db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)).all()
+    latest = latest_for_lots(item.id for item in items)
     return jsonify(
-        items=[serializers.lot(item) for item in items],
+        items=[serializers.lot(item, latest.get(item.id)) for item in items],
         page=page,
         pages=pages,
         per_page=per_page,
@@ -237,12 +245,28 @@ def lot_detail(lot_id: int):
     )
     if item is None:
         return error_response(404)
-    return jsonify(serializers.lot_detail(authorize(item)))
+    authorize(item)
+    return jsonify(
+        serializers.lot_detail(
+            item,
+            latest=latest_for_lots([item.id]).get(item.id),
+            results=published_results(item),
+            project_latest=latest_for_projects(p.id for p in item.projects),
+        )
+    )
 
 
 @bp.get(f"/projects/<int(max={MAX_ID}):project_id>")
 def project_detail(project_id: int):
-    return jsonify(serializers.project(load(Project, project_id)))
+    item = load(Project, project_id)
+    return jsonify(serializers.project(item, results=published_results(item)))
+
+
+def published_results(subject):
+    """The published evaluations of a lot (its own and its projects') or of a project."""
+    from grants.reports.views import published_results as found
+
+    return found(subject)
 
 
 @bp.get("/openapi.json")

@@ -7,11 +7,18 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 
 from grants.audit.operations import record, snapshot
-from grants.core.db import text_search
+from grants.core.db import current_language, text_search
 from grants.extensions import db
 from grants.lots.models import Lot, LotIndicator, LotStatus, Sphere
+from grants.monitoring.models import Evaluation, EvaluationState, SubjectKind
 from grants.organisations.models import Organisation
 from grants.regions.models import Region
+
+# The registry's orders: a key sorts ascending, "-key" descending. "index" is the latest published
+# relevance index of the lot (lots without one come last either way).
+SORT_KEYS = ("number", "year", "budget", "title", "index")
+SORTS = tuple(f"{sign}{key}" for key in SORT_KEYS for sign in ("", "-"))
+DEFAULT_SORT = "-year"
 
 
 @dataclass
@@ -22,10 +29,59 @@ class LotFilters:
     sphere: str | None = None  # sphere code
     status: str | None = None
     q: str | None = None
+    sort: str = DEFAULT_SORT  # one of SORTS; anything else sorts as DEFAULT_SORT
+
+
+def valid_sort(value: str | None) -> str | None:
+    """The sort if it is one of SORTS, else None."""
+    return value if value in SORTS else None
+
+
+def published_index_column():
+    """The latest published relevance index of the lot, as a correlated scalar subquery."""
+    return (
+        select(Evaluation.index_value)
+        .where(
+            Evaluation.lot_id == Lot.id,
+            Evaluation.kind == SubjectKind.lot,
+            Evaluation.state == EvaluationState.published,
+            Evaluation.index_value.is_not(None),
+        )
+        .order_by(Evaluation.published_at.desc(), Evaluation.id.desc())
+        .limit(1)
+        .correlate(Lot)
+        .scalar_subquery()
+    )
+
+
+def _title_column():
+    """The title in the reader's language, falling back as Lot.title does."""
+    order = {"kk": ("kk", "ru", "en"), "ru": ("ru", "kk", "en"), "en": ("en", "ru", "kk")}[current_language()]
+    columns = {"ru": Lot.title_ru, "kk": Lot.title_kk, "en": Lot.title_en}
+    return func.coalesce(*(func.nullif(columns[lang], "") for lang in order))
+
+
+def sort_order(sort: str | None) -> list:
+    """ORDER BY clauses for a sort of SORTS (anything else: the default, newest year first)."""
+    sort = valid_sort(sort) or DEFAULT_SORT
+    descending = sort.startswith("-")
+    key = sort.lstrip("-")
+    if key == "index":
+        column = published_index_column()
+        primary = [column.is_(None), column.desc() if descending else column.asc()]
+    else:
+        column = {
+            "number": Lot.number,
+            "year": Lot.year,
+            "budget": Lot.budget,
+            "title": _title_column(),
+        }[key]
+        primary = [column.desc() if descending else column.asc()]
+    return [*primary, Lot.year.desc(), Lot.number, Lot.id]  # ties: the default order
 
 
 def lot_query(f: LotFilters) -> Select:
-    """Lots matching the filters, newest first."""
+    """Lots matching the filters, in the order f.sort asks for (default: newest year first)."""
     query = select(Lot)
     if f.year:
         query = query.where(Lot.year == f.year)
@@ -41,7 +97,7 @@ def lot_query(f: LotFilters) -> Select:
         query = query.where(Lot.status == LotStatus(f.status))
     if f.q:
         query = query.where(text_search((Lot.title_ru, Lot.title_kk, Lot.title_en, Lot.number, Lot.goal_ru), f.q))
-    return query.order_by(Lot.year.desc(), Lot.number, Lot.id)
+    return query.order_by(*sort_order(f.sort))
 
 
 def filter_options() -> dict:

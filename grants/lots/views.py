@@ -8,13 +8,16 @@ from grants.extensions import db
 from grants.lots.forms import LotForm
 from grants.lots.models import Lot, LotStatus, Sphere
 from grants.lots.operations import (
+    DEFAULT_SORT,
     LotFilters,
     budget_problem,
     filter_options,
     lot_query,
     number_taken,
     save_lot,
+    valid_sort,
 )
+from grants.portal.results import latest_for_lots, latest_for_projects
 from grants.regions.models import Region
 
 bp = Blueprint("lots", __name__, url_prefix="/lots")
@@ -33,6 +36,7 @@ def filters_from_args(args) -> LotFilters:
         sphere=args.get("sphere") or None,
         status=status,
         q=(args.get("q") or "").strip()[:200] or None,
+        sort=valid_sort(args.get("sort")) or DEFAULT_SORT,
     )
 
 
@@ -40,13 +44,23 @@ def filters_from_args(args) -> LotFilters:
 def index():
     filters = filters_from_args(request.args)
     page = db.paginate(lot_query(filters), per_page=current_app.config["PER_PAGE"], max_per_page=100, error_out=False)
-    return render_template("lots/index.html", page=page, filters=filters, options=filter_options())
+    return render_template(
+        "lots/index.html",
+        page=page,
+        filters=filters,
+        options=filter_options(),
+        latest=latest_for_lots(lot.id for lot in page.items),
+    )
 
 
 @bp.get("/<int:lot_id>")
 def show(lot_id: int):
     lot = load(Lot, lot_id)
-    return render_template("lots/show.html", lot=lot)
+    return render_template(
+        "lots/show.html",
+        lot=lot,
+        project_results=latest_for_projects(p.id for p in lot.projects),
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])

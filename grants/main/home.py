@@ -10,6 +10,7 @@ from grants.lots.models import Lot, LotStatus
 from grants.monitoring.models import Campaign, Evaluation, EvaluationState
 from grants.needs.models import PublicNeed
 from grants.organisations.models import Organisation
+from grants.portal.results import published_for_projects
 from grants.projects.models import Indicator, Project
 
 
@@ -150,13 +151,18 @@ def _ngo_panel(user) -> dict:
         select(Project).where(Project.ngo_id == user.organisation_id).order_by(Project.start_date.desc())
     ).all()
     missing = sum(1 for p in projects if any(i.actual is None for i in p.indicators))
+    evaluations = published_for_projects(p.id for p in projects)
     return {
         "role": "ngo",
         "title": _l("My organisation's projects"),
         "subtitle": user.organisation.name if user.organisation else "",
         "projects": projects,
-        "stats": [(_l("Projects"), len(projects), None)],
-        "todo": [(_l("Projects with indicators lacking actual values"), missing, None)],
+        "latest": {project_id: found[0] for project_id, found in evaluations.items()},
+        "stats": [
+            (_l("Projects"), len(projects), "portal.my_projects"),
+            (_l("Published evaluations"), sum(len(found) for found in evaluations.values()), "portal.my_projects"),
+        ],
+        "todo": [(_l("Projects with indicators lacking actual values"), missing, "portal.my_projects")],
     }
 
 

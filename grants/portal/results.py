@@ -1,0 +1,162 @@
+"""What the public may see of evaluations: published ones only (DESIGN §1, §3).
+
+Every public page, the API and the NGO's own page read results through these helpers (or through
+grants.reports.views.published_results), so drafts, evaluations in review or accepted but not yet
+published, members' individual scorecards and review comments never leak.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import selectinload
+
+from grants.core.db import as_utc
+from grants.extensions import db
+from grants.lots.models import Lot
+from grants.monitoring.models import Campaign, Evaluation, EvaluationState, SubjectKind
+from grants.projects.models import Project
+from grants.reports.models import Report, ReportKind
+
+PUBLISHED = EvaluationState.published
+
+
+def published() -> Select:
+    """Published evaluations, newest publication first."""
+    return select(Evaluation).where(Evaluation.state == PUBLISHED)
+
+
+def _latest_by(column, ids: Iterable[int], kind: SubjectKind) -> dict[int, Evaluation]:
+    ids = sorted({i for i in ids if i is not None})
+    if not ids:
+        return {}
+    found: dict[int, Evaluation] = {}
+    rows = db.session.scalars(
+        published()
+        .where(column.in_(ids), Evaluation.kind == kind)
+        .options(selectinload(Evaluation.methodology))
+        .order_by(Evaluation.published_at.desc(), Evaluation.id.desc())
+    )
+    for evaluation in rows:
+        found.setdefault(getattr(evaluation, column.key), evaluation)
+    return found
+
+
+def latest_for_lots(lot_ids: Iterable[int]) -> dict[int, Evaluation]:
+    """The latest published relevance evaluation of each lot that has one, by lot id."""
+    return _latest_by(Evaluation.lot_id, lot_ids, SubjectKind.lot)
+
+
+def latest_for_projects(project_ids: Iterable[int]) -> dict[int, Evaluation]:
+    """The latest published effectiveness evaluation of each project that has one, by project id."""
+    return _latest_by(Evaluation.project_id, project_ids, SubjectKind.project)
+
+
+def final_reports(evaluation_ids: Iterable[int]) -> dict[int, dict[str, Report]]:
+    """The newest final report per language of each evaluation (the caller has checked publication)."""
+    ids = sorted(set(evaluation_ids))
+    if not ids:
+        return {}
+    found: dict[int, dict[str, Report]] = {}
+    rows = db.session.scalars(
+        select(Report)
+        .where(Report.evaluation_id.in_(ids), Report.kind == ReportKind.final)
+        .order_by(Report.version.desc(), Report.id)
+    )
+    for report in rows:
+        found.setdefault(report.evaluation_id, {}).setdefault(report.lang, report)
+    order = ("kk", "ru", "en")
+    return {
+        eid: dict(sorted(langs.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 9))
+        for eid, langs in found.items()
+    }
+
+
+@dataclass
+class CampaignResults:
+    campaign: Campaign
+    count: int
+    projects: int
+    lots: int
+    last_published_at: object
+
+
+def campaigns_with_results() -> list[CampaignResults]:
+    """Campaigns with at least one published evaluation, the most recently published first."""
+    rows = db.session.execute(
+        select(
+            Evaluation.campaign_id,
+            func.count(Evaluation.id),
+            func.count(Evaluation.id).filter(Evaluation.kind == SubjectKind.project),
+            func.count(Evaluation.id).filter(Evaluation.kind == SubjectKind.lot),
+            func.max(Evaluation.published_at),
+        )
+        .where(Evaluation.state == PUBLISHED)
+        .group_by(Evaluation.campaign_id)
+    ).all()
+    campaigns = {
+        c.id: c for c in db.session.scalars(select(Campaign).where(Campaign.id.in_([r[0] for r in rows])))
+    }
+    found = [CampaignResults(campaigns[r[0]], r[1], r[2], r[3], r[4]) for r in rows if r[0] in campaigns]
+    found.sort(key=lambda c: c.campaign.id, reverse=True)
+    found.sort(
+        key=lambda c: as_utc(c.last_published_at).timestamp() if c.last_published_at else 0, reverse=True
+    )
+    return found
+
+
+def published_in(campaign: Campaign) -> list[Evaluation]:
+    """The campaign's published evaluations, with what the results table reads loaded."""
+    return list(
+        db.session.scalars(
+            published()
+            .where(Evaluation.campaign_id == campaign.id)
+            .options(
+                selectinload(Evaluation.lot).selectinload(Lot.region),
+                selectinload(Evaluation.lot).selectinload(Lot.administrator),
+                selectinload(Evaluation.lot).selectinload(Lot.sphere),
+                selectinload(Evaluation.project).selectinload(Project.ngo),
+                selectinload(Evaluation.methodology),
+            )
+            .order_by(Evaluation.kind.desc(), Evaluation.index_value.desc(), Evaluation.id)
+        )
+    )
+
+
+def published_count(campaign_id: int) -> int:
+    return db.session.scalar(
+        select(func.count(Evaluation.id)).where(
+            Evaluation.campaign_id == campaign_id, Evaluation.state == PUBLISHED
+        )
+    )
+
+
+def ngo_projects(organisation_id: int | None) -> list[Project]:
+    """Every project of the NGO, newest first, with lots and indicators loaded."""
+    if organisation_id is None:
+        return []
+    return list(
+        db.session.scalars(
+            select(Project)
+            .where(Project.ngo_id == organisation_id)
+            .options(selectinload(Project.lot), selectinload(Project.indicators))
+            .order_by(Project.start_date.desc(), Project.id.desc())
+        )
+    )
+
+
+def published_for_projects(project_ids: Iterable[int]) -> dict[int, list[Evaluation]]:
+    """Every published evaluation of each project, newest first, by project id."""
+    ids = sorted(set(project_ids))
+    if not ids:
+        return {}
+    found: dict[int, list[Evaluation]] = {}
+    rows = db.session.scalars(
+        published()
+        .where(Evaluation.project_id.in_(ids))
+        .options(selectinload(Evaluation.methodology), selectinload(Evaluation.campaign))
+        .order_by(Evaluation.published_at.desc(), Evaluation.id.desc())
+    )
+    for evaluation in rows:
+        found.setdefault(evaluation.project_id, []).append(evaluation)
+    return found
