@@ -59,7 +59,7 @@ def test_others_may_not_import(login_as, role):
     client = login_as(role)
     assert client.get("/imports/lots").status_code == 403
     assert upload(client, "lots", csv_bytes(lot_rows(1), LOT_HEADERS)).status_code == 403
-    assert client.post("/imports/lots/confirm", data={"token": "x" * 32}).status_code == 403
+    assert client.post("/imports/lots/confirm?lang=en", data={"token": "x" * 32}).status_code == 403
     assert imported_lots() == 0
 
 
@@ -88,7 +88,7 @@ def test_preview_then_confirm_imports_every_row(login_as, upload_dir):
     token = token_of(response)
     assert len(list(upload_dir.iterdir())) == 1
 
-    confirmed = client.post("/imports/lots/confirm", data={"token": token})
+    confirmed = client.post("/imports/lots/confirm?lang=en", data={"token": token})
     assert confirmed.status_code == 302 and redirect_path(confirmed) == "/imports/lots"
     assert imported_lots() == 5
     assert list(upload_dir.iterdir()) == []  # deleted after use
@@ -99,13 +99,13 @@ def test_preview_then_confirm_imports_every_row(login_as, upload_dir):
     assert event.action == "lot.import" and event.actor_id == ministry().id
 
     # The token is single-use.
-    again = client.post("/imports/lots/confirm", data={"token": token}, follow_redirects=True)
+    again = client.post("/imports/lots/confirm?lang=en", data={"token": token}, follow_redirects=True)
     assert "no longer available" in text_of(again)
 
     events = audit_count()
     response = upload(client, "lots", csv_bytes(lot_rows(5), LOT_HEADERS))
     assert "5 lots: 0 created, 0 updated, 5 unchanged" in text_of(response)
-    client.post("/imports/lots/confirm", data={"token": token_of(response)})
+    client.post("/imports/lots/confirm?lang=en", data={"token": token_of(response)})
     assert imported_lots() == 5 and audit_count() == events
 
 
@@ -147,14 +147,14 @@ def test_admin_imports_for_any_administrator(login_as):
     client = login_as("admin")
     response = upload(client, "lots", csv_bytes([lot_row(1), lot_row(2, other_admin_bin())], LOT_HEADERS))
     assert response.status_code == 200
-    client.post("/imports/lots/confirm", data={"token": token_of(response)})
+    client.post("/imports/lots/confirm?lang=en", data={"token": token_of(response)})
     assert imported_lots() == 2
 
 
 def test_projects_of_foreign_lots_are_refused_to_ministry(login_as):
     admin = login_as("admin")
     response = upload(admin, "lots", csv_bytes([lot_row(1), lot_row(2, other_admin_bin())], LOT_HEADERS))
-    admin.post("/imports/lots/confirm", data={"token": token_of(response)})
+    admin.post("/imports/lots/confirm?lang=en", data={"token": token_of(response)})
     admin.post("/logout")
     client = login_as("ministry")
     rows = [project_row(1, "IMP-0001"), project_row(2, "IMP-0002")]
@@ -163,7 +163,7 @@ def test_projects_of_foreign_lots_are_refused_to_ministry(login_as):
     assert re.search(r"<td>3</td><td>Номер лота</td><td>You can import only contracts", text_of(response))
     response = upload(client, "projects", csv_bytes(rows[:1], PROJECT_HEADERS))
     assert response.status_code == 200 and "new NGO" in text_of(response)
-    client.post("/imports/projects/confirm", data={"token": token_of(response)})
+    client.post("/imports/projects/confirm?lang=en", data={"token": token_of(response)})
     project = db.session.scalar(select(Project).where(Project.contract_number == "IMP-C-0001"))
     assert project is not None and project.ngo.bin == "061211600012"
 
@@ -174,7 +174,7 @@ def test_a_token_of_another_user_is_useless(login_as, client):
     token = token_of(response)
     ministry_client.post("/logout")
     admin = login_as("admin")
-    refused = admin.post("/imports/lots/confirm", data={"token": token}, follow_redirects=True)
+    refused = admin.post("/imports/lots/confirm?lang=en", data={"token": token}, follow_redirects=True)
     assert "no longer available" in text_of(refused)
     assert admin.post("/imports/projects/confirm", data={"token": "../../secret_key"}).status_code == 400
     assert imported_lots() == 0
