@@ -558,6 +558,8 @@ def build_document() -> dict:
                 "name": "reports",
                 "description": "The ministry's review, publication, issued PDFs and their verification",
             },
+            {"name": "replies", "description": "The NGO's right of reply and the chair's rulings"},
+            {"name": "opendata", "description": "Open data exports of public data only (CSV, OCDS JSON)"},
             {"name": "meta", "description": "Service metadata"},
         ],
         "security": [{}, {"bearerAuth": []}, {"sessionCookie": []}],

@@ -122,8 +122,19 @@ def _chair_panel(user) -> dict:
         "todo": [
             (_l("Evaluations to consolidate"), sum(e.state != EvaluationState.scoring for e in evaluations), "evaluations.queue"),
             (_l("Evaluations still in scoring"), sum(e.state == EvaluationState.scoring for e in evaluations), "evaluations.queue"),
+            (_l("NGO replies awaiting your ruling"), _pending_replies(groups), "evaluations.queue"),
         ],
     }
+
+
+def _pending_replies(groups) -> int:
+    from grants.replies.models import Reply
+
+    return db.session.scalar(
+        select(func.count(Reply.id))
+        .join(Evaluation, Evaluation.id == Reply.evaluation_id)
+        .where(Evaluation.group_id.in_([g.id for g in groups]), Reply.ruling.is_(None))
+    )
 
 
 def _member_panel(user) -> dict:

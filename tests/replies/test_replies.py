@@ -1,6 +1,7 @@
 """Right of reply: the NGO replies to a published evaluation, the chair rules, the report prints the rulings."""
 
 import io
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -292,3 +293,13 @@ def test_member_cannot_rule_through_the_page(client, login_as, api_token):
 def test_campaign_without_replies_counts_zero():
     campaign = db.session.scalar(select(Campaign).order_by(Campaign.id))
     assert remarks_counts(campaign.evaluations) == (0, 0)
+
+
+def test_chair_finds_pending_replies_from_the_home_page_and_the_evaluation(client, api_token, login_as):
+    evaluation = published_project_evaluation()
+    _reply(client, api_token("ngo"), evaluation)
+    login_as("chair")
+    home = client.get("/?lang=en").get_data(as_text=True)
+    assert re.search(r"NGO replies awaiting your ruling</a></span><span class=\"badge[^\"]*\">1<", home)
+    page = client.get(f"/evaluations/{evaluation.id}").get_data(as_text=True)
+    assert 'data-pending-replies="1"' in page and f"/evaluations/{evaluation.id}/replies" in page
