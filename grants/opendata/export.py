@@ -27,6 +27,7 @@ from grants.extensions import db
 from grants.lots.models import Lot
 from grants.lots.operations import LotFilters, lot_query
 from grants.monitoring.models import Evaluation, EvaluationState, SubjectKind
+from grants.portal.results import latest_for_lots, latest_for_projects
 from grants.projects.models import Project, ProjectStatus
 
 CENT = Decimal("0.01")
@@ -124,18 +125,7 @@ PROJECT_COLUMNS = [
 
 def latest_published(kind: SubjectKind) -> dict[int, Evaluation]:
     """The newest published evaluation of each lot (kind lot) or project (kind project), by its id."""
-    query = (
-        select(Evaluation)
-        .where(Evaluation.state == EvaluationState.published, Evaluation.kind == kind)
-        .options(selectinload(Evaluation.methodology))
-        .order_by(Evaluation.published_at.desc(), Evaluation.id.desc())
-    )
-    found: dict[int, Evaluation] = {}
-    for evaluation in db.session.scalars(query):
-        key = evaluation.lot_id if kind == SubjectKind.lot else evaluation.project_id
-        if key is not None:
-            found.setdefault(key, evaluation)
-    return found
+    return latest_for_lots() if kind == SubjectKind.lot else latest_for_projects()
 
 
 def _result_cells(evaluation: Evaluation | None) -> list:

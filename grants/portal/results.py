@@ -26,29 +26,30 @@ def published() -> Select:
     return select(Evaluation).where(Evaluation.state == PUBLISHED)
 
 
-def _latest_by(column, ids: Iterable[int], kind: SubjectKind) -> dict[int, Evaluation]:
-    ids = sorted({i for i in ids if i is not None})
-    if not ids:
-        return {}
+def _latest_by(column, ids: Iterable[int] | None, kind: SubjectKind) -> dict[int, Evaluation]:
+    """The newest published evaluation of `kind` per value of `column`, for those ids (None: all)."""
+    query = published().where(Evaluation.kind == kind, column.is_not(None))
+    if ids is not None:
+        ids = sorted({i for i in ids if i is not None})
+        if not ids:
+            return {}
+        query = query.where(column.in_(ids))
     found: dict[int, Evaluation] = {}
     rows = db.session.scalars(
-        published()
-        .where(column.in_(ids), Evaluation.kind == kind)
-        .options(selectinload(Evaluation.methodology))
-        .order_by(Evaluation.published_at.desc(), Evaluation.id.desc())
+        query.options(selectinload(Evaluation.methodology)).order_by(Evaluation.published_at.desc(), Evaluation.id.desc())
     )
     for evaluation in rows:
         found.setdefault(getattr(evaluation, column.key), evaluation)
     return found
 
 
-def latest_for_lots(lot_ids: Iterable[int]) -> dict[int, Evaluation]:
-    """The latest published relevance evaluation of each lot that has one, by lot id."""
+def latest_for_lots(lot_ids: Iterable[int] | None = None) -> dict[int, Evaluation]:
+    """The latest published relevance evaluation of each lot that has one, by lot id (lot_ids None: every lot)."""
     return _latest_by(Evaluation.lot_id, lot_ids, SubjectKind.lot)
 
 
-def latest_for_projects(project_ids: Iterable[int]) -> dict[int, Evaluation]:
-    """The latest published effectiveness evaluation of each project that has one, by project id."""
+def latest_for_projects(project_ids: Iterable[int] | None = None) -> dict[int, Evaluation]:
+    """The latest published effectiveness evaluation of each project that has one, by project id (None: all)."""
     return _latest_by(Evaluation.project_id, project_ids, SubjectKind.project)
 
 
