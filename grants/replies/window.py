@@ -5,11 +5,15 @@ from datetime import date, timedelta
 from grants.core.db import as_utc
 from grants.core.errors import LOCAL_TZ, today_local
 
-# Public holidays that are days off (Labour Code art. 84, Law on holidays): month, day.
+# Public holidays that are days off (Law on holidays, as amended in 2022: Republic Day 25 October restored,
+# Independence Day one day, 16 December): month, day.
 HOLIDAYS = (
     (1, 1), (1, 2), (1, 7), (3, 8), (3, 21), (3, 22), (3, 23), (5, 1), (5, 7), (5, 9),
-    (7, 6), (8, 30), (10, 25), (12, 16), (12, 17),
+    (7, 6), (8, 30), (10, 25), (12, 16),
 )  # fmt: skip
+# The first day of Kurban Ait (a day off, never moved) follows the lunar calendar; the government announces
+# it each year. Add new years here.
+KURBAN_AIT = {2024: date(2024, 6, 16), 2025: date(2025, 6, 6), 2026: date(2026, 5, 27)}
 
 
 def days_off(year: int) -> set[date]:
@@ -23,6 +27,8 @@ def days_off(year: int) -> set[date]:
         while moved.weekday() >= 5 or moved in off:
             moved += timedelta(days=1)
         off.add(moved)
+    if year in KURBAN_AIT:
+        off.add(KURBAN_AIT[year])
     return off
 
 
