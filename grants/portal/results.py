@@ -161,3 +161,19 @@ def published_for_projects(project_ids: Iterable[int]) -> dict[int, list[Evaluat
     for evaluation in rows:
         found.setdefault(evaluation.project_id, []).append(evaluation)
     return found
+
+
+def published_state_key(campaign_id: int) -> tuple:
+    """What a public summary of the campaign depends on: its published evaluations and ruled replies."""
+    from grants.replies.models import Reply
+
+    published_evaluations = published().where(Evaluation.campaign_id == campaign_id).subquery()
+    count, last = db.session.execute(
+        select(func.count(published_evaluations.c.id), func.max(published_evaluations.c.published_at))
+    ).one()
+    ruled = db.session.scalar(
+        select(func.count(Reply.id)).where(
+            Reply.evaluation_id.in_(select(published_evaluations.c.id)), Reply.ruling.is_not(None)
+        )
+    )
+    return count, str(last), ruled

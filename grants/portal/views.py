@@ -4,7 +4,9 @@ Only published evaluations appear here (grants.portal.results); the campaign bre
 summary report's aggregation and charts (grants.reports.summary) with the published state only.
 """
 
-from flask import Blueprint, abort, render_template
+from collections import OrderedDict
+
+from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -13,7 +15,10 @@ from grants.core.permissions import MAX_ID, require_role
 from grants.extensions import db
 from grants.monitoring.models import Campaign
 from grants.portal import results
-from grants.reports.summary import PUBLIC_STATES, section_charts, summary_data
+from grants.replies.window import reply_deadline
+from grants.reports.summary import PUBLIC_STATES, render_summary_pdf, section_charts, summary_data
+
+LANGUAGES = ("kk", "ru", "en")
 
 bp = Blueprint("portal", __name__)
 
@@ -70,14 +75,34 @@ def my_projects():
         organisation=current_user.organisation,
         projects=projects,
         evaluations=results.published_for_projects(p.id for p in projects),
-        reply_deadline=_reply_deadline,
+        reply_deadline=reply_deadline,
     )
 
 
-def _reply_deadline(evaluation):
-    """Last day of the reply window, or None (the replies package decides the window)."""
-    try:
-        from grants.replies.window import reply_deadline
-    except ImportError:  # pragma: no cover - the replies package is optional here
-        return None
-    return reply_deadline(evaluation)
+# Rendered public summaries, keyed by what they show: a new publication or ruling changes the key.
+_summaries: OrderedDict[tuple, bytes] = OrderedDict()
+_SUMMARIES_KEPT = 32
+
+
+@bp.get("/results/<int:campaign_id>/summary.pdf")
+def campaign_summary_pdf(campaign_id: int):
+    """The campaign summary report of published evaluations only, in ?lang=kk|ru|en (default: the page's)."""
+    if not 0 < campaign_id <= MAX_ID:
+        abort(404)
+    campaign = db.session.get(Campaign, campaign_id)
+    if campaign is None or not results.published_count(campaign.id):
+        abort(404)
+    lang = request.args.get("lang") or language()
+    if lang not in LANGUAGES:
+        abort(404)
+    key = (campaign.id, lang, *results.published_state_key(campaign.id))
+    content = _summaries.get(key)
+    if content is None:
+        content = render_summary_pdf(campaign, lang, PUBLIC_STATES)
+        _summaries[key] = content
+        while len(_summaries) > _SUMMARIES_KEPT:
+            _summaries.popitem(last=False)
+    response = current_app.response_class(content, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="campaign-{campaign.id}-summary-{lang}.pdf"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

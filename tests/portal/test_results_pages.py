@@ -66,3 +66,24 @@ def test_results_pages_render_in_each_language(client, db, lang):
         response = client.get(url + ("&" if "?" in url else "?") + f"lang={lang}")
         assert response.status_code == 200, url
         assert f'<html lang="{lang}"' in response.get_data(as_text=True)
+
+
+def test_public_summary_pdf_counts_published_evaluations_only(client, db):
+    import subprocess
+
+    from sqlalchemy import select
+
+    from grants.monitoring.models import Campaign, Evaluation, EvaluationState
+
+    published = db.session.scalars(select(Evaluation).where(Evaluation.state == EvaluationState.published)).all()
+    campaign = db.session.get(Campaign, published[0].campaign_id)
+    page = client.get(f"/results/{campaign.id}").get_data(as_text=True)
+    assert f"/results/{campaign.id}/summary.pdf?lang=kk" in page
+    response = client.get(f"/results/{campaign.id}/summary.pdf?lang=ru")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    text = subprocess.run(["pdftotext", "-raw", "-", "-"], input=response.data, capture_output=True, check=True).stdout.decode()
+    assert "Опубликованные результаты" in text
+    assert client.get(f"/results/{campaign.id}/summary.pdf?lang=de").status_code == 404
+    running = db.session.scalar(select(Campaign).where(Campaign.id != campaign.id).order_by(Campaign.id))
+    if not any(e.state == EvaluationState.published for e in running.evaluations):
+        assert client.get(f"/results/{running.id}/summary.pdf").status_code == 404
