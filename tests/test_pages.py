@@ -366,3 +366,10 @@ def test_healthz(client):
     body = response.get_json()
     assert body["status"] == "ok"
     assert body["lots"] == db.session.scalar(select(func.count()).select_from(Lot))
+
+
+@pytest.mark.parametrize("path", ["/lots/", "/needs/", "/organisations/", "/admin/outbox/"])
+def test_a_page_number_past_any_list_is_404_not_a_crash(login_as, path):
+    client = login_as("admin")
+    assert client.get(f"{path}?page=99999999999999999999").status_code == 404
+    assert client.get(f"{path}?page=2").status_code == 200

@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from grants.api.evaluations import EVALUATION, _body, _check_text, _refused
 from grants.api.views import bp
+from grants.core.db import as_utc
 from grants.core.errors import RuleViolation
 from grants.core.permissions import MAX_ID
 from grants.extensions import db
@@ -29,7 +30,7 @@ def reply_json(reply: Reply) -> dict:
         "criterion": reply.criterion_code,
         "finding": reply.finding,
         "text": reply.text,
-        "submitted_at": reply.submitted_at.isoformat(),
+        "submitted_at": as_utc(reply.submitted_at).isoformat(),
         "attachments": [
             {
                 "filename": item.filename,
@@ -41,7 +42,7 @@ def reply_json(reply: Reply) -> dict:
         "ruling": reply.ruling.value if reply.ruling else None,
         "reason": reply.reason,
         "changes_score": reply.changes_score,
-        "ruled_at": reply.ruled_at.isoformat() if reply.ruled_at else None,
+        "ruled_at": as_utc(reply.ruled_at).isoformat() if reply.ruled_at else None,
         "report_version": reply.report_version,
     }
 

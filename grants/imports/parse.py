@@ -282,7 +282,12 @@ def as_amount(value) -> Decimal | None:
     if isinstance(value, bool):
         raise Invalid(_("Enter an amount in tenge, for example 12 500 000,00."))
     if isinstance(value, int | float | Decimal):
-        amount = Decimal(str(value)).quantize(CENT)
+        amount = Decimal(str(value))
+        if not amount.is_finite():
+            raise Invalid(_("Enter an amount in tenge, for example 12 500 000,00."))
+        if abs(amount) >= AMOUNT_LIMIT:  # before quantize, which fails on numbers this large
+            raise Invalid(_("The number is too large."))
+        amount = amount.quantize(CENT)
     else:
         amount = parse_amount(str(value))
         if amount is None:

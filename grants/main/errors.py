@@ -57,8 +57,23 @@ def _reject_nul_characters():
     return None
 
 
+MAX_PAGE = 1_000_000
+
+
+def _reject_absurd_pages():
+    """Paginated pages: a page number no list can reach would overflow the database's OFFSET (a 500);
+    answer 404 as for any page past the end. The API validates `page` itself (422)."""
+    if request.path.startswith("/api/"):
+        return None
+    page = request.args.get("page")
+    if page is not None and page.strip().isdigit() and int(page) > MAX_PAGE:
+        return error_response(404)
+    return None
+
+
 def register(app) -> None:
     app.before_request(_reject_nul_characters)
+    app.before_request(_reject_absurd_pages)
 
     @app.errorhandler(CSRFError)
     def _csrf(exc):

@@ -259,7 +259,7 @@ def evaluation_entry(evaluation: Evaluation) -> dict:
         "publishedDate": moment(evaluation.published_at),
         "reports": reports,
         "remarks": {
-            "made": len(evaluation.replies),
+            "made": len(ruled),  # pending replies are not public
             "accepted": sum(1 for reply in ruled if reply.ruling.value == "accepted"),
             "rejected": sum(1 for reply in ruled if reply.ruling.value == "rejected"),
         },

@@ -142,6 +142,11 @@ def rule(reply: Reply, user, decision: str, reason: str | None, changes_score: b
         raise RuleViolation(_("This reply has already been ruled on."), status=409)
     if evaluation.published_at is None:
         raise RuleViolation(_("Rulings are made on published evaluations."), status=409)
+    if evaluation.state in (EvaluationState.in_review, EvaluationState.accepted):
+        # The report under review must print every ruling: rule before finalizing or after publication.
+        raise RuleViolation(
+            _("The evaluation is being reviewed: rule on the reply once it is published again."), status=409
+        )
     if decision not in (Ruling.accepted.value, Ruling.rejected.value):
         raise RuleViolation(
             _("Decide accepted or rejected."), status=422, fields={"decision": _("Must be accepted or rejected.")}

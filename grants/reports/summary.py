@@ -37,7 +37,8 @@ PUBLIC_STATES = (EvaluationState.published,)
 def remarks_counts(evaluations: Sequence[Evaluation]) -> tuple[int, int]:
     """Remarks made by NGOs on these evaluations and remarks the chairs rejected (right of reply, DESIGN §3).
 
-    The one place that counts them; every table of the summary picks the numbers up from here.
+    A remark counts once the chair has ruled on it: a pending reply is not public, and a summary must not
+    reveal that one is waiting. The one place that counts them; every table picks the numbers up from here.
     """
     ids = [e.id for e in evaluations]
     if not ids:
@@ -46,7 +47,7 @@ def remarks_counts(evaluations: Sequence[Evaluation]) -> tuple[int, int]:
 
     made, rejected = db.session.execute(
         select(func.count(Reply.id), func.count(Reply.id).filter(Reply.ruling == Ruling.rejected)).where(
-            Reply.evaluation_id.in_(ids)
+            Reply.evaluation_id.in_(ids), Reply.ruling.is_not(None)
         )
     ).one()
     return made, rejected

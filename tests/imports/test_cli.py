@@ -444,3 +444,12 @@ def test_contract_of_another_lot_is_not_moved(run):
     result = run("import-projects", csv_bytes([project_row(1, "IMP-0002")], PROJECT_HEADERS))
     assert result.exit_code == 1
     assert f"This contract is registered under lot IMP-0001/{YEAR}." in result.output
+
+
+def test_a_huge_number_in_an_xlsx_amount_cell_is_a_row_error(run):
+    rows = lot_rows(2)
+    rows[1]["Сумма, тенге"] = "1e30"
+    result = run("import-lots", xlsx_bytes(rows, LOT_HEADERS), "lots.xlsx")
+    assert result.exit_code == 1
+    assert "Row 3, column «Сумма, тенге»: The number is too large." in result.output
+    assert imported_lots() == 0

@@ -304,3 +304,45 @@ def test_chair_finds_pending_replies_from_the_home_page_and_the_evaluation(clien
     assert re.search(r"NGO replies awaiting your ruling</a></span><span class=\"badge[^\"]*\">1<", home)
     page = client.get(f"/evaluations/{evaluation.id}").get_data(as_text=True)
     assert 'data-pending-replies="1"' in page and f"/evaluations/{evaluation.id}/replies" in page
+
+
+def test_no_ruling_while_the_revised_evaluation_is_in_review(client, api_token):
+    evaluation = published_project_evaluation()
+    ngo = api_token("ngo")
+    first, second = _reply(client, ngo, evaluation), _reply(client, ngo, evaluation)
+    chair = bearer(api_token("chair"))
+    assert client.post(f"/api/v1/replies/{first}/ruling", json={"decision": "accepted", "changes_score": True}, headers=chair).status_code == 200
+    codes = evaluation.methodology.codes
+    finalized = client.post(
+        f"/api/v1/evaluations/{evaluation.id}/finalize",
+        json={"findings": "Пересмотрено", "recommendations": "—", "conclusions": {c: "Да" for c in codes}, "consensus_notes": {}},
+        headers=chair,
+    )
+    assert finalized.status_code == 200
+    refused = client.post(f"/api/v1/replies/{second}/ruling", json={"decision": "rejected", "reason": "Нет"}, headers=chair)
+    assert refused.status_code == 409
+    assert db.session.get(Reply, second).ruling is None
+    # Published again, the pending reply is ruled and a new final version prints both rulings.
+    ministry = bearer(api_token("ministry"))
+    assert client.post(f"/api/v1/evaluations/{evaluation.id}/review", json={"decision": "accept"}, headers=ministry).status_code == 200
+    assert client.post(f"/api/v1/evaluations/{evaluation.id}/publish", headers=ministry).status_code == 200
+    assert client.post(f"/api/v1/replies/{second}/ruling", json={"decision": "rejected", "reason": "Нет"}, headers=chair).status_code == 200
+    db.session.expire_all()
+    newest = latest_final(db.session.get(Evaluation, evaluation.id))
+    assert {db.session.get(Reply, first).report_version, db.session.get(Reply, second).report_version} <= {newest.version - 1, newest.version}
+    assert db.session.get(Reply, second).report_version == newest.version
+
+
+def test_pending_replies_are_not_counted_in_public_outputs(client, api_token):
+    evaluation = published_project_evaluation()
+    _reply(client, api_token("ngo"), evaluation)
+    assert remarks_counts([evaluation]) == (0, 0)
+    document = client.get("/api/v1/export/results.json").get_json()
+    blocks = [
+        block
+        for release in document["releases"]
+        for contract in release.get("contracts", [])
+        for block in contract.get("grantskz_evaluations", [])
+        if block.get("id") == evaluation.id or block.get("evaluation_id") == evaluation.id
+    ]
+    assert blocks and all(block.get("remarks", {}).get("made", 0) == 0 for block in blocks)
