@@ -120,9 +120,15 @@ def submit_reply(evaluation: Evaluation, user, text: str, criterion: str | None 
     from grants.scoring.evidence import add_link, store_file
 
     for upload in files:
-        store_file(upload, user, reply=reply)
+        try:
+            store_file(upload, user, reply=reply)
+        except RuleViolation as exc:  # name the reply's field, not the evidence form's
+            raise RuleViolation(exc.message, status=exc.status, fields={"files": exc.fields.get("file", exc.message)}) from exc
     for link in links:
-        add_link(link, user, reply=reply)
+        try:
+            add_link(link, user, reply=reply)
+        except RuleViolation as exc:
+            raise RuleViolation(exc.message, status=exc.status, fields={"links": exc.fields.get("url", exc.message)}) from exc
     record("reply.submit", reply, after=describe(reply), actor=user)
     signals.reply_submitted.send(reply, actor=user)
     return reply

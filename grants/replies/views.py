@@ -81,7 +81,7 @@ def evaluation_replies(evaluation_id: int):
         evaluation = db.session.get(Evaluation, evaluation_id)
         flash(exc.message, "danger")
         for field, message in exc.fields.items():
-            target = getattr(form, "target" if field == "criterion" else field, None)
+            target = getattr(form, {"criterion": "target", "links": "link"}.get(field, field), None)
             if target is not None:
                 target.errors = list(target.errors) + [message]
         return _page(evaluation, form, exc.status if exc.status >= 400 else 422)

@@ -346,3 +346,22 @@ def test_pending_replies_are_not_counted_in_public_outputs(client, api_token):
         if block.get("id") == evaluation.id or block.get("evaluation_id") == evaluation.id
     ]
     assert blocks and all(block.get("remarks", {}).get("made", 0) == 0 for block in blocks)
+
+
+def test_a_bad_attachment_names_the_replys_own_field(client, api_token, login_as):
+    evaluation = published_project_evaluation()
+    response = client.post(
+        f"/api/v1/evaluations/{evaluation.id}/replies",
+        json={"criterion": evaluation.methodology.codes[0], "text": "Возражаем.", "links": ["ftp://example.kz/a"]},
+        headers=bearer(api_token("ngo")),
+    )
+    assert response.status_code == 422 and "links" in response.get_json()["error"]["fields"]
+    login_as("ngo")
+    page = client.post(
+        f"/evaluations/{evaluation.id}/replies",
+        data={"target": evaluation.methodology.codes[0], "text": "Возражаем.", "files": (io.BytesIO(b"MZ\x90\x00 not a pdf"), "virus.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert page.status_code == 422
+    assert 'class="invalid-feedback d-block"' in page.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Reply.id))) == 0
