@@ -16,7 +16,7 @@ from grants.core.errors import RuleViolation
 from grants.core.permissions import MAX_ID
 from grants.extensions import db
 from grants.main.errors import error_response
-from grants.monitoring.models import Evaluation, EvaluationState
+from grants.monitoring.models import Evaluation
 from grants.replies import operations as replies
 from grants.replies.models import Reply
 from grants.replies.window import reply_deadline
@@ -48,15 +48,11 @@ def reply_json(reply: Reply) -> dict:
 
 
 def _evaluation(evaluation_id: int) -> Evaluation | None:
-    """A once-published evaluation the caller may see the replies of (public while published)."""
+    """An evaluation the caller may see the replies of (public while published)."""
     evaluation = db.session.get(Evaluation, evaluation_id)
-    if evaluation is None or evaluation.published_at is None:
+    if evaluation is None or not replies.may_view_replies(evaluation, current_user):
         return None
-    if evaluation.state == EvaluationState.published:
-        return evaluation
-    if evaluation.can_view(current_user) or replies.speaks_for_ngo(evaluation, current_user):
-        return evaluation
-    return None
+    return evaluation
 
 
 def _not_found():

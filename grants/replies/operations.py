@@ -41,6 +41,16 @@ def can_reply(evaluation: Evaluation, user) -> bool:
     return speaks_for_ngo(evaluation, user) and evaluation.state == EvaluationState.published and window_open(evaluation)
 
 
+def may_view_replies(evaluation: Evaluation, user) -> bool:
+    """Who may see an evaluation's replies page: everybody while it is published; while it is revised after
+    an accepted reply, the NGO concerned and those who may view the evaluation. Never before publication."""
+    if evaluation.published_at is None:
+        return False
+    if evaluation.state == EvaluationState.published:
+        return True
+    return evaluation.can_view(user) or speaks_for_ngo(evaluation, user)
+
+
 def visible_replies(evaluation: Evaluation, user) -> list[Reply]:
     return [reply for reply in evaluation.replies if reply.can_view(user)]
 

@@ -20,16 +20,11 @@ bp = Blueprint("replies", __name__)
 
 
 def load_for_replies(evaluation_id: int) -> Evaluation:
-    """A once-published evaluation whose replies page the user may see: everybody while it is published;
-    the NGO concerned and those who may view the evaluation while it is revised. Others get 404."""
+    """An evaluation whose replies page the user may see (replies.may_view_replies); others get 404."""
     if not 0 < evaluation_id <= MAX_ID:
         abort(404)
     evaluation = db.session.get(Evaluation, evaluation_id)
-    if evaluation is None or evaluation.published_at is None:
-        abort(404)
-    if evaluation.state != EvaluationState.published and not (
-        evaluation.can_view(current_user) or replies.speaks_for_ngo(evaluation, current_user)
-    ):
+    if evaluation is None or not replies.may_view_replies(evaluation, current_user):
         abort(404)
     return evaluation
 
