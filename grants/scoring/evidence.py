@@ -7,6 +7,8 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from grants.audit.operations import record
 from grants.core.errors import RuleViolation
@@ -30,6 +32,23 @@ EXTENSIONS = {
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+
+
+# Files written in the session's current transaction: removed if it rolls back (nothing would refer to them).
+UNCOMMITTED_FILES = "grants.evidence.uncommitted_files"
+
+
+@event.listens_for(Session, "after_commit")
+def _keep_files(session) -> None:
+    session.info.pop(UNCOMMITTED_FILES, None)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _remove_files(session, previous_transaction) -> None:
+    if previous_transaction.parent is not None:
+        return  # a savepoint: the outer transaction may still commit what it wrote earlier
+    for path in session.info.pop(UNCOMMITTED_FILES, None) or ():
+        path.unlink(missing_ok=True)
 
 
 def storage_dir() -> Path:
@@ -70,7 +89,9 @@ def store_file(upload, user, **owner) -> Evidence:
             fields={"file": _("File type not accepted.")},
         )
     key = secrets.token_hex(20)
-    (storage_dir() / key).write_bytes(data)
+    path = storage_dir() / key
+    path.write_bytes(data)
+    db.session.info.setdefault(UNCOMMITTED_FILES, []).append(path)
     kind = EvidenceKind.photo if content_type.startswith("image/") else EvidenceKind.file
     evidence = Evidence(
         kind=kind,

@@ -3,6 +3,7 @@
 import io
 import re
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -357,11 +358,18 @@ def test_a_bad_attachment_names_the_replys_own_field(client, api_token, login_as
     )
     assert response.status_code == 422 and "links" in response.get_json()["error"]["fields"]
     login_as("ngo")
+    stored_before = set(Path(client.application.config["EVIDENCE_DIR"]).iterdir())
     page = client.post(
         f"/evaluations/{evaluation.id}/replies",
-        data={"target": evaluation.methodology.codes[0], "text": "Возражаем.", "files": (io.BytesIO(b"MZ\x90\x00 not a pdf"), "virus.pdf")},
+        data={
+            "target": evaluation.methodology.codes[0],
+            "text": "Возражаем.",
+            "files": [(io.BytesIO(b"%PDF-1.4 fine"), "fine.pdf"), (io.BytesIO(b"MZ\x90\x00 not a pdf"), "virus.pdf")],
+        },
         content_type="multipart/form-data",
     )
     assert page.status_code == 422
+    # The first file was written before the second was refused; the rollback removed it.
+    assert set(Path(client.application.config["EVIDENCE_DIR"]).iterdir()) == stored_before
     assert 'class="invalid-feedback d-block"' in page.get_data(as_text=True)
     assert db.session.scalar(select(func.count(Reply.id))) == 0
