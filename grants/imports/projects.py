@@ -6,10 +6,9 @@ rows of the same file.
 """
 
 from collections import defaultdict
-from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from grants.audit.operations import record
 from grants.core.i18n import money
@@ -29,8 +28,9 @@ from grants.imports.common import (
 from grants.imports.lots import may_import_for
 from grants.imports.parse import Column, RowError, as_amount, as_bin, as_date, as_text, as_year
 from grants.lots.models import Lot
+from grants.lots.operations import binds_budget, contracted_total
 from grants.organisations.models import Organisation, OrganisationKind
-from grants.projects.models import Project, ProjectStatus
+from grants.projects.models import Project
 
 PROJECT_COLUMNS = [
     Column(
@@ -103,16 +103,6 @@ def _lots(keys: set[tuple[str, int]]) -> dict[tuple[str, int], Lot]:
             if (lot.number, lot.year) in keys:
                 found[(lot.number, lot.year)] = lot
     return found
-
-
-def _standing_total(lot_id: int, excluded_numbers: set[str]) -> Decimal:
-    """The lot's standing contracts other than those the file itself sets."""
-    query = select(func.coalesce(func.sum(Project.amount), 0)).where(
-        Project.lot_id == lot_id, Project.status != ProjectStatus.terminated
-    )
-    if excluded_numbers:
-        query = query.where(Project.contract_number.not_in(sorted(excluded_numbers)))
-    return Decimal(db.session.scalar(query))
 
 
 def validate_projects(content: bytes, user=None) -> ImportResult:
@@ -207,10 +197,10 @@ def validate_projects(content: bytes, user=None) -> ImportResult:
     numbers_by_lot: dict[int, set[str]] = defaultdict(set)
     for _number, row, lot, _project in good:
         numbers_by_lot[lot.id].add(row["contract_number"])
-    totals = {lot_id: _standing_total(lot_id, numbers) for lot_id, numbers in numbers_by_lot.items()}
+    totals = {lot_id: contracted_total(lot_id, exclude_numbers=numbers) for lot_id, numbers in numbers_by_lot.items()}
     planned_ngos: dict[str, Organisation | None] = {}
     for number, row, lot, project in good:
-        binds = project is None or project.status != ProjectStatus.terminated
+        binds = project is None or binds_budget(project)
         if binds:
             totals[lot.id] += row["amount"]
             if totals[lot.id] > lot.budget:

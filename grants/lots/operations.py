@@ -113,18 +113,40 @@ def filter_options() -> dict:
     }
 
 
-def contracted_total(lot_id: int | None, exclude_project_id: int | None = None) -> Decimal:
-    """Sum of the lot's contracts that still stand (terminated ones no longer bind the budget)."""
+def binds_budget(project) -> bool:
+    """A contract binds its lot's budget while it stands: terminated ones no longer do."""
+    from grants.projects.models import ProjectStatus
+
+    return project.status != ProjectStatus.terminated
+
+
+def _standing():
+    """SQL form of binds_budget."""
     from grants.projects.models import Project, ProjectStatus
+
+    return Project.status != ProjectStatus.terminated
+
+
+def contracted_total(lot_id: int | None, exclude_project_id: int | None = None, exclude_numbers=()) -> Decimal:
+    """Sum of the lot's standing contracts, leaving out one project or some contract numbers."""
+    from grants.projects.models import Project
 
     if lot_id is None:
         return Decimal(0)
-    query = select(func.coalesce(func.sum(Project.amount), 0)).where(
-        Project.lot_id == lot_id, Project.status != ProjectStatus.terminated
-    )
+    query = select(func.coalesce(func.sum(Project.amount), 0)).where(Project.lot_id == lot_id, _standing())
     if exclude_project_id:
         query = query.where(Project.id != exclude_project_id)
+    if exclude_numbers:
+        query = query.where(Project.contract_number.not_in(sorted(exclude_numbers)))
     return Decimal(db.session.scalar(query))
+
+
+def contracted_totals() -> dict[int, Decimal]:
+    """contracted_total of every lot that has standing contracts, in one query."""
+    from grants.projects.models import Project
+
+    rows = db.session.execute(select(Project.lot_id, func.sum(Project.amount)).where(_standing()).group_by(Project.lot_id))
+    return {lot_id: Decimal(total or 0) for lot_id, total in rows}
 
 
 def budget_problem(lot_id: int | None, budget: Decimal) -> str | None:

@@ -19,6 +19,7 @@ from grants.core import signals
 from grants.core.i18n import BABEL_LOCALES
 from grants.extensions import db
 from grants.notifications.models import OutboxMessage
+from grants.replies.operations import answering_ngo_ids
 
 log = logging.getLogger(__name__)
 
@@ -105,13 +106,6 @@ def group_people(evaluation) -> list:
     return [*group.members, group.chair]
 
 
-def ngo_organisation_ids(evaluation) -> set[int]:
-    """The NGO of the evaluated project; for a lot, the NGOs implementing its projects."""
-    if evaluation.project is not None:
-        return {evaluation.project.ngo_id}
-    return {p.ngo_id for p in evaluation.lot.projects if p.ngo_id is not None}
-
-
 def ngo_users(organisation_ids) -> list:
     ids = [i for i in organisation_ids if i is not None]
     if not ids:
@@ -170,7 +164,7 @@ def on_evaluation_published(evaluation, actor=None, **_kw) -> None:
         "link": public_link(evaluation),
         "replies_link": replies_link(evaluation),
     }
-    for user in recipients(ngo_users(ngo_organisation_ids(evaluation)), actor):
+    for user in recipients(ngo_users(answering_ngo_ids(evaluation)), actor):
         queue_message("published", user, "published_ngo", evaluation, **context)
     for user in recipients([evaluation.group.chair], actor):
         queue_message("published", user, "published_chair", evaluation, **context)

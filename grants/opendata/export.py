@@ -20,15 +20,15 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from grants.extensions import db
 from grants.lots.models import Lot
-from grants.lots.operations import LotFilters, lot_query
+from grants.lots.operations import LotFilters, contracted_totals, lot_query
 from grants.monitoring.models import Evaluation, EvaluationState, SubjectKind
 from grants.portal.results import latest_for_lots, latest_for_projects
-from grants.projects.models import Project, ProjectStatus
+from grants.projects.models import Project
 
 CENT = Decimal("0.01")
 TENTH = Decimal("0.1")
@@ -136,16 +136,6 @@ def _result_cells(evaluation: Evaluation | None) -> list:
     return [index(evaluation.index_value), band, title]
 
 
-def contracted_totals() -> dict[int, Decimal]:
-    """Sum of the contracts that still stand, per lot (as grants.lots.operations.contracted_total)."""
-    rows = db.session.execute(
-        select(Project.lot_id, func.sum(Project.amount))
-        .where(Project.status != ProjectStatus.terminated)
-        .group_by(Project.lot_id)
-    )
-    return {lot_id: money(total or 0) for lot_id, total in rows}
-
-
 def filtered_lots(filters: LotFilters, *options):
     """The lots the registry filters select, in registry order, with what the tables show loaded."""
     return db.session.scalars(
@@ -178,7 +168,7 @@ def lot_table(filters: LotFilters) -> Table:
                 lot.end_date,
                 lot.status.value,
                 str(lot.status.title),
-                totals.get(lot.id, money(0)),
+                money(totals.get(lot.id, 0)),
                 *_result_cells(results.get(lot.id)),
             ]
         )

@@ -27,6 +27,7 @@ from grants.monitoring.results import evaluation_result
 from grants.opendata.export import filtered_lots
 from grants.organisations.models import Organisation
 from grants.projects.models import Project, ProjectStatus
+from grants.replies.operations import printed_replies, remark_counts
 from grants.reports.models import ReportKind
 from grants.reports.views import issued_versions
 from grants.scoring.models import Scorecard
@@ -236,7 +237,7 @@ def evaluation_entry(evaluation: Evaluation) -> dict:
                 "conclusion": conclusion.conclusion if conclusion and conclusion.conclusion else None,
             }
         )
-    ruled = [reply for reply in evaluation.replies if reply.ruling is not None]
+    ruled = printed_replies(evaluation)
     return {
         "id": evaluation.id,
         "kind": evaluation.kind.value,
@@ -259,9 +260,7 @@ def evaluation_entry(evaluation: Evaluation) -> dict:
         "publishedDate": moment(evaluation.published_at),
         "reports": reports,
         "remarks": {
-            "made": len(ruled),  # pending replies are not public
-            "accepted": sum(1 for reply in ruled if reply.ruling.value == "accepted"),
-            "rejected": sum(1 for reply in ruled if reply.ruling.value == "rejected"),
+            **remark_counts(evaluation),  # pending replies are not public
         },
         "replies": [_reply(reply) for reply in ruled],
     }

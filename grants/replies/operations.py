@@ -206,5 +206,16 @@ def rule(reply: Reply, user, decision: str, reason: str | None, changes_score: b
 
 
 def printed_replies(evaluation: Evaluation) -> list[Reply]:
-    """Replies with their rulings, as the report prints them."""
+    """Replies with their rulings, as the report prints them (pending ones are not public)."""
     return [reply for reply in evaluation.replies if reply.ruling is not None]
+
+
+def remark_counts(evaluation: Evaluation) -> dict[str, int]:
+    """One evaluation's remarks as reports, cards and open data show them: ruled replies only
+    (grants.reports.summary.remarks_counts counts the same over many evaluations in one query)."""
+    ruled = printed_replies(evaluation)
+    return {
+        "made": len(ruled),
+        "accepted": sum(1 for reply in ruled if reply.ruling == Ruling.accepted),
+        "rejected": sum(1 for reply in ruled if reply.ruling == Ruling.rejected),
+    }

@@ -119,10 +119,10 @@ def ruling(reply_id: int):
 @bp.app_template_global("reply_status")
 def reply_status(evaluation: Evaluation) -> dict:
     """What a result card says about the right of reply: ruled remarks, and whether the viewer may reply."""
-    ruled = [reply for reply in evaluation.replies if reply.ruling is not None]
+    counts = replies.remark_counts(evaluation)
     return {
-        "ruled": len(ruled),
-        "rejected": sum(1 for reply in ruled if reply.ruling.value == "rejected"),
+        "ruled": counts["made"],
+        "rejected": counts["rejected"],
         "deadline": reply_deadline(evaluation),
         "can_reply": replies.can_reply(evaluation, current_user),
     }

@@ -14,6 +14,7 @@ from grants.core.i18n import BABEL_LOCALES, fixed
 from grants.core.pdf import render_pdf
 from grants.monitoring.models import Evaluation, SubjectKind
 from grants.monitoring.results import evaluation_result
+from grants.replies.operations import printed_replies, remark_counts
 
 STYLESHEET = Path(__file__).resolve().parents[2] / "templates" / "reports" / "pdf" / "report.css"
 
@@ -64,7 +65,8 @@ def report_context(evaluation: Evaluation, kind: str, version: int, lang: str, f
         "qr": qr_svg(url),
         "issued_at": issued_at,
         "reviews": evaluation.reviews,
-        "replies": [reply for reply in evaluation.replies if reply.ruling is not None],
+        "replies": printed_replies(evaluation),
+        "remarks": remark_counts(evaluation),
     }
 
 

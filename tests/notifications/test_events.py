@@ -11,8 +11,9 @@ from grants.core.i18n import date_long
 from grants.extensions import db
 from grants.lots.models import Lot
 from grants.monitoring.operations import assign
-from grants.notifications.handlers import ngo_organisation_ids, on_evaluation_published, public_link
+from grants.notifications.handlers import on_evaluation_published, public_link
 from grants.replies.models import Reply, Ruling
+from grants.replies.operations import answering_ngo_ids as ngo_organisation_ids
 from grants.replies.window import reply_deadline
 from grants.reports.operations import publish, review
 from tests.api.evaluation_fixtures import build_campaign, user
