@@ -62,3 +62,7 @@ clean:
 .PHONY: bench
 bench: deps
 	$(VENV)/bin/python bench/bench_reports.py
+
+.PHONY: loadtest
+loadtest: deps
+	$(VENV)/bin/python bench/loadtest.py
