@@ -13,6 +13,7 @@ from sqlalchemy import create_engine, text
 
 from grants import create_app
 from grants.extensions import db as _db
+from tests import live as _live
 
 DEMO_PASSWORD = "demo-pass-2026"
 DEMO_ACCOUNTS = (
@@ -157,3 +158,21 @@ def api_token(client):
 def visible_text(html: str) -> str:
     """Page text without tags, for assertions on what a reader sees."""
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+# --- live servers on databases of their own (tests/live.py); such tests override `db` ---------
+
+
+@pytest.fixture(scope="session")
+def seeded_template(tmp_path_factory):
+    url = _live.make_seeded_template(tmp_path_factory.mktemp("live-template"))
+    yield url
+    _live.drop_database(url)
+
+
+@pytest.fixture
+def live_url(seeded_template, tmp_path):
+    """URL of a fresh copy of the seeded demo database, dropped after the test."""
+    url = _live.clone_database(seeded_template, tmp_path)
+    yield url
+    _live.drop_database(url)
