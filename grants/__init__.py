@@ -3,9 +3,10 @@
 import os
 
 from flask import Flask
+from flask_talisman import Talisman
 
 from grants.config import Config
-from grants.extensions import babel, bootstrap, csrf, db, login_manager, migrate
+from grants.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
 
 
 def create_app(config=None) -> Flask:
@@ -21,6 +22,12 @@ def create_app(config=None) -> Flask:
     Config.finalise(app)
     app.json.ensure_ascii = False  # Kazakh and Russian text readable in API answers (UTF-8)
     os.makedirs(app.instance_path, exist_ok=True)
+
+    if app.config["PROXY_FIX_HOPS"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["PROXY_FIX_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     register_extensions(app)
     register_blueprints(app)
@@ -42,11 +49,58 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     bootstrap.init_app(app)
+    limiter.init_app(app)
+    register_security_headers(app)
 
     from grants.accounts import auth
 
     auth.init_login(app, login_manager)
     import grants.models  # noqa: F401  (register every table with the metadata)
+
+
+# No inline script anywhere (page scripts live in grants/static/js/); inline style attributes only.
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "style-src-attr": "'unsafe-inline'",
+    "img-src": "'self' data:",  # Bootstrap draws its icons as data: SVG
+    "font-src": "'self'",
+    "connect-src": "'self'",
+    "object-src": "'self'",  # the review page shows the draft PDF in an <object>
+    "frame-src": "'self'",
+    "frame-ancestors": "'none'",
+    "form-action": "'self'",
+    "base-uri": "'self'",
+}
+
+
+def register_security_headers(app: Flask) -> None:
+    """Security headers on every answer, pages and API alike (Flask-Talisman; docs/security.md)."""
+
+    @app.after_request
+    def _pdfs_may_be_embedded_here(response):
+        # Runs after Talisman's hook (registered later, so called earlier): PDFs alone may be shown
+        # inside this site's own pages (the review page's preview), never inside anyone else's.
+        if response.mimetype == "application/pdf":
+            response.headers["X-Frame-Options"] = "SAMEORIGIN"
+            policy = response.headers.get("Content-Security-Policy", "")
+            response.headers["Content-Security-Policy"] = policy.replace(
+                "frame-ancestors 'none'", "frame-ancestors 'self'"
+            )
+        return response
+
+    secure = bool(app.config["SESSION_COOKIE_SECURE"])
+    app.extensions["talisman"] = Talisman(
+        app,
+        force_https=bool(app.config["FORCE_HTTPS"]),
+        strict_transport_security=bool(app.config["FORCE_HTTPS"]),  # sent only on https answers
+        content_security_policy=CONTENT_SECURITY_POLICY,
+        frame_options="DENY",
+        referrer_policy="strict-origin-when-cross-origin",
+        session_cookie_secure=secure,
+        session_cookie_samesite=app.config["SESSION_COOKIE_SAMESITE"],
+    )
 
 
 def register_blueprints(app: Flask) -> None:
@@ -84,9 +138,11 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_errorhandlers(app: Flask) -> None:
+    from grants.core import concurrency
     from grants.main.errors import register
 
     register(app)
+    concurrency.register(app)  # lost races answer 409 (docs/concurrency.md)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -253,6 +253,12 @@ class Evaluation(TimestampMixin, db.Model):
     finalized_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     accepted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    # Set when scoring first closes and the chair sees every score; from then on only reopened
+    # scorecards can change (independence of members, docs/concurrency.md).
+    scores_revealed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    version_id: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version_id}  # a concurrent UPDATE fails instead of overwriting
 
     campaign = relationship("Campaign", back_populates="evaluations")
     group = relationship("MonitoringGroup")
@@ -331,10 +337,12 @@ class Evaluation(TimestampMixin, db.Model):
         if self.group.has_member(user) or self.is_chair(user):
             if self.is_recused(user):
                 return False
-            if self.state in (EvaluationState.draft, EvaluationState.scoring):
-                card = self.scorecard_of(user)
-                return bool(card and card.submitted_at)
-            return True
+            if self.is_chair(user) and self.scores_revealed_at is not None:
+                return True  # the chair consolidates once scoring has closed
+            # A member sees the others only after submitting (a reopened card was submitted before);
+            # one who never submitted sees no scores or aggregates, even after scoring closed.
+            card = self.scorecard_of(user)
+            return bool(card and (card.submitted_at or card.reopened_at))
         return self.state in REVIEWED_STATES
 
     def can_consolidate(self, user) -> bool:

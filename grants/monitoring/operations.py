@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from grants.audit.operations import record, snapshot
 from grants.core import signals
+from grants.core.concurrency import lock
 from grants.core.errors import RuleViolation, today_local
 from grants.extensions import db
 from grants.lots.models import Lot, LotNeed
@@ -84,6 +85,7 @@ def _check_campaign(campaign: Campaign, data: dict, group_ids: list[int]) -> Non
 
 def start_campaign(campaign: Campaign, user) -> Campaign:
     """Open scoring on every evaluation assigned so far."""
+    lock(campaign)
     if campaign.status != CampaignStatus.draft:
         raise RuleViolation(_("The campaign has already started."), status=409)
     if not campaign.evaluations:
@@ -184,7 +186,7 @@ def assign_from_csv(campaign: Campaign, content: bytes, user) -> list[Evaluation
             year = row.get("year", "")
             subject = (
                 db.session.scalar(select(Lot).where(Lot.number == row.get("lot_number"), Lot.year == int(year)))
-                if year.isascii() and year.isdigit()
+                if year.isascii() and year.isdigit() and len(year) == 4
                 else None
             )
             if subject is None:
@@ -219,7 +221,11 @@ def assign_from_csv(campaign: Campaign, content: bytes, user) -> list[Evaluation
 
 
 def close_scoring(evaluation: Evaluation, user=None, automatic: bool = False) -> Evaluation:
-    """Move to consolidation once the quorum is met; unsubmitted scorecards are recorded as such."""
+    """Move to consolidation once the quorum is met; unsubmitted scorecards are recorded as such.
+
+    From now on the chair has seen every score: the evaluation's scores are revealed, and only
+    scorecards the chair reopens can change again (docs/concurrency.md)."""
+    lock(evaluation)
     if evaluation.state != EvaluationState.scoring:
         raise RuleViolation(_("Scoring is not open for this evaluation."), status=409)
     if not automatic and not evaluation.is_chair(user):
@@ -236,6 +242,8 @@ def close_scoring(evaluation: Evaluation, user=None, automatic: bool = False) ->
             card.not_submitted = True
     evaluation.state = EvaluationState.consolidation
     evaluation.scoring_closed_at = datetime.now(UTC)
+    if evaluation.scores_revealed_at is None:
+        evaluation.scores_revealed_at = evaluation.scoring_closed_at
     db.session.flush()
     record("evaluation.close_scoring", evaluation, after={"state": "consolidation", "automatic": automatic}, actor=None if automatic else user)
     return evaluation
@@ -273,6 +281,7 @@ def describe_consolidation(evaluation: Evaluation) -> dict:
 
 def save_consolidation(evaluation: Evaluation, chair, payload: dict) -> Evaluation:
     """The chair's draft of conclusions, consensus notes, findings and recommendations."""
+    lock(evaluation)
     if not evaluation.is_chair(chair):
         raise RuleViolation(_("Only the group's chair can consolidate."), status=403)
     if evaluation.state not in OPEN_FOR_CONSOLIDATION:
@@ -310,7 +319,11 @@ def save_consolidation(evaluation: Evaluation, chair, payload: dict) -> Evaluati
 
 
 def finalize(evaluation: Evaluation, chair, payload: dict) -> Evaluation:
-    """Close scoring if still open, check the consolidation is complete, fix the result, send for review."""
+    """Close scoring if still open, check the consolidation is complete, fix the result, send for review.
+
+    Taken once: concurrent finalizes wait on the evaluation's lock and the later ones find it in
+    review (409); no second report version, event or mail (docs/concurrency.md)."""
+    lock(evaluation)
     if not evaluation.is_chair(chair):
         raise RuleViolation(_("Only the group's chair can finalize the evaluation."), status=403)
     if evaluation.state == EvaluationState.scoring:
@@ -378,6 +391,7 @@ def _check_lot(evaluation: Evaluation) -> None:
 
 
 def link_need(evaluation: Evaluation, need: PublicNeed, user, reason: str) -> LotNeed:
+    lock(evaluation)
     _check_lot(evaluation)
     if not can_edit_needs(evaluation, user):
         raise RuleViolation(_("You cannot change this lot's needs now."), status=403)
@@ -394,6 +408,7 @@ def link_need(evaluation: Evaluation, need: PublicNeed, user, reason: str) -> Lo
 
 
 def unlink_need(evaluation: Evaluation, need: PublicNeed, user, reason: str) -> None:
+    lock(evaluation)
     _check_lot(evaluation)
     if not can_edit_needs(evaluation, user):
         raise RuleViolation(_("You cannot change this lot's needs now."), status=403)

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from grants.audit.operations import record
 from grants.core import signals
+from grants.core.concurrency import lock
 from grants.core.errors import RuleViolation
 from grants.core.i18n import date_long
 from grants.extensions import db
@@ -152,6 +153,7 @@ def rule(reply: Reply, user, decision: str, reason: str | None, changes_score: b
     from grants.reports.operations import issue_reports
 
     evaluation = reply.evaluation
+    lock(evaluation)  # one ruling per reply, one report version per set of rulings (docs/concurrency.md)
     if not evaluation.is_chair(user):
         raise RuleViolation(_("Only the chair of the evaluating group rules on replies."), status=403)
     if reply.ruling is not None:

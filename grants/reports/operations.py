@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from grants.audit.operations import record
 from grants.core import signals
+from grants.core.concurrency import lock
 from grants.core.errors import RuleViolation
 from grants.extensions import db
 from grants.monitoring.models import Evaluation, EvaluationState
@@ -96,6 +97,7 @@ def find_by_hash(value: str) -> Report | None:
 
 def review(evaluation: Evaluation, user, decision: str, comment: str | None) -> ReviewDecision:
     """Ministry staff accept the evaluation (final report issued) or return it to the chair with comments."""
+    lock(evaluation)  # one decision per review: a concurrent second decision finds the state changed (409)
     if not evaluation.can_manage(user):
         raise RuleViolation(_("Only staff of the campaign's organiser review evaluations."), status=403)
     if evaluation.state != EvaluationState.in_review:
@@ -127,6 +129,7 @@ def review(evaluation: Evaluation, user, decision: str, comment: str | None) -> 
 
 def publish(evaluation: Evaluation, user) -> Evaluation:
     """Make an accepted evaluation's result and final report public."""
+    lock(evaluation)  # one publication, one event, one set of mails
     if not evaluation.can_manage(user):
         raise RuleViolation(_("Only staff of the campaign's organiser publish evaluations."), status=403)
     if evaluation.state != EvaluationState.accepted:

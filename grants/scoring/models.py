@@ -42,6 +42,9 @@ class Scorecard(db.Model):
     not_submitted: Mapped[bool] = mapped_column(Boolean, default=False)  # recorded when scoring closed without it
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    version_id: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version_id}  # a concurrent UPDATE fails instead of overwriting
 
     evaluation = relationship("Evaluation", back_populates="scorecards")
     member = relationship("User")

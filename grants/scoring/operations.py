@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from flask_babel import gettext as _
 
 from grants.audit.operations import record
+from grants.core.concurrency import lock
 from grants.core.errors import RuleViolation, today_local
 from grants.extensions import db
 from grants.monitoring.models import Evaluation, EvaluationState
@@ -27,7 +28,11 @@ def describe(card: Scorecard) -> dict:
 
 
 def scorecard_for(evaluation: Evaluation, user) -> Scorecard:
-    """The user's scorecard, created on first use; only members of the evaluating group have one."""
+    """The user's scorecard, created on first use; only members of the evaluating group have one.
+
+    Locks the evaluation first: a member's concurrent first saves create one scorecard, and a
+    submission and the chair's finalize never interleave (docs/concurrency.md)."""
+    lock(evaluation)
     if not evaluation.group.has_member(user):
         raise RuleViolation(_("Only members of the evaluating group can score."), status=403)
     card = evaluation.scorecard_of(user)
@@ -55,6 +60,15 @@ def check_open(evaluation: Evaluation, card: Scorecard) -> None:
         raise RuleViolation(_("You are recused from this evaluation and cannot score it."), status=403)
     if evaluation.state != EvaluationState.scoring:
         raise RuleViolation(_("Scoring is not open for this evaluation."), status=409)
+    if card.not_submitted:
+        raise RuleViolation(_("Scoring closed without your scorecard; it can no longer be changed."), status=409)
+    if evaluation.scores_revealed_at is not None and card.reopened_at is None:
+        # Independence: once the chair has seen the scores, only a scorecard he reopened may change.
+        raise RuleViolation(
+            _("The group's scores have been revealed: only a scorecard the chair reopened can be changed."),
+            status=409,
+            code="scores_revealed",
+        )
     if card.submitted_at is not None:
         raise RuleViolation(_("Your scorecard has been submitted and is locked."), status=409)
     if today_local() > evaluation.deadline and card.reopened_at is None:
@@ -172,6 +186,7 @@ def submit(evaluation: Evaluation, user) -> Scorecard:
 
 def reopen(evaluation: Evaluation, card: Scorecard, chair, reason: str) -> Scorecard:
     """The chair unlocks a submitted scorecard so the member can correct it; the reason is audited."""
+    lock(evaluation)
     if not evaluation.is_chair(chair):
         raise RuleViolation(_("Only the group's chair can reopen a scorecard."), status=403)
     if evaluation.state not in (EvaluationState.scoring, EvaluationState.consolidation, EvaluationState.returned):

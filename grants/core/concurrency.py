@@ -1,0 +1,79 @@
+"""State changes taken once: row locks, version counters, and the 409 that losers of a race get.
+
+docs/concurrency.md explains the rules. In short: an operation that changes an evaluation (or
+anything decided under it: scorecards, reviews, rulings) first calls `lock(evaluation)`. On
+PostgreSQL that is `SELECT … FOR UPDATE`: a second request for the same evaluation waits until the
+first commits, then re-reads the state and finds its transition no longer allowed (409). On SQLite
+every writing transaction already holds the database's write lock from its first statement
+(grants/core/database.py), so the state read is current. Evaluations and scorecards also carry a
+version counter (SQLAlchemy `version_id_col`): an UPDATE that finds the row changed since it was
+read fails with StaleDataError, answered 409 like any other lost race.
+"""
+
+from flask import make_response
+from flask_babel import gettext as _
+from sqlalchemy import inspect, select
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
+
+from grants.core.errors import RuleViolation
+from grants.extensions import db
+
+
+def lock(obj) -> None:
+    """Take the row lock of obj for the rest of the transaction and reload what the session holds.
+
+    Anything read before the lock may be stale, so every object in the session is expired after it
+    (pending changes are flushed first, never lost) and is read again, current, on next use.
+    """
+    session = db.session
+    session.flush()
+    state = inspect(obj)
+    if session.get_bind().dialect.name == "postgresql":
+        mapper = state.mapper
+        key = mapper.primary_key[0]
+        session.execute(select(key).where(key == state.identity[0]).with_for_update())
+    session.expire_all()
+
+
+def conflict() -> RuleViolation:
+    """The error a request gets when another one changed the same thing at the same moment."""
+    return RuleViolation(
+        _("Someone else changed this at the same moment. Reload the page and try again."), status=409, code="conflict"
+    )
+
+
+def is_unique_violation(exc: IntegrityError) -> bool:
+    """A unique constraint refused a concurrent first write (PostgreSQL SQLSTATE 23505, SQLite UNIQUE)."""
+    orig = getattr(exc, "orig", None)
+    sqlstate = getattr(orig, "sqlstate", None)
+    return sqlstate == "23505" or "UNIQUE constraint failed" in str(orig)
+
+
+
+def register(app) -> None:
+    """Answer a lost race with 409 (and a locked SQLite database with 503), never with a 500."""
+    from grants.main.errors import error_response
+
+    @app.errorhandler(StaleDataError)
+    def _stale(exc):
+        db.session.rollback()
+        return error_response(409, conflict().message, code="conflict")
+
+    @app.errorhandler(IntegrityError)
+    def _integrity(exc):
+        db.session.rollback()
+        if is_unique_violation(exc):
+            return error_response(409, conflict().message, code="conflict")
+        app.logger.exception("integrity error")
+        return error_response(500)
+
+    @app.errorhandler(OperationalError)
+    def _operational(exc):
+        db.session.rollback()
+        if "database is locked" in str(getattr(exc, "orig", exc)):
+            response = make_response(error_response(503, _("The service is busy. Try again in a moment.")))
+            response.headers["Retry-After"] = "2"
+            return response
+        app.logger.exception("database error")
+        return error_response(500)
