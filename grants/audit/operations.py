@@ -1,11 +1,14 @@
+import json
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 
 from flask_login import current_user
-from sqlalchemy import inspect, select
+from sqlalchemy import inspect
 
+from grants.audit import chain
 from grants.audit.models import AuditEvent
+from grants.core.db import utcnow
 from grants.extensions import db
 
 
@@ -27,22 +30,36 @@ def snapshot(obj) -> dict:
 CURRENT_USER = object()
 
 
+def _stored_form(value):
+    """The payload as the JSON column will hand it back (tuples as lists, keys as strings), so the
+    hash computed now is the hash verify-audit recomputes later."""
+    return None if value is None else json.loads(json.dumps(value, default=str))
+
+
 def record(action: str, obj, before: dict | None = None, after: dict | None = None, actor=CURRENT_USER) -> AuditEvent:
-    """Append an audit event for obj (flushes, never commits); actor None records the system itself."""
+    """Append an audit event for obj (flushes, never commits); actor None records the system itself.
+
+    Takes the chain's lock until the transaction ends (docs/audit.md): take row locks before the
+    first audited change of a transaction, never after, so two transactions cannot wait on each other.
+    """
     if actor is CURRENT_USER:
         actor = current_user if current_user and current_user.is_authenticated else None
     db.session.flush()
-    prev = db.session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
+    chain.lock_head()
+    current = chain.head()
     event = AuditEvent(
+        id=chain.next_id(current),
+        at=utcnow(),
         actor_id=getattr(actor, "id", None),
         action=action,
         object_type=type(obj).__name__,
         object_id=getattr(obj, "id", None),
-        before=before,
-        after=after if after is not None else snapshot(obj),
-        prev_hash=prev,
+        before=_stored_form(before),
+        after=_stored_form(after if after is not None else snapshot(obj)),
+        prev_hash=current[1] if current else None,
     )
     event.hash = event.compute_hash()
     db.session.add(event)
     db.session.flush()
+    chain.checkpoint_if_due((event.id, event.hash))
     return event
