@@ -152,7 +152,7 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from grants.accounts.cli import create_user
+    from grants.accounts.cli import create_user, set_password
     from grants.audit.cli import verify_audit
     from grants.imports.cli import import_lots, import_projects
     from grants.notifications.cli import send_mail, send_reminders
@@ -161,6 +161,6 @@ def register_commands(app: Flask) -> None:
 
     for command in (
         seed_demo, create_user, verify_audit, render_reports, seed_bench, import_lots, import_projects, send_reminders,
-        send_mail,
+        send_mail, set_password,
     ):  # fmt: skip
         app.cli.add_command(command)

@@ -188,7 +188,7 @@ def test_the_browsers_language_is_used_without_a_choice(client):
 
 def test_a_logged_in_users_choice_is_kept_in_the_profile(client):
     login(client, "member1@example.kz")
-    client.get("/lang/kk")
+    client.post("/lang/kk")  # the account page's form; a GET changes the session only (tests/security)
     db.session.expire_all()
     assert user("member1").language == "kk"
     client.post("/logout")

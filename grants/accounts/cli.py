@@ -2,7 +2,7 @@ import click
 from flask.cli import with_appcontext
 
 from grants.accounts.models import Role, User
-from grants.accounts.operations import find_user, save_user
+from grants.accounts.operations import change_password, find_user, save_user
 from grants.core.identifiers import is_valid_bin
 from grants.extensions import db
 from grants.organisations.models import Organisation
@@ -38,3 +38,19 @@ def create_user(email, full_name, password, roles, organisation_bin):
     )
     db.session.commit()
     click.echo(f"created user {user.id} {user.email} with roles {', '.join(roles)}")
+
+
+@click.command("set-password")
+@click.option("--email", required=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@with_appcontext
+def set_password(email, password):
+    """Set a user's password; every session and API token of the user ends."""
+    user = find_user(email)
+    if user is None:
+        raise click.ClickException(f"no user with email {email}")
+    if len(password) < 10:
+        raise click.ClickException("the password must have at least 10 characters")
+    change_password(user, password)
+    db.session.commit()
+    click.echo(f"password of {user.email} changed; their sessions and API tokens have ended")

@@ -1,68 +1,123 @@
-"""Brute-force guard for logins (web form and API tokens)."""
+"""Brute-force guard for logins (web form and API tokens), on Flask-Limiter's storage (docs/security.md).
 
+Failed logins are counted in the limiter's storage, shared by every worker (Redis with
+REDIS_URL, process memory otherwise), under three keys:
+
+- the client's address: LOGIN_LIMIT_PER_ADDRESS failures (any account) and that address waits;
+- the account: LOGIN_LIMIT_PER_ACCOUNT failures from clients the account does not know, a much
+  higher figure that only a spread-out attack reaches; it slows guessing from many addresses;
+- a device the account knows (a signed cookie set by a successful login in that browser): such a
+  client is counted on its own key instead of the account's, so strangers failing the password
+  elsewhere never lock the real user out of the browsers they already use.
+
+A success resets nothing (an attacker with an account of their own could otherwise reset their
+address's count). Every check happens before the password is verified, so a throttled client
+learns nothing, not even with the right password.
+"""
+
+import hashlib
+import logging
 import math
-import threading
+import secrets
 import time
-from collections import deque
+from dataclasses import dataclass
+
+from flask import current_app, request
+from itsdangerous import BadSignature, URLSafeSerializer
+from limits import RateLimitItem, parse
+
+from grants.extensions import limiter
+
+log = logging.getLogger(__name__)
+
+DEVICE_COOKIE = "grants_device"
+DEVICE_COOKIE_MAX_AGE = 365 * 24 * 3600
+
+
+@dataclass(frozen=True)
+class _Key:
+    limit: RateLimitItem
+    identifiers: tuple[str, ...]
 
 
 class LoginThrottle:
-    """Refuses logins for an email after `limit` failures within `window` seconds.
+    """The three failure counters of a login attempt; see the module docstring."""
 
-    Kept in process memory (per worker); `clear()` empties it, e.g. between tests.
-    """
+    @property
+    def limit(self) -> int:
+        """Failures one address may make in its window."""
+        return parse(current_app.config["LOGIN_LIMIT_PER_ADDRESS"]).amount
 
-    def __init__(
-        self, limit: int = 10, window: float = 15 * 60, max_keys: int = 10_000, clock=time.monotonic
-    ):
-        self.limit = limit
-        self.window = window
-        self.max_keys = max_keys
-        self.clock = clock
-        self._failures: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def _recent(self, key: str, now: float) -> deque[float]:
-        times = self._failures.get(key)
-        if times is None:
-            return deque()
-        while times and times[0] <= now - self.window:
-            times.popleft()
-        if not times:
-            del self._failures[key]
-        return times
-
-    def retry_after(self, key: str) -> int | None:
-        """Seconds until the next attempt is allowed, or None when it is allowed now."""
-        with self._lock:
-            now = self.clock()
-            times = self._recent(key, now)
-            if len(times) < self.limit:
+    def retry_after(self, email: str) -> int | None:
+        """Seconds until this client may try this account again, or None when it may try now."""
+        waits = []
+        for key in self._keys(email):
+            try:
+                if limiter.limiter.test(key.limit, *key.identifiers):
+                    continue
+                reset, _remaining = limiter.limiter.get_window_stats(key.limit, *key.identifiers)
+            except Exception:  # storage down: log in without the guard rather than not at all
+                log.warning("login throttle storage unavailable", exc_info=True)
                 return None
-            return max(1, math.ceil(times[-self.limit] + self.window - now))
+            waits.append(max(1, math.ceil(reset - time.time())))
+        return max(waits) if waits else None
 
-    def failed(self, key: str) -> None:
-        with self._lock:
-            now = self.clock()
-            self._recent(key, now)
-            if key not in self._failures and len(self._failures) >= self.max_keys:
-                self._prune(now)
-            self._failures.setdefault(key, deque()).append(now)
+    def failed(self, email: str) -> None:
+        for key in self._keys(email):
+            try:
+                limiter.limiter.hit(key.limit, *key.identifiers)
+            except Exception:
+                log.warning("login throttle storage unavailable", exc_info=True)
+                return
 
-    def succeeded(self, key: str) -> None:
-        with self._lock:
-            self._failures.pop(key, None)
+    def succeeded(self, email: str, response) -> None:
+        """Let this browser be a known device of the account (a signed cookie)."""
+        value = _serializer().dumps({"a": _account(email), "d": secrets.token_urlsafe(12)})
+        response.set_cookie(
+            DEVICE_COOKIE,
+            value,
+            max_age=DEVICE_COOKIE_MAX_AGE,
+            httponly=True,
+            secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
+            samesite="Lax",
+        )
 
     def clear(self) -> None:
-        with self._lock:
-            self._failures.clear()
+        """Forget every count (tests)."""
+        limiter.reset()
 
-    def _prune(self, now: float) -> None:
-        for key in list(self._failures):
-            self._recent(key, now)
-        while len(self._failures) >= self.max_keys:  # still full: forget the stalest email
-            stalest = min(self._failures, key=lambda k: self._failures[k][-1])
-            del self._failures[stalest]
+    def _keys(self, email: str) -> list[_Key]:
+        config = current_app.config
+        account = _account(email)
+        keys = [_Key(parse(config["LOGIN_LIMIT_PER_ADDRESS"]), ("login-address", request.remote_addr or "-"))]
+        device = _known_device(account)
+        if device is None:
+            keys.append(_Key(parse(config["LOGIN_LIMIT_PER_ACCOUNT"]), ("login-account", account)))
+        else:
+            keys.append(_Key(parse(config["LOGIN_LIMIT_PER_DEVICE"]), ("login-device", account, device)))
+        return keys
+
+
+def _account(email: str) -> str:
+    """The account's counter name: a digest of the normalised email (no address in the storage)."""
+    return hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="login-device")
+
+
+def _known_device(account: str) -> str | None:
+    raw = request.cookies.get(DEVICE_COOKIE)
+    if not raw or len(raw) > 512:
+        return None
+    try:
+        data = _serializer().loads(raw)
+    except BadSignature:
+        return None
+    if not isinstance(data, dict) or data.get("a") != account or not isinstance(data.get("d"), str):
+        return None
+    return data["d"]
 
 
 login_throttle = LoginThrottle()

@@ -1,11 +1,11 @@
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
-from grants.accounts.forms import LoginForm, UserForm
+from grants.accounts.forms import LoginForm, PasswordForm, UserForm
 from grants.accounts.models import User
-from grants.accounts.operations import authenticate, find_user, save_user
+from grants.accounts.operations import authenticate, change_password, end_sessions, find_user, save_user
 from grants.accounts.throttle import login_throttle
 from grants.core.permissions import load, require_role
 from grants.extensions import db
@@ -14,22 +14,29 @@ from grants.organisations.models import Organisation
 bp = Blueprint("accounts", __name__)
 
 
+def _throttled(template: str, form, field, wait: int, **context):
+    """The form again with 429, Retry-After (seconds) and the message in the reader's language."""
+    field.errors.append(_("Too many failed attempts. Try again later."))
+    response = make_response(render_template(template, form=form, **context), 429)
+    response.headers["Retry-After"] = str(wait)
+    return response
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = LoginForm()
     if form.validate_on_submit():
-        key = form.email.data.strip().lower()
-        if login_throttle.retry_after(key) is not None:
-            form.password.errors.append(_("Too many failed attempts. Try again later."))
-            return render_template("accounts/login.html", form=form), 429
-        user = authenticate(form.email.data, form.password.data)
+        email = form.email.data
+        wait = login_throttle.retry_after(email)
+        if wait is not None:
+            return _throttled("accounts/login.html", form, form.password, wait)
+        user = authenticate(email, form.password.data)
         if user is None:
-            login_throttle.failed(key)
+            login_throttle.failed(email)
             form.password.errors.append(_("Wrong email or password."))
         else:
-            login_throttle.succeeded(key)
             login_user(user, remember=form.remember.data)
             if user.language:
                 session["lang"] = user.language
@@ -37,15 +44,44 @@ def login():
             target = request.args.get("next", "")
             if not target.startswith("/") or target.startswith("//"):
                 target = url_for("main.home")
-            return redirect(target)
+            response = redirect(target)
+            login_throttle.succeeded(email, response)
+            return response
     return render_template("accounts/login.html", form=form)
 
 
 @bp.post("/logout")
 def logout():
+    """Log out everywhere: every session, remember cookie and API token of the user ends (docs/security.md)."""
+    if current_user.is_authenticated:
+        end_sessions(current_user)
+        db.session.commit()
     logout_user()
     flash(_("You have logged out."), "info")
     return redirect(url_for("main.home"))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    """The user's own account: interface language (stored by POST /lang/<code>) and password."""
+    form = PasswordForm()
+    if form.validate_on_submit():
+        email = current_user.email
+        wait = login_throttle.retry_after(email)
+        if wait is not None:
+            return _throttled("accounts/account.html", form, form.current_password, wait)
+        if not current_user.check_password(form.current_password.data):
+            login_throttle.failed(email)
+            form.current_password.errors.append(_("Wrong password."))
+        else:
+            user = current_user._get_current_object()
+            change_password(user, form.new_password.data)
+            db.session.commit()
+            login_user(user)  # this browser stays logged in, on the new generation
+            flash(_("Password changed. You have been logged out everywhere else."), "success")
+            return redirect(url_for("accounts.account"))
+    return render_template("accounts/account.html", form=form)
 
 
 @bp.get("/admin/users")
@@ -85,8 +121,11 @@ def _edit_user(user: User, new: bool):
         elif new and not form.password.data:
             form.password.errors.append(_("Set a password for the new user."))
         else:
+            itself = not new and user.id == current_user.id
             save_user(user, form.data, form.affiliation_bins(), form.roles.data, form.password.data)
             db.session.commit()
+            if itself and form.password.data:
+                login_user(user)  # an administrator changing their own password stays logged in here
             flash(_("Saved."), "success")
             return redirect(url_for("accounts.users"))
     title = _("New user") if new else user.full_name

@@ -313,6 +313,14 @@ def _schemas() -> dict:
                 "status": {"type": "string", "enum": ["ok", "error"]},
                 "database": {"type": "string"},
                 "lots": {"type": "integer"},
+                "redis": {"type": "string", "description": "Only with REDIS_URL: ok or the error's name."},
+                "queues": {
+                    "type": "object",
+                    "description": "Only with REDIS_URL: per RQ queue, jobs queued, started and failed.",
+                    "additionalProperties": obj(
+                        {"queued": {"type": "integer"}, "started": {"type": "integer"}, "failed": {"type": "integer"}}
+                    ),
+                },
             },
             required=["status", "database"],
         ),
@@ -504,12 +512,12 @@ def _paths() -> dict:
             "get": {
                 "operationId": "health",
                 "tags": ["meta"],
-                "summary": "Liveness and database check",
+                "summary": "Liveness: database, and with REDIS_URL Redis and the job queues",
                 "security": [{}],
                 "responses": {
                     "200": {"description": "Healthy.", "content": json_content(ref("Health"))},
                     "503": {
-                        "description": "The database does not answer.",
+                        "description": "The database, or a configured Redis, does not answer.",
                         "content": json_content(ref("Health")),
                     },
                 },

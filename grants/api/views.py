@@ -14,6 +14,7 @@ from flask_login import current_user
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import selectinload
 
+from grants.accounts.auth import bearer_token, user_for_token
 from grants.accounts.models import ApiToken
 from grants.accounts.operations import authenticate, issue_token
 from grants.accounts.throttle import login_throttle
@@ -41,20 +42,24 @@ MAX_PASSWORD_LENGTH = 1024
 
 @bp.before_request
 def _csrf_for_session_callers():
-    """Session-authenticated writes need a CSRF token; bearer callers and the token endpoint do not."""
+    """Writes need a CSRF token unless a valid bearer token authenticates them (docs/security.md).
+
+    An invalid, expired or revoked token does not exempt the request: with the browser's cookies it
+    would otherwise be a cross-site write. The token endpoint itself takes no cookie and is exempt.
+    """
     if request.method in SAFE_METHODS or not current_app.config.get("WTF_CSRF_ENABLED", True):
         return None
-    if _bearer_header() or request.endpoint == "api.create_token":
+    if request.endpoint == "api.create_token":
+        return None
+    token = _bearer_header()
+    if token is not None and user_for_token(token) is not None:
         return None
     csrf.protect()  # raises CSRFError -> JSON 400 from grants.main.errors
     return None
 
 
 def _bearer_header() -> str | None:
-    header = request.headers.get("Authorization", "")
-    if header.startswith("Bearer ") and header[7:].strip():
-        return header[7:].strip()
-    return None
+    return bearer_token()
 
 
 # --- authentication -------------------------------------------------------------------------
@@ -71,8 +76,7 @@ def create_token():
     if fields:
         return error_response(422, fields=fields)
 
-    key = email.strip().lower()
-    wait = login_throttle.retry_after(key)
+    wait = login_throttle.retry_after(email)
     if wait is not None:
         response, status = error_response(429, _("Too many failed attempts. Try again later."))
         response.headers["Retry-After"] = str(wait)
@@ -80,12 +84,13 @@ def create_token():
 
     user = authenticate(email, password)
     if user is None:
-        login_throttle.failed(key)
+        login_throttle.failed(email)
         return error_response(401, _("Wrong email or password."))
-    login_throttle.succeeded(key)
     token, expires = issue_token(user)
     db.session.commit()
-    return jsonify(token=token, expires_at=serializers.iso(expires))
+    response = jsonify(token=token, expires_at=serializers.iso(expires))
+    login_throttle.succeeded(email, response)
+    return response
 
 
 @bp.delete("/auth/token")

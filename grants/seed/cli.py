@@ -15,6 +15,8 @@ from grants.seed import demo
 @with_appcontext
 def seed_demo(if_empty: bool) -> None:
     """Load demo regions, organisations, lots, projects, needs, councils, groups and accounts."""
+    if current_app.config.get("GRANTS_ENV") == "production":  # docs/security.md
+        raise click.ClickException("seed-demo refuses to run in production: its accounts have a published password")
     password = current_app.config.get("DEMO_PASSWORD")
     if not password:
         raise click.ClickException("DEMO_PASSWORD is empty: set it to the password for the demo accounts")
