@@ -2,7 +2,8 @@
 
 import io
 
-from flask import Blueprint, abort, jsonify, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from grants.core.i18n import language
@@ -59,6 +60,19 @@ def show(campaign_id: int, job_id: str):
     campaign = _campaign(campaign_id)
     state = _job(campaign, job_id)
     return render_template("reports/job.html", campaign=campaign, job=jobs.public_state(state))
+
+
+@bp.post("/<int:campaign_id>/render-jobs/<job_id>/retry")
+@login_required
+def retry(campaign_id: int, job_id: str):
+    """Render a failed job's ZIP again as a new job (a dead worker's job is failed, docs/operations.md)."""
+    campaign = _campaign(campaign_id)
+    state = _job(campaign, job_id)
+    if state["status"] != "failed":
+        flash(_("Only a failed job can be retried; this one has not failed."), "warning")
+        return redirect(url_for("report_jobs.show", campaign_id=campaign.id, job_id=job_id))
+    new_id = jobs.retry_render_job(state, current_user)
+    return redirect(url_for("report_jobs.show", campaign_id=campaign.id, job_id=new_id))
 
 
 @bp.get("/<int:campaign_id>/render-jobs/<job_id>/status.json")
