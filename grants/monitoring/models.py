@@ -325,7 +325,9 @@ class Evaluation(TimestampMixin, db.Model):
             self.state == EvaluationState.scoring
             and self.group.has_member(user)
             and not self.is_recused(user)
-            and not (card and card.submitted_at)
+            and not (card and (card.submitted_at or card.not_submitted))
+            # once the scores are revealed only reopened scorecards change (docs/concurrency.md)
+            and (self.scores_revealed_at is None or bool(card and card.reopened_at))
             and (today_local() <= self.deadline or bool(card and card.reopened_at))
         )
 
