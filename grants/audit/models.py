@@ -23,7 +23,7 @@ def canonical_time(value: datetime) -> str:
 
 
 def event_hash(
-    *, id, at, actor_id, action, object_type, object_id, before, after, prev_hash  # noqa: A002
+    *, id, at, actor_id, action, object_type, object_id, before, after, prev_hash
 ) -> str:
     """sha256 over every field of an event and the previous event's hash (docs/audit.md)."""
     payload = json.dumps(
