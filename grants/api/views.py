@@ -21,6 +21,7 @@ from grants.accounts.throttle import login_throttle
 from grants.api import serializers
 from grants.api.openapi import build_document
 from grants.core.permissions import MAX_ID, authorize, load
+from grants.core.validation import INT_MAX, bounded_int
 from grants.extensions import csrf, db
 from grants.lots.models import Lot, LotNeed, LotStatus
 from grants.lots.operations import DEFAULT_SORT, SORTS, LotFilters, lot_query, valid_sort
@@ -200,10 +201,11 @@ def _positive_int(args, name: str, default: int, maximum: int | None, errors: di
     raw = (args.get(name) or "").strip()
     if not raw:
         return default
-    if not re.fullmatch(r"[0-9]{1,9}", raw) or int(raw) < 1:
+    try:
+        value = bounded_int(raw, 1, INT_MAX)  # docs/input-validation.md
+    except ValueError:
         errors[name] = _("Must be a whole number of at least 1.")
         return default
-    value = int(raw)
     if maximum is not None and value > maximum:
         errors[name] = _("Must be between 1 and %(max)s.", max=maximum)
         return default

@@ -4,6 +4,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from grants.core.permissions import load, require_role
+from grants.core.validation import bounded_int
 from grants.extensions import db
 from grants.lots.forms import LotForm
 from grants.lots.models import Lot, LotStatus, Sphere
@@ -24,8 +25,9 @@ bp = Blueprint("lots", __name__, url_prefix="/lots")
 
 
 def filters_from_args(args) -> LotFilters:
-    """Registry filters from query arguments; unknown values are ignored rather than failing."""
-    year = args.get("year", type=int)
+    """Registry filters from query arguments; unknown values are ignored rather than failing
+    (a year no column can hold, too: docs/input-validation.md)."""
+    year = args.get("year", type=bounded_int)
     status = args.get("status") or None
     if status not in {s.value for s in LotStatus}:
         status = None

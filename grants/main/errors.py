@@ -5,6 +5,8 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from grants.core.validation import MAX_JSON_BYTES, JSONProblem, bad_text, check_json
+
 MESSAGES = {
     400: lambda: _("The request is not valid."),
     401: lambda: _("Please log in."),
@@ -45,16 +47,46 @@ def _code(status: int) -> str:
     }.get(status, "server_error")
 
 
-def _reject_nul_characters():
-    """No database stores NUL in text (PostgreSQL refuses it): answer 400 instead of failing later.
-    The API checks its own input and names the field (422)."""
-    if request.path.startswith("/api/"):
-        return None
+class _JSONMessages:
+    """User-facing texts for grants.core.validation.check_json."""
+
+    too_large = staticmethod(lambda: _("The request body is too large."))
+    too_deep = staticmethod(lambda: _("The JSON document is nested too deeply."))
+    characters = staticmethod(lambda: _("Contains characters that are not allowed."))
+    number = staticmethod(lambda: _("The number is out of range."))
+
+
+def _reject_unstorable_input():
+    """Refuse values no field accepts before any view reads them (docs/input-validation.md).
+
+    Query and form values (names too) with control characters other than tab/LF/CR, NUL included:
+    pages answer 400, the API 422 naming the parameter. JSON bodies (any route): too large (413),
+    nested too deep, lone surrogates, control characters, non-finite or huge numbers: 422 naming
+    the field's path, before Python's recursive parser or the database meets them.
+    """
+    api = request.path.startswith("/api/")
     for values in (request.args, request.form):
-        for value in values.values():
-            if "\x00" in value:
+        for name, value in values.items(multi=True):
+            if bad_text(name) or bad_text(value):
+                message = _("Contains characters that are not allowed.")
+                if api:
+                    return error_response(422, fields={name if not bad_text(name) else "query": message})
                 return error_response(400, _("The request contains characters that are not allowed."))
+    if request.is_json and request.content_length != 0:
+        if request.content_length is not None and request.content_length > MAX_JSON_BYTES:
+            return error_response(413)
+        try:
+            check_json(request.get_data(cache=True), _JSONMessages)
+        except JSONProblem as problem:
+            if problem.status == 413:
+                return error_response(413)
+            return error_response(problem.status, fields={_printable(problem.field): problem.message})
     return None
+
+
+def _printable(path: str) -> str:
+    """A field path that can be shown and serialised (a refused key itself may hold the bad character)."""
+    return path.encode("utf-8", "backslashreplace").decode("utf-8") if path else "body"
 
 
 MAX_PAGE = 1_000_000
@@ -72,7 +104,7 @@ def _reject_absurd_pages():
 
 
 def register(app) -> None:
-    app.before_request(_reject_nul_characters)
+    app.before_request(_reject_unstorable_input)
     app.before_request(_reject_absurd_pages)
 
     @app.errorhandler(CSRFError)

@@ -1,0 +1,121 @@
+"""Bounds every request value must respect before any view reads it (docs/input-validation.md).
+
+One rule each, used by grants/main/errors.py (a check before every request) and by views that
+parse numbers themselves:
+- integers fit the database's INTEGER column (PostgreSQL's int4; SQLite overflows past int8);
+- text holds no control characters other than tab, newline and carriage return, and no lone
+  surrogates (UTF-8 cannot encode them, the database cannot store them);
+- JSON bodies are at most MAX_JSON_BYTES, nested at most MAX_JSON_DEPTH deep (checked on the raw
+  bytes, before Python's recursive parser sees them), hold only finite numbers and integers
+  within ±JSON_INT_LIMIT.
+"""
+
+import json
+import math
+import re
+
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1  # INTEGER columns; ids are 1..INT_MAX
+JSON_INT_LIMIT = 2**53 - 1  # integers every JSON reader keeps exactly
+MAX_JSON_BYTES = 1024 * 1024
+MAX_JSON_DEPTH = 32
+
+# Unicode control characters (category Cc) but tab, LF and CR; lone surrogates (category Cs).
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+_INTEGER = re.compile(r"[+-]?[0-9]{1,30}")
+_STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*"', re.S)
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+
+
+def bad_text(value: str) -> bool:
+    """True when value holds a character no field accepts (control characters, lone surrogates)."""
+    return _FORBIDDEN.search(value) is not None
+
+
+def bounded_int(value, minimum: int = INT_MIN, maximum: int = INT_MAX) -> int:
+    """An integer parsed from text within [minimum, maximum]; ValueError otherwise.
+
+    Usable as `request.args.get(name, type=bounded_int)` (None when absent or out of range).
+    """
+    text = str(value).strip()
+    if not _INTEGER.fullmatch(text):
+        raise ValueError("not an integer")
+    number = int(text)
+    if not minimum <= number <= maximum:
+        raise ValueError("out of range")
+    return number
+
+
+def positive_id(value) -> int:
+    """A database id: 1..INT_MAX (for `type=`)."""
+    return bounded_int(value, 1, INT_MAX)
+
+
+class JSONProblem(ValueError):
+    """A JSON body refused before the view reads it; field is the path of the offending value."""
+
+    def __init__(self, field: str, message: str, status: int = 422):
+        super().__init__(message)
+        self.field, self.message, self.status = field, message, status
+
+
+def json_depth(raw: bytes, stop: int | None = None) -> int:
+    """How deep arrays and objects nest in raw JSON, counted without parsing (strings skipped);
+    counting ends once the depth passes stop."""
+    brackets = _STRINGS.sub(b'""', raw).translate(None, _NOT_BRACKETS)
+    depth = deepest = 0
+    for byte in brackets:
+        depth += 1 if byte in (0x5B, 0x7B) else -1
+        if depth > deepest:
+            deepest = depth
+            if stop is not None and deepest > stop:
+                break
+    return deepest
+
+
+def check_json(raw: bytes, messages) -> None:
+    """Raise JSONProblem for a body that is too large, too deep or holds values no field accepts.
+
+    messages: an object with the user-facing texts (too_large, too_deep, characters, number).
+    A body that is simply malformed passes: the view answers it as it always did.
+    """
+    if len(raw) > MAX_JSON_BYTES:
+        raise JSONProblem("body", messages.too_large(), status=413)
+    if json_depth(raw, stop=MAX_JSON_DEPTH) > MAX_JSON_DEPTH:
+        raise JSONProblem("body", messages.too_deep())
+    try:
+        document = json.loads(raw, parse_constant=_refuse_constant)
+    except _NonFinite:
+        raise JSONProblem("body", messages.number()) from None
+    except (ValueError, RecursionError):
+        return
+    _walk(document, "", messages)
+
+
+class _NonFinite(ValueError):
+    pass
+
+
+def _refuse_constant(name: str):
+    raise _NonFinite(name)
+
+
+def _walk(value, path: str, messages) -> None:
+    if isinstance(value, str):
+        if bad_text(value):
+            raise JSONProblem(path or "body", messages.characters())
+    elif isinstance(value, bool) or value is None:
+        return
+    elif isinstance(value, int):
+        if abs(value) > JSON_INT_LIMIT:
+            raise JSONProblem(path or "body", messages.number())
+    elif isinstance(value, float):
+        if not math.isfinite(value):
+            raise JSONProblem(path or "body", messages.number())
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if bad_text(key):
+                raise JSONProblem(path or "body", messages.characters())
+            _walk(item, f"{path}.{key}" if path else key, messages)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _walk(item, f"{path}[{index}]" if path else f"[{index}]", messages)
