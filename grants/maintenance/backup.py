@@ -188,7 +188,8 @@ def create_backup(target: Path) -> dict:
         raise BackupError(f"{target} already exists; give a new directory for each backup")
     dialect = _dialect()
     work = target.parent / f".{target.name}.partial-{uuid.uuid4().hex[:8]}"
-    work.mkdir(parents=True)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    work.mkdir(mode=0o700)  # password hashes and uploads: readable by the service's account only
     try:
         database_file = work / DATABASE_FILES[dialect]
         if dialect == "postgresql":
