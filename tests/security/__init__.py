@@ -1,0 +1,1 @@
+"""Security: revocable sessions, headers, CSRF, language, throttling, production refusals (docs/security.md)."""
