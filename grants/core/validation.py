@@ -14,6 +14,9 @@ import json
 import math
 import re
 
+from flask_babel import lazy_gettext as _l
+from wtforms import IntegerField
+
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1  # INTEGER columns; ids are 1..INT_MAX
 JSON_INT_LIMIT = 2**53 - 1  # integers every JSON reader keeps exactly
 MAX_JSON_BYTES = 1024 * 1024
@@ -119,3 +122,18 @@ def _walk(value, path: str, messages) -> None:
     elif isinstance(value, list):
         for index, item in enumerate(value):
             _walk(item, f"{path}[{index}]" if path else f"[{index}]", messages)
+
+
+class BoundedIntegerField(IntegerField):
+    """wtforms' IntegerField limited to what an INTEGER column holds (docs/input-validation.md):
+    a larger number is a field error, not an overflow in the database."""
+
+    def __init__(self, *args, minimum: int = INT_MIN, maximum: int = INT_MAX, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.minimum, self.maximum = minimum, maximum
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None and not self.minimum <= self.data <= self.maximum:
+            self.data = None
+            raise ValueError(_l("The number is out of range."))

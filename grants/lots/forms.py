@@ -5,7 +5,6 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
-    IntegerField,
     SelectField,
     StringField,
     SubmitField,
@@ -29,6 +28,7 @@ from grants.core.forms import (
     Positive,
     enum_select_choices,
 )
+from grants.core.validation import BoundedIntegerField
 from grants.lots.models import LotStatus, Unit
 
 
@@ -47,7 +47,7 @@ class IndicatorRowForm(Form):
 
 class LotForm(FlaskForm):
     number = StringField(_l("Lot number"), validators=[DataRequired(), Length(max=50)])
-    year = IntegerField(_l("Year"), validators=[DataRequired(), NumberRange(min=2005, max=2100)])
+    year = BoundedIntegerField(_l("Year"), validators=[DataRequired(), NumberRange(min=2005, max=2100)])
     title_ru = StringField(_l("Title (ru)"), validators=[DataRequired(), Length(max=500)])
     title_kk = StringField(_l("Title (kk)"), validators=[DataRequired(), Length(max=500)])
     title_en = StringField(_l("Title (en)"), validators=[Optional(), Length(max=500)])
@@ -65,7 +65,7 @@ class LotForm(FlaskForm):
     status = SelectField(_l("Status"), choices=enum_select_choices(LotStatus), default=LotStatus.planned.value)
     target_group_ru = TextAreaField(_l("Target group (ru)"), validators=[Optional()])
     target_group_kk = TextAreaField(_l("Target group (kk)"), validators=[Optional()])
-    beneficiaries = IntegerField(_l("Number of beneficiaries"), validators=[Optional(), NumberRange(min=0)])
+    beneficiaries = BoundedIntegerField(_l("Number of beneficiaries"), validators=[Optional(), NumberRange(min=0)])
     goal_ru = TextAreaField(_l("Goal (ru)"), validators=[Optional()])
     goal_kk = TextAreaField(_l("Goal (kk)"), validators=[Optional()])
     tasks_ru = TextAreaField(_l("Tasks (ru)"), validators=[Optional()])

@@ -124,4 +124,10 @@ def register(app) -> None:
         app.logger.exception("unhandled error")
         if app.testing and app.config.get("PROPAGATE_TEST_ERRORS", True):
             raise exc
+        try:  # the error page reads the user (roles, language): the failed transaction must not fail it too
+            from grants.extensions import db
+
+            db.session.rollback()
+        except Exception:  # noqa: BLE001 - the 500 page is answered whatever state the session is in
+            app.logger.exception("rollback after an unhandled error failed")
         return error_response(500)

@@ -9,7 +9,6 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
-    IntegerField,
     SelectField,
     StringField,
     SubmitField,
@@ -18,6 +17,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from grants.core.forms import EndAfterStart, IntSelectField, MultiCheckboxField, enum_select_choices
+from grants.core.validation import BoundedIntegerField
 from grants.lots.models import LotStatus
 from grants.monitoring.methodologies import LANGS, LEVELS
 from grants.monitoring.models import SubjectKind
@@ -46,7 +46,7 @@ class ScoreListField(StringField):
 class BandRowForm(Form):
     """One rating band; a row left blank is ignored."""
 
-    min = IntegerField(_l("From (index)"), validators=[Optional()])
+    min = BoundedIntegerField(_l("From (index)"), validators=[Optional()])
     code = StringField(_l("Code"), validators=[Optional(), Length(max=40)])
     ru = StringField(_l("Name (ru)"), validators=[Optional(), Length(max=300)])
     kk = StringField(_l("Name (kk)"), validators=[Optional(), Length(max=300)])
@@ -91,16 +91,16 @@ class MethodologyForm(FlaskForm):
     name_ru = StringField(_l("Name (ru)"), validators=[Optional(), Length(max=300)])
     name_kk = StringField(_l("Name (kk)"), validators=[Optional(), Length(max=300)])
     name_en = StringField(_l("Name (en)"), validators=[Optional(), Length(max=300)])
-    scale_min = IntegerField(
+    scale_min = BoundedIntegerField(
         _l("Lowest score"), validators=[InputRequired(message=_l("Enter a whole number."))]
     )
-    scale_max = IntegerField(
+    scale_max = BoundedIntegerField(
         _l("Highest score"), validators=[InputRequired(message=_l("Enter a whole number."))]
     )
-    quorum = IntegerField(
+    quorum = BoundedIntegerField(
         _l("Quorum (submitted scorecards)"), validators=[InputRequired(message=_l("Enter a whole number."))]
     )
-    disagreement_threshold = IntegerField(
+    disagreement_threshold = BoundedIntegerField(
         _l("Disagreement threshold (max − min, points)"),
         validators=[InputRequired(message=_l("Enter a whole number."))],
     )
@@ -196,7 +196,7 @@ class CampaignForm(FlaskForm):
         _l("Scoring deadline"), validators=[DataRequired(message=_l("Enter a date."))]
     )
     review_deadline = DateField(_l("Review deadline"), validators=[Optional()])
-    reply_window_days = IntegerField(
+    reply_window_days = BoundedIntegerField(
         _l("Reply window, working days"),
         default=10,
         validators=[InputRequired(message=_l("Enter a number of days.")), NumberRange(min=1, max=60)],

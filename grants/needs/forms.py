@@ -1,9 +1,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from grants.core.forms import IntSelectField, enum_select_choices
+from grants.core.validation import BoundedIntegerField
 from grants.needs.models import NeedSource, Priority
 
 
@@ -17,5 +18,5 @@ class NeedForm(FlaskForm):
     source = SelectField(_l("Source"), choices=enum_select_choices(NeedSource))
     evidence = TextAreaField(_l("Evidence (links or references, one per line)"), validators=[Optional()])
     priority = SelectField(_l("Priority"), choices=enum_select_choices(Priority), default=Priority.medium.value)
-    year_raised = IntegerField(_l("Year raised"), validators=[DataRequired(), NumberRange(min=2000, max=2100)])
+    year_raised = BoundedIntegerField(_l("Year raised"), validators=[DataRequired(), NumberRange(min=2000, max=2100)])
     submit = SubmitField(_l("Save"))

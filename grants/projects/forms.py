@@ -29,7 +29,8 @@ class ProjectIndicatorForm(Form):
     name_kk = StringField(_l("Indicator (kk)"), validators=[Optional(), Length(max=500)])
     unit = SelectField(_l("Unit"), choices=enum_select_choices(Unit), default=Unit.persons.value)
     baseline = MoneyField(_l("Baseline"), integer_digits=12, validators=[Optional(), NonNegative()])
-    target = MoneyField(_l("Target"), integer_digits=12, validators=[Optional(), NonNegative()])
+    # not Optional(): it would stop the chain before validate_target, which requires it for a named indicator
+    target = MoneyField(_l("Target"), integer_digits=12, validators=[NonNegative()])
     actual = MoneyField(_l("Actual"), integer_digits=12, validators=[Optional(), NonNegative()])
 
     def validate_target(self, field):
