@@ -86,20 +86,13 @@ def check_json(raw: bytes, messages) -> None:
     if json_depth(raw, stop=MAX_JSON_DEPTH) > MAX_JSON_DEPTH:
         raise JSONProblem("body", messages.too_deep())
     try:
-        document = json.loads(raw, parse_constant=_refuse_constant)
-    except _NonFinite:
-        raise JSONProblem("body", messages.number()) from None
+        document = json.loads(raw, parse_constant=lambda name: _NON_FINITE)
     except (ValueError, RecursionError):
         return
     _walk(document, "", messages)
 
 
-class _NonFinite(ValueError):
-    pass
-
-
-def _refuse_constant(name: str):
-    raise _NonFinite(name)
+_NON_FINITE = object()  # NaN, Infinity, -Infinity: stdlib extensions that JSON does not have
 
 
 def _walk(value, path: str, messages) -> None:
@@ -108,6 +101,8 @@ def _walk(value, path: str, messages) -> None:
             raise JSONProblem(path or "body", messages.characters())
     elif isinstance(value, bool) or value is None:
         return
+    elif value is _NON_FINITE:
+        raise JSONProblem(path or "body", messages.number())
     elif isinstance(value, int):
         if abs(value) > JSON_INT_LIMIT:
             raise JSONProblem(path or "body", messages.number())
