@@ -1,0 +1,1 @@
+"""The security headers seen by a real browser."""
