@@ -24,6 +24,13 @@ from grants.core.money import CENT, parse_amount
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 50_000  # data rows per file
 MAX_UNPACKED = 300 * 1024 * 1024  # an XLSX may not unpack to more than this (zip bombs)
+# What an XLSX may expand to in memory (docs/input-validation.md), checked by a streaming scan of
+# its XML before openpyxl reads it: a 286 KB file can hold one 280 MB string.
+MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
+MAX_TEXT_CHARS = 40_000_000  # all the text of the workbook's parts together
+MAX_SHARED_STRINGS = 1_000_000
+MAX_COLUMNS = 1_000  # cells in one row; only the first MAX_COLUMNS columns are read
+SCAN_CHUNK = 64 * 1024
 AMOUNT_LIMIT = Decimal(10) ** 16  # NUMERIC(18,2)
 
 
@@ -204,6 +211,7 @@ def _xlsx_rows(content: bytes):
         raise _not_a_spreadsheet()
     if unpacked > MAX_UNPACKED:
         raise too_large()
+    _scan_xlsx(content)
     from openpyxl import load_workbook
 
     try:
@@ -213,7 +221,8 @@ def _xlsx_rows(content: bytes):
             try:
                 sheet = workbook.worksheets[0]
                 rows = []
-                for number, cells in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
+                rows_read = sheet.iter_rows(min_row=1, max_col=MAX_COLUMNS, values_only=True)
+                for number, cells in enumerate(rows_read, start=1):
                     rows.append((number, list(cells)))
                     if len(rows) > MAX_ROWS + 100:
                         break
@@ -222,6 +231,75 @@ def _xlsx_rows(content: bytes):
     except Exception:  # noqa: BLE001 - any failure of the reader means the file is not a usable workbook
         raise _not_a_spreadsheet() from None
     return rows
+
+
+class _ScanDone(Exception):
+    """A worksheet was scanned as far as it will be read."""
+
+
+def _scan_xlsx(content: bytes) -> None:
+    """Refuse an XLSX whose XML would expand beyond the limits above, reading it in chunks with expat
+    (never holding more than one chunk of a string), before openpyxl materialises anything."""
+    from xml.parsers import expat
+
+    totals = {"text": 0, "strings": 0}
+
+    def problem(message) -> FileProblem:
+        return FileProblem([RowError(None, None, message)])
+
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        for info in archive.infolist():
+            if not info.filename.endswith((".xml", ".rels")):
+                continue
+            worksheet = info.filename.startswith("xl/worksheets/")
+            state = {"node": 0, "rows": 0, "cells": 0}
+            parser = expat.ParserCreate()
+            parser.buffer_text = True
+            parser.buffer_size = SCAN_CHUNK
+
+            def doctype(*args):
+                raise _not_a_spreadsheet()  # no spreadsheet declares entities; refusing them is safest
+
+            def start(name, attrs, state=state, worksheet=worksheet):
+                state["node"] = 0
+                local = name.rsplit(":", 1)[-1]
+                if local == "si":
+                    totals["strings"] += 1
+                    if totals["strings"] > MAX_SHARED_STRINGS:
+                        raise problem(_("The file has too many different texts: at most %(n)s.", n=MAX_SHARED_STRINGS))
+                elif worksheet and local == "row":
+                    state["rows"] += 1
+                    state["cells"] = 0
+                    if state["rows"] > MAX_ROWS + 100:
+                        raise _ScanDone  # reading stops here too (_xlsx_rows)
+                elif worksheet and local == "c":
+                    state["cells"] += 1
+                    if state["cells"] > MAX_COLUMNS:
+                        raise problem(_("The file has too many columns: at most %(n)s.", n=MAX_COLUMNS))
+
+            def text(data, state=state):
+                state["node"] += len(data)
+                totals["text"] += len(data)
+                if state["node"] > MAX_CELL_CHARS:
+                    raise problem(_("A cell holds more than %(n)s characters.", n=MAX_CELL_CHARS))
+                if totals["text"] > MAX_TEXT_CHARS:
+                    raise problem(
+                        _("The file holds too much text: at most %(n)s million characters.", n=MAX_TEXT_CHARS // 10**6)
+                    )
+
+            parser.StartDoctypeDeclHandler = doctype
+            parser.EntityDeclHandler = doctype
+            parser.StartElementHandler = start
+            parser.CharacterDataHandler = text
+            try:
+                with archive.open(info) as stream:
+                    while chunk := stream.read(SCAN_CHUNK):
+                        parser.Parse(chunk, False)
+                    parser.Parse(b"", True)
+            except _ScanDone:
+                continue
+            except (expat.ExpatError, zipfile.BadZipFile, ValueError, OSError, EOFError):
+                raise _not_a_spreadsheet() from None
 
 
 def _csv_rows(content: bytes, columns: list[Column]):
