@@ -292,3 +292,30 @@ def test_finalize_racing_the_last_submit_stores_a_consistent_index(served):
 
     run(check)
     assert_audit_chain_valid(run)
+
+
+def test_forty_concurrent_saves_never_fail(served):
+    """Four members save forty drafts at once (the default SQLite set-up used to answer "database is locked")."""
+    base_url, _app, run = served
+    evaluation_id = prepared(run, scorers=())
+    members = ["member1@example.kz", "member2@example.kz", "member3@example.kz", "chair@example.kz"]
+    sessions = [live.api_session(base_url, email) for email in members]
+    url = f"{base_url}/api/v1/evaluations/{evaluation_id}/scorecard"
+
+    def save(i: int):
+        scores = {code: {"score": 2 + (i + n) % 3} for n, code in enumerate(PROJECT_CODES)}
+        return sessions[i % len(sessions)].put(url, json={"conflict_of_interest": False, "scores": scores}, timeout=120)
+
+    responses = live.release_together(40, save)
+
+    codes = statuses(responses)
+    assert codes == Counter({200: 40}), [(r.status_code, r.text[:200]) for r in responses if r.status_code != 200]
+
+    def check():
+        stored = db.session.scalar(
+            select(func.count()).select_from(Score).join(Scorecard).where(Scorecard.evaluation_id == evaluation_id)
+        )
+        assert stored == len(members) * len(PROJECT_CODES)
+
+    run(check)
+    assert_audit_chain_valid(run)
