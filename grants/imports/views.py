@@ -2,24 +2,23 @@
 
 Upload → the file is validated and a preview (or the table of errors) is shown; nothing is
 saved. The uploaded bytes wait under instance/imports/ for the "confirm import" POST, which
-validates them again and imports every row in one transaction.
+claims them (one confirm of concurrent ones applies, the others answer 409: grants/imports/staging.py),
+validates them again and imports every row in one transaction; the file goes after the commit.
 """
 
 import csv
 import io
-import re
-import secrets
-import time
-from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy.exc import IntegrityError
 
 from grants.core.permissions import require_role
 from grants.extensions import db
+from grants.imports import staging
 from grants.imports.common import ImportResult
-from grants.imports.forms import TOKEN_PATTERN, ConfirmForm, UploadForm
+from grants.imports.forms import ConfirmForm, UploadForm
 from grants.imports.lots import LOT_COLUMNS, apply_lots, validate_lots
 from grants.imports.parse import max_bytes, too_large
 from grants.imports.projects import PROJECT_COLUMNS, apply_projects, validate_projects
@@ -30,39 +29,12 @@ KINDS = {
     "lots": {"validate": validate_lots, "apply": apply_lots, "columns": LOT_COLUMNS},
     "projects": {"validate": validate_projects, "apply": apply_projects, "columns": PROJECT_COLUMNS},
 }
-STALE_SECONDS = 24 * 3600
 
 
 def _require_importer() -> None:
     require_role("ministry", "admin")
     if not current_user.has_role("admin") and current_user.organisation_id is None:
         abort(403)  # ministry staff import for their own organisation only
-
-
-def _upload_dir() -> Path:
-    path = Path(current_app.config.get("IMPORT_DIR") or Path(current_app.instance_path) / "imports")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def _stored_path(kind: str, token: str) -> Path | None:
-    if not re.fullmatch(TOKEN_PATTERN, token or ""):
-        return None
-    return _upload_dir() / f"{kind}-{current_user.id}-{token}.upload"
-
-
-def _store(kind: str, content: bytes) -> str:
-    directory = _upload_dir()
-    now = time.time()
-    for old in directory.glob("*.upload"):  # uploads never confirmed
-        try:
-            if now - old.stat().st_mtime > STALE_SECONDS:
-                old.unlink()
-        except OSError:
-            pass
-    token = secrets.token_urlsafe(24)
-    _stored_path(kind, token).write_bytes(content)
-    return token
 
 
 def _titles(kind: str) -> dict:
@@ -100,7 +72,7 @@ def _upload(kind: str):
         result = KINDS[kind]["validate"](content, current_user)
     if not result.ok:
         return _page(kind, form, result, status=422)
-    confirm = ConfirmForm(token=_store(kind, content))
+    confirm = ConfirmForm(token=staging.store(kind, current_user.id, content))
     return _page(kind, UploadForm(formdata=None), result, confirm)
 
 
@@ -109,17 +81,39 @@ def _confirm(kind: str):
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
-    path = _stored_path(kind, form.token.data)
-    if path is None or not path.is_file():
+    claim = staging.claim(kind, current_user.id, form.token.data)
+    if claim.status == staging.MISSING:
         flash(_("The uploaded file is no longer available: upload it again."), "warning")
         return redirect(url_for(f"imports.{kind}"))
-    content = path.read_bytes()
-    path.unlink(missing_ok=True)
-    result = KINDS[kind]["validate"](content, current_user)
-    if not result.ok:  # the data changed since the preview
-        return _page(kind, UploadForm(formdata=None), result, status=422)
-    KINDS[kind]["apply"](result, actor=current_user)
-    db.session.commit()
+    if claim.status != staging.FREE:
+        if claim.status == staging.APPLIED:
+            flash(_("This file has already been imported."), "info")
+        else:
+            flash(_("This file is being imported right now (the button was pressed twice?)."), "info")
+        return _page(kind, UploadForm(formdata=None), status=409)
+    try:
+        result = KINDS[kind]["validate"](claim.content, current_user)
+        if not result.ok:  # the data changed since the preview
+            claim.discard()
+            return _page(kind, UploadForm(formdata=None), result, status=422)
+        KINDS[kind]["apply"](result, actor=current_user)
+        db.session.commit()
+    except IntegrityError:
+        # another import created the same lot or project meanwhile (uq_lots_number_year ...): nothing of
+        # this one was stored; the file is kept so that a retry validates it against what is there now
+        db.session.rollback()
+        claim.release()
+        flash(
+            _("Another import changed the same records at the same time. Nothing was imported: confirm again."),
+            "warning",
+        )
+        result = KINDS[kind]["validate"](claim.content, current_user)  # the preview as things are now
+        confirm = ConfirmForm(token=form.token.data) if result.ok else None
+        return _page(kind, UploadForm(formdata=None), result, confirm=confirm, status=409)
+    except BaseException:
+        claim.release()
+        raise
+    claim.committed()
     flash(_("Imported. %(summary)s", summary=result.summary()), "success")
     return redirect(url_for(f"imports.{kind}"))
 
