@@ -319,3 +319,72 @@ def test_forty_concurrent_saves_never_fail(served):
 
     run(check)
     assert_audit_chain_valid(run)
+
+
+def test_ten_concurrent_closes_give_one_close(served):
+    base_url, _app, run = served
+    evaluation_id = prepared(run)
+    chair = live.api_session(base_url, "chair@example.kz")
+    url = f"{base_url}/api/v1/evaluations/{evaluation_id}/close-scoring"
+
+    responses = live.release_together(10, lambda _i: chair.post(url, timeout=120))
+
+    codes = statuses(responses)
+    assert codes[200] == 1 and codes[409] == 9, codes
+    run(lambda: assert_one(audit_actions(evaluation_id, "evaluation.close_scoring")))
+    assert_audit_chain_valid(run)
+
+
+def assert_one(value) -> None:
+    assert value == 1, value
+
+
+def test_concurrent_rulings_on_one_reply_give_one_ruling(served):
+    """The chair's accept and reject of the same NGO reply, five of each at once: one ruling, one report version."""
+    base_url, _app, run = served
+
+    def published_project():
+        evaluation = db.session.scalar(
+            select(Evaluation)
+            .where(Evaluation.state == EvaluationState.published, Evaluation.project_id.is_not(None))
+            .order_by(Evaluation.id)
+        )
+        assert evaluation is not None, "the demo has no published project evaluation"
+        return evaluation.id
+
+    evaluation_id = run(published_project)
+    ngo = live.api_session(base_url, "ngo@example.kz")
+    reply = ngo.post(
+        f"{base_url}/api/v1/evaluations/{evaluation_id}/replies",
+        json={"criterion": "result", "text": "The results were reached; see the attached acts."},
+        timeout=60,
+    )
+    assert reply.status_code in (200, 201), reply.text
+    reply_id = reply.json()["id"]
+    versions_before = run(
+        lambda: db.session.scalar(select(func.max(Report.version)).where(Report.evaluation_id == evaluation_id))
+    )
+    chair = live.api_session(base_url, "chair@example.kz")
+    url = f"{base_url}/api/v1/replies/{reply_id}/ruling"
+
+    def rule(i: int):
+        body = {"decision": "accepted"} if i % 2 == 0 else {"decision": "rejected", "reason": f"Not shown ({i})."}
+        return chair.post(url, json=body, timeout=120)
+
+    responses = live.release_together(10, rule)
+
+    codes = statuses(responses)
+    assert codes[200] == 1 and codes[409] == 9, codes
+
+    def check():
+        rulings = db.session.scalar(
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.action == "reply.rule", AuditEvent.object_id == reply_id)
+        )
+        assert rulings == 1
+        versions = db.session.scalar(select(func.max(Report.version)).where(Report.evaluation_id == evaluation_id))
+        assert versions == versions_before + 1  # one new version prints the ruling
+
+    run(check)
+    assert_audit_chain_valid(run)
