@@ -272,6 +272,8 @@ def verify_backup(source: Path) -> dict:
         dialect, revision = database["dialect"], database["revision"]
         database_file = database["file"]
         roots = manifest["file_roots"]
+        if not isinstance(listed, dict) or not all(isinstance(entry, dict) for entry in listed.values()):
+            raise TypeError
     except (KeyError, TypeError):
         raise BackupError(f"{source / MANIFEST} lacks required fields; the backup is damaged") from None
 
@@ -302,6 +304,8 @@ def verify_backup(source: Path) -> dict:
         )
     if sorted(roots) != sorted(file_roots()):
         raise BackupError(f"this backup holds the file folders {roots}, this code expects {sorted(file_roots())}")
+    if dialect == "postgresql":
+        _checked_pg_tool("pg_restore")
     return manifest
 
 

@@ -175,6 +175,7 @@ def _evidence_file(backup_dir):
         ("delete a file", "missing"),
         ("add a file", "not listed in the manifest"),
         ("break the manifest", "cannot be read"),
+        ("files not an object", "lacks required fields"),
         ("another revision", "this code's at"),
         ("path outside the backup", "not a path inside the backup"),
     ],
@@ -198,6 +199,9 @@ def test_a_damaged_or_foreign_backup_is_refused_before_anything_changes(app, bac
         (backup_dir / "files" / "evidence" / "intruder").write_bytes(b"x")
     elif damage == "break the manifest":
         manifest_path.write_text(manifest_path.read_text()[:-20])
+    elif damage == "files not an object":
+        manifest["files"] = sorted(manifest["files"])
+        manifest_path.write_text(json.dumps(manifest))
     elif damage == "another revision":
         manifest["database"]["revision"] = "0005"
         manifest_path.write_text(json.dumps(manifest))
