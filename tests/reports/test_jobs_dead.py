@@ -35,6 +35,23 @@ def db():
     yield None
 
 
+@pytest.fixture
+def make_app():
+    """build_app, with every app's connections closed after the test (before its database is dropped)."""
+    built = []
+
+    def make(url: str, **config):
+        app = build_app(url, **config)
+        built.append(app)
+        return app
+
+    yield make
+    for app in built:
+        with app.app_context():
+            _db.session.remove()
+            _db.engine.dispose()
+
+
 def published_campaign_id(app) -> int:
     with app.app_context():
         campaign_id = _db.session.scalar(select(Campaign.id).where(Campaign.name_en.like("%2025%")))
@@ -121,7 +138,7 @@ def start_worker(log_path: Path, *extra: str) -> subprocess.Popen:
         )
 
 
-def test_a_killed_rq_worker_leaves_a_failed_job_that_a_retry_completes(live_url, redis_db, tmp_path):
+def test_a_killed_rq_worker_leaves_a_failed_job_that_a_retry_completes(live_url, redis_db, tmp_path, make_app):
     from rq.job import Job, JobStatus
 
     reports = tmp_path / "reports"
@@ -134,7 +151,7 @@ def test_a_killed_rq_worker_leaves_a_failed_job_that_a_retry_completes(live_url,
         "EVIDENCE_DIR": str(tmp_path / "evidence"),
         "JOB_HEARTBEAT_INTERVAL": 0.2,
     }
-    app = build_app(
+    app = make_app(
         live_url,
         REDIS_URL=REDIS_TEST_URL,
         REPORTS_DIR=str(reports),
@@ -199,7 +216,7 @@ def test_a_killed_rq_worker_leaves_a_failed_job_that_a_retry_completes(live_url,
     assert part_files(reports / "jobs") == []
 
 
-def test_a_job_rq_has_failed_as_abandoned_is_failed_on_the_page(live_url, redis_db, tmp_path):
+def test_a_job_rq_has_failed_as_abandoned_is_failed_on_the_page(live_url, redis_db, tmp_path, make_app):
     """RQ's own registry: once the StartedJobRegistry moves the job to the FailedJobRegistry, the
     job is failed even if its heartbeat in our state is still fresh."""
     from rq import Queue
@@ -207,7 +224,7 @@ def test_a_job_rq_has_failed_as_abandoned_is_failed_on_the_page(live_url, redis_
     from rq.registry import FailedJobRegistry, StartedJobRegistry
 
     reports = tmp_path / "reports"
-    app = build_app(
+    app = make_app(
         live_url, REDIS_URL=REDIS_TEST_URL, REPORTS_DIR=str(reports), JOB_HEARTBEAT_TIMEOUT=3600
     )
     campaign_id = published_campaign_id(app)
@@ -258,7 +275,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def test_a_killed_server_leaves_a_failed_inline_job_that_a_retry_completes(live_url, tmp_path):
+def test_a_killed_server_leaves_a_failed_inline_job_that_a_retry_completes(live_url, tmp_path, make_app):
     import requests
 
     reports = tmp_path / "reports"
@@ -273,7 +290,7 @@ def test_a_killed_server_leaves_a_failed_inline_job_that_a_retry_completes(live_
             start_new_session=True,
         )
     base = f"http://127.0.0.1:{port}"
-    app = build_app(live_url, REPORTS_DIR=str(reports), REPORT_LANGUAGES=LANGS, JOB_HEARTBEAT_TIMEOUT=1)
+    app = make_app(live_url, REPORTS_DIR=str(reports), REPORT_LANGUAGES=LANGS, JOB_HEARTBEAT_TIMEOUT=1)
     campaign_id = published_campaign_id(app)
     try:
         wait_for(lambda: _up(base), 60, "the server to start", step=0.1)
@@ -333,9 +350,9 @@ def _swallow(exc_type, func, *args, **kwargs):
 # --- orphan temporary files: the next start and the retention cleanup remove them --------------
 
 
-def test_orphan_parts_of_dead_jobs_are_removed_by_the_next_start_and_by_the_cleanup(live_url, tmp_path):
+def test_orphan_parts_of_dead_jobs_are_removed_by_the_next_start_and_by_the_cleanup(live_url, tmp_path, make_app):
     reports = tmp_path / "reports"
-    app = build_app(live_url, REPORTS_DIR=str(reports), REPORT_LANGUAGES=("ru",), JOB_HEARTBEAT_TIMEOUT=30)
+    app = make_app(live_url, REPORTS_DIR=str(reports), REPORT_LANGUAGES=("ru",), JOB_HEARTBEAT_TIMEOUT=30)
     campaign_id = published_campaign_id(app)
     folder = reports / "jobs"
     folder.mkdir(parents=True)
