@@ -1,5 +1,7 @@
 """Error pages for people and JSON errors for the API, never a bare 500 for bad input."""
 
+import re
+
 from flask import jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
@@ -98,7 +100,7 @@ def _reject_absurd_pages():
     if request.path.startswith("/api/"):
         return None
     page = request.args.get("page")
-    if page is not None and page.strip().isdigit() and int(page) > MAX_PAGE:
+    if page is not None and re.fullmatch(r"\s*[0-9]+\s*", page) and int(page) > MAX_PAGE:  # ASCII digits: "²".isdigit()
         return error_response(404)
     return None
 

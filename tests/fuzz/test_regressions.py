@@ -47,6 +47,12 @@ def test_token_request_nested_200000_deep(client):
     assert client.post("/api/v1/auth/token", data=fine, content_type="application/json").status_code == 422
 
 
+@pytest.mark.parametrize("page", ["²", "١٢", HUGE])
+def test_page_numbers_python_reads_as_digits(client, page):
+    assert client.get("/lots/", query_string={"page": page}).status_code in (200, 404)
+    assert client.get("/needs/", query_string={"page": page}).status_code in (200, 404)
+
+
 def test_json_body_larger_than_the_limit(client):
     body = json.dumps({"email": "x@example.kz", "password": "x" * (2 * 1024 * 1024)})
     error_of(client.post("/api/v1/auth/token", data=body, content_type="application/json"), 413)

@@ -86,13 +86,13 @@ def test_boundary_path_parameters(app, clients, server_errors):
 
 
 SWEEP_IDENTITIES = ("anonymous", "admin@example.kz", "ministry@example.kz", "chair@example.kz", "member1@example.kz", "ngo@example.kz")  # fmt: skip
-# (value, identities): the commonest breakers as every role, the rarer ones as the roles that reach most forms
+# (value, identities): the commonest breaker as every role; the others (refused before any view, or
+# reaching forms and bodies only) as the roles that reach most forms. Bounded to keep `make test` fast.
 SWEEP_VALUES = (
     (hostile.HUGE, SWEEP_IDENTITIES),
-    ("a\x01b", SWEEP_IDENTITIES),
-    ("-9223372036854775809", SWEEP_IDENTITIES[1:4]),
-    ("x" * 5000, SWEEP_IDENTITIES[1:4]),  # forms and bodies only: 160 such query parameters take seconds to parse
-    ("1e309", SWEEP_IDENTITIES[1:4]),
+    ("a\x01b", SWEEP_IDENTITIES[:2]),
+    ("x" * 5000, SWEEP_IDENTITIES[1:3]),  # forms and bodies only: 160 such query parameters take seconds to parse
+    ("1e309", SWEEP_IDENTITIES[1:2]),
 )
 # Guards that answer before anything else reads the request (page numbers past any list) would hide
 # the other parameters: they get a request of their own.
@@ -178,7 +178,7 @@ def test_random_requests(app, clients, server_errors, fuzz_plan):
     run()
 
 
-FIELD_VALUES = (hostile.HUGE, "-" + hostile.HUGE, "2147483648", "1e309", "x" * 5000)
+FIELD_VALUES = (hostile.HUGE, "1e309", "x" * 5000)
 
 
 def test_each_form_field_alone(app, clients, server_errors):
