@@ -423,6 +423,7 @@ def drive(base: str, stats: Stats, plan: list, tokens: dict, failures: list) -> 
     print(f"   review: {ACCEPTS} accepts racing {RETURNS} returns per evaluation; "
           f"{len(evaluations) - len(returned)} accepted, {len(returned)} returned ({time.monotonic() - t:.1f} s)")
     # A returned evaluation goes round once more, one request at a time.
+    t = time.monotonic()
     for e in returned:
         p = evaluations[e]
         chair, ministry = Client(base, stats, tokens[p["chair"]]), Client(base, stats, tokens["ministry@example.kz"])
@@ -431,6 +432,8 @@ def drive(base: str, stats: Stats, plan: list, tokens: dict, failures: list) -> 
                                  {"decision": "accept", "comment": "Принято."})
         if (status_of(again), status_of(accepted)) != (200, 200):
             failures.append(f"second round of {e}: finalize {status_of(again)}, accept {status_of(accepted)}")
+    print(f"   second round: {len(returned)} returned evaluations finalized and accepted again "
+          f"({time.monotonic() - t:.1f} s)")
     for e in evaluations:
         evaluations[e]["rounds"] = 2 if e in returned else 1
 
@@ -503,28 +506,31 @@ def check_database(url: str, plan: list, stats: Stats, failures: list) -> None:
             .group_by(Report.evaluation_id)
         )
         states = dict(db.session.execute(select(Evaluation.id, Evaluation.state).where(Evaluation.id.in_(ids))).all())
-        per_transition = Counter()
+        per_transition, ratios = Counter(), {}
         for p in plan:
             e, rounds = p["evaluation_id"], p.get("rounds", 1)
+            # name: (found, expected, how many transitions of that kind the evaluation went through)
             have = {
-                "close events": (events["evaluation.close_scoring"][e], 1),
-                "finalize events": (events["evaluation.finalize"][e], rounds),
-                "review events": (events["evaluation.accept"][e] + events["evaluation.return"][e], rounds),
-                "accept events": (events["evaluation.accept"][e], 1),
-                "review decisions": (decisions[e], rounds),
-                "publish events": (events["evaluation.publish"][e], 1),
-                "draft reports": (drafts[e], rounds * langs),
-                "final reports": (finals[e], langs),
+                "close events": (events["evaluation.close_scoring"][e], 1, 1),
+                "finalize events": (events["evaluation.finalize"][e], rounds, rounds),
+                "review events": (events["evaluation.accept"][e] + events["evaluation.return"][e], rounds, rounds),
+                "accept events": (events["evaluation.accept"][e], 1, 1),
+                "review decisions": (decisions[e], rounds, rounds),
+                "publish events": (events["evaluation.publish"][e], 1, 1),
+                "draft report sets": (drafts[e] / langs, rounds, rounds),
+                "final report sets": (finals[e] / langs, 1, 1),
             }
-            for name, (got, want) in have.items():
+            for name, (got, want, transitions) in have.items():
                 per_transition[name, got == want] += 1
+                ratios.setdefault(name, set()).add(round(got / transitions, 2))
                 if got != want:
-                    failures.append(f"evaluation {e}: {got} {name}, want {want} ({rounds} round(s))")
+                    failures.append(f"evaluation {e}: {got:g} {name}, want {want} ({rounds} round(s))")
             if states[e] != EvaluationState.published:
                 failures.append(f"evaluation {e} ended {states[e].value}, want published")
-        names = sorted({name for name, _ok in per_transition})
-        print("decisions per transition (evaluations right / wrong): " + ", ".join(
-            f"{name} {per_transition[name, True]}/{per_transition[name, False]}" for name in names))
+        print("decisions per transition (values seen over the evaluations; 1 is right): " + ", ".join(
+            f"{name} {'/'.join(f'{r:g}' for r in sorted(values))}" for name, values in ratios.items()))
+        print("evaluations right / wrong: " + ", ".join(
+            f"{name} {per_transition[name, True]}/{per_transition[name, False]}" for name in ratios))
         db.session.remove()
         db.engine.dispose()
 
