@@ -179,7 +179,7 @@ def test_a_killed_rq_worker_leaves_a_failed_job_that_a_retry_completes(live_url,
 
     # Within the heartbeat timeout the job still looks alive; after it, the pages show it failed.
     failed = wait_for(
-        lambda: (s := client.get(f"{job_url}/status.json").get_json())["status"] == "failed" and s, 15, "failed"
+        lambda: (s := client.get(f"{job_url}/status.json?lang=en").get_json())["status"] == "failed" and s, 15, "failed"
     )
     assert "stopped before it finished" in failed["error"]
     assert part_files(reports / "jobs") == []  # the orphan .zip.part is gone
@@ -315,7 +315,7 @@ def test_a_killed_server_leaves_a_failed_inline_job_that_a_retry_completes(live_
     client.post("/login", data={"email": "ministry@example.kz", "password": "demo-pass-2026"})
     job_url = f"/campaigns/{campaign_id}/render-jobs/{job_id}"
     time.sleep(1.2)  # the heartbeat timeout of this app
-    status = client.get(f"{job_url}/status.json").get_json()
+    status = client.get(f"{job_url}/status.json?lang=en").get_json()
     assert status["status"] == "failed" and "stopped before it finished" in status["error"], status
     assert part_files(reports / "jobs") == []
 
@@ -327,7 +327,7 @@ def test_a_killed_server_leaves_a_failed_inline_job_that_a_retry_completes(live_
     check_zip(reports / "jobs" / f"{retry_id}.zip")
     assert part_files(reports / "jobs") == []
     # Retrying a job that has not failed changes nothing.
-    again = client.post(f"/campaigns/{campaign_id}/render-jobs/{retry_id}/retry", follow_redirects=True)
+    again = client.post(f"/campaigns/{campaign_id}/render-jobs/{retry_id}/retry?lang=en", follow_redirects=True)
     assert again.status_code == 200 and "Only a failed job can be retried" in again.get_data(as_text=True)
 
 
