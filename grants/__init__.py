@@ -6,7 +6,7 @@ from flask import Flask
 from flask_talisman import Talisman
 
 from grants.config import Config
-from grants.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
+from grants.extensions import babel, bootstrap, csrf, db, login_manager, migrate
 
 
 def create_app(config=None) -> Flask:
@@ -49,10 +49,11 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     bootstrap.init_app(app)
-    limiter.init_app(app)
     register_security_headers(app)
 
-    from grants.accounts import auth
+    from grants.accounts import auth, throttle
+
+    throttle.init_app(app)
 
     auth.init_login(app, login_manager)
     import grants.models  # noqa: F401  (register every table with the metadata)

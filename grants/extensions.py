@@ -2,8 +2,6 @@
 
 from flask_babel import Babel
 from flask_bootstrap import Bootstrap5
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -18,8 +16,6 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 bootstrap = Bootstrap5()
-# Storage from RATELIMIT_STORAGE_URI (Redis with REDIS_URL); used by accounts/throttle.py.
-limiter = Limiter(key_func=get_remote_address)
 # Only for per-view options (@talisman(force_https=False)); create_app binds a Talisman of its own
 # to each app, because a Talisman instance keeps the settings of the last app it was bound to.
 talisman = Talisman()

@@ -20,18 +20,39 @@ import logging
 import math
 import secrets
 import time
+import weakref
 from dataclasses import dataclass
 
-from flask import current_app, request
+from flask import current_app, has_app_context, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from itsdangerous import BadSignature, URLSafeSerializer
 from limits import RateLimitItem, parse
-
-from grants.extensions import limiter
 
 log = logging.getLogger(__name__)
 
 DEVICE_COOKIE = "grants_device"
+EXTENSION = "grants.login_limiter"
 DEVICE_COOKIE_MAX_AGE = 365 * 24 * 3600
+
+
+# Every app's limiter, so that clear() outside an app context (test fixtures) reaches them all.
+_limiters: "weakref.WeakSet[Limiter]" = weakref.WeakSet()
+
+
+def init_app(app) -> None:
+    """Give the app a Flask-Limiter of its own (storage RATELIMIT_STORAGE_URI: Redis or memory).
+
+    One per app rather than one for the process: a Limiter keeps the storage of the last app it
+    was bound to, and two apps in one process (tests, scripts) must not share counts."""
+    limiter = Limiter(key_func=get_remote_address)
+    limiter.init_app(app)
+    app.extensions[EXTENSION] = limiter
+    _limiters.add(limiter)
+
+
+def _strategy():
+    return current_app.extensions[EXTENSION].limiter
 
 
 @dataclass(frozen=True)
@@ -53,9 +74,9 @@ class LoginThrottle:
         waits = []
         for key in self._keys(email):
             try:
-                if limiter.limiter.test(key.limit, *key.identifiers):
+                if _strategy().test(key.limit, *key.identifiers):
                     continue
-                reset, _remaining = limiter.limiter.get_window_stats(key.limit, *key.identifiers)
+                reset, _remaining = _strategy().get_window_stats(key.limit, *key.identifiers)
             except Exception:  # storage down: log in without the guard rather than not at all
                 log.warning("login throttle storage unavailable", exc_info=True)
                 return None
@@ -65,7 +86,7 @@ class LoginThrottle:
     def failed(self, email: str) -> None:
         for key in self._keys(email):
             try:
-                limiter.limiter.hit(key.limit, *key.identifiers)
+                _strategy().hit(key.limit, *key.identifiers)
             except Exception:
                 log.warning("login throttle storage unavailable", exc_info=True)
                 return
@@ -83,8 +104,10 @@ class LoginThrottle:
         )
 
     def clear(self) -> None:
-        """Forget every count (tests)."""
-        limiter.reset()
+        """Forget every count: the current app's, or outside an app context every app's (tests)."""
+        limiters = [current_app.extensions[EXTENSION]] if has_app_context() else list(_limiters)
+        for limiter in limiters:
+            limiter.reset()
 
     def _keys(self, email: str) -> list[_Key]:
         config = current_app.config

@@ -81,3 +81,18 @@ def test_wrong_current_passwords_on_the_account_page_are_throttled(login_as):
     for _ in range(10):
         assert client.post("/account", data=data).status_code == 200
     assert client.post("/account", data={**data, "current_password": DEMO_PASSWORD}).status_code == 429
+
+
+def test_two_apps_in_one_process_keep_their_own_counts(app):
+    """Each app has its own limiter (its own storage): tests and scripts never share counts."""
+    from grants import create_app
+    from grants.accounts.throttle import login_throttle
+
+    other = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "other-app"})
+    where = {"environ_base": {"REMOTE_ADDR": "203.0.113.120"}}
+    with other.test_request_context("/login", **where):
+        for _ in range(10):
+            login_throttle.failed("member1@example.kz")
+        assert login_throttle.retry_after("member1@example.kz") is not None
+    with app.test_request_context("/login", **where):
+        assert login_throttle.retry_after("member1@example.kz") is None
