@@ -6,6 +6,7 @@ tested with real concurrent requests in tests/concurrency and tests/imports/test
 
 import io
 import json
+import re
 
 import pytest
 
@@ -24,11 +25,17 @@ def error_of(response, status: int) -> dict:
     return body["error"]
 
 
+def lot_links(response) -> list[str]:
+    return re.findall(r'href="/lots/([0-9]+)"', response.get_data(as_text=True))
+
+
 def test_lots_page_with_a_year_no_column_holds(client):
-    response = client.get(f"/lots/?year={HUGE}&lang=en")
-    assert response.status_code == 422
-    assert "The year must be written as four digits" in visible_text(response.get_data(as_text=True))
-    assert client.get("/lots/?year=2025").status_code == 200
+    """The registry page ignores filter values it cannot use (tests/test_pages.py: odd arguments answer
+    200); the API names them (next test)."""
+    for year in (HUGE, "-" + HUGE, "2147483648"):
+        response = client.get("/lots/", query_string={"year": year})
+        assert response.status_code == 200
+        assert lot_links(response) == lot_links(client.get("/lots/"))
 
 
 def test_api_lots_with_a_year_no_column_holds(client):

@@ -24,7 +24,7 @@ from tests.fuzz.routes import Route, all_routes
 # Routes that would end the identity's session or start heavy background work on every example.
 LOGGED_IN_SKIPS = {"accounts.logout"}
 FUZZ_SETTINGS = settings(
-    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "250")),
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", "400")),
     deadline=None,
     derandomize=not os.environ.get("FUZZ_RANDOM"),
     database=None,
