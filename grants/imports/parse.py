@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 
 from grants.core.identifiers import is_valid_bin
 from grants.core.money import CENT, parse_amount
+from grants.core.validation import bad_text
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 50_000  # data rows per file
@@ -349,6 +350,8 @@ def as_text(value, max_length: int | None = None) -> str | None:
     text = " ".join(str(value).split()) if "\n" not in str(value) else str(value).strip()
     if not text:
         return None
+    if bad_text(text):  # the rule of every request value (docs/input-validation.md)
+        raise Invalid(_("The text contains characters that are not allowed (control characters)."))
     if max_length and len(text) > max_length:
         raise Invalid(_("The text is too long: at most %(n)s characters.", n=max_length))
     return text
