@@ -422,9 +422,10 @@ def drive(base: str, stats: Stats, plan: list, tokens: dict, failures: list) -> 
     returned = [e for e, tag in winners.items() if tag == "return"]
     print(f"   review: {ACCEPTS} accepts racing {RETURNS} returns per evaluation; "
           f"{len(evaluations) - len(returned)} accepted, {len(returned)} returned ({time.monotonic() - t:.1f} s)")
-    # A returned evaluation goes round once more, one request at a time.
+    # A returned evaluation goes round once more: one request at a time for it, all of them together.
     t = time.monotonic()
-    for e in returned:
+
+    def second_round(e: int) -> None:
         p = evaluations[e]
         chair, ministry = Client(base, stats, tokens[p["chair"]]), Client(base, stats, tokens["ministry@example.kz"])
         again = chair.call("second round", "POST", f"/api/v1/evaluations/{e}/finalize", finalize_body(p["codes"]))
@@ -432,6 +433,9 @@ def drive(base: str, stats: Stats, plan: list, tokens: dict, failures: list) -> 
                                  {"decision": "accept", "comment": "Принято."})
         if (status_of(again), status_of(accepted)) != (200, 200):
             failures.append(f"second round of {e}: finalize {status_of(again)}, accept {status_of(accepted)}")
+
+    if returned:
+        together([lambda e=e: second_round(e) for e in returned])
     print(f"   second round: {len(returned)} returned evaluations finalized and accepted again "
           f"({time.monotonic() - t:.1f} s)")
     for e in evaluations:
