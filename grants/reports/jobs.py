@@ -95,6 +95,17 @@ class FileJobStore:
         part.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
         os.replace(part, path)  # readers never see a half-written state
 
+    def claim_retry(self, job_id: str, new_id: str) -> str:
+        """Record new_id as the job's retry unless another request did first; returns the retry that holds."""
+        marker = self.folder / f"{job_id}.retry"
+        try:
+            fd = os.open(marker, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # atomic: one creator wins
+        except FileExistsError:
+            return marker.read_text(encoding="ascii").strip() or new_id
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(new_id)
+        return new_id
+
     def close(self) -> None:
         pass
 
@@ -113,6 +124,13 @@ class RedisJobStore:
 
     def save(self, state: dict) -> None:
         self.redis.set(self.KEY.format(state["id"]), json.dumps(state, ensure_ascii=False), ex=RETENTION)
+
+    def claim_retry(self, job_id: str, new_id: str) -> str:
+        """Record new_id as the job's retry unless another request did first (SET NX); returns the winner."""
+        key = self.KEY.format(job_id) + ":retry"
+        if self.redis.set(key, new_id, nx=True, ex=RETENTION):
+            return new_id
+        return (self.redis.get(key) or new_id.encode()).decode()
 
     def close(self) -> None:
         self.redis.close()
@@ -190,9 +208,10 @@ def retry_render_job(state: dict, user) -> str:
     # Mark the old job first: a poll of it during an inline retry already links to the new job.
     new_id = uuid.uuid4().hex
     with open_store() as store:
+        winner = store.claim_retry(state["id"], new_id)  # taken once: concurrent retries start one job
+        if winner != new_id:
+            return winner
         current = store.load(state["id"]) or state
-        if current.get("retry_id"):
-            return current["retry_id"]
         current["retry_id"] = new_id
         store.save(current)
     return start_render_job(campaign, user, state["langs"], retry_of=state["id"], job_id=new_id)

@@ -1,0 +1,35 @@
+"""A failed report job retried by several managers at the same moment starts one new job."""
+
+import uuid
+
+import pytest
+from redis import Redis
+
+from grants.reports.jobs import FileJobStore, RedisJobStore
+from tests.live import release_together
+
+REDIS_URL = "redis://127.0.0.1:6379/13"
+
+
+def _claims(store, job_id: str) -> list[str]:
+    return release_together(12, lambda _i: store.claim_retry(job_id, uuid.uuid4().hex))
+
+
+def test_concurrent_retries_share_one_new_job_in_files(tmp_path):
+    store = FileJobStore(tmp_path)
+    results = _claims(store, uuid.uuid4().hex)
+    assert len(set(results)) == 1, results
+    assert all(isinstance(r, str) and len(r) == 32 for r in results)
+
+
+def test_concurrent_retries_share_one_new_job_in_redis():
+    try:
+        Redis.from_url(REDIS_URL).ping()
+    except Exception:  # noqa: BLE001
+        pytest.skip("Redis is not running on 127.0.0.1:6379")
+    store = RedisJobStore(REDIS_URL)
+    try:
+        results = _claims(store, uuid.uuid4().hex)
+    finally:
+        store.close()
+    assert len(set(results)) == 1, results
