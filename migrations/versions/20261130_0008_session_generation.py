@@ -16,10 +16,10 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table("users") as batch:
-        batch.add_column(sa.Column("session_generation", sa.Integer(), nullable=False, server_default="0"))
+    op.add_column("users", sa.Column("session_generation", sa.Integer(), nullable=False, server_default="0"))
 
 
 def downgrade():
-    with op.batch_alter_table("users") as batch:
-        batch.drop_column("session_generation")
+    # Plain DROP COLUMN (SQLite 3.35+ has it): a batch copy of users would trip the foreign keys
+    # pointing at it.
+    op.drop_column("users", "session_generation")

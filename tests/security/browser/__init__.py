@@ -1,1 +1,0 @@
-"""The security headers seen by a real browser."""
