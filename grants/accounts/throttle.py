@@ -111,13 +111,14 @@ class LoginThrottle:
 
     def _keys(self, email: str) -> list[_Key]:
         config = current_app.config
+        prefix = config.get("RATELIMIT_KEY_PREFIX") or "grants"
         account = _account(email)
-        keys = [_Key(parse(config["LOGIN_LIMIT_PER_ADDRESS"]), ("login-address", request.remote_addr or "-"))]
+        keys = [_Key(parse(config["LOGIN_LIMIT_PER_ADDRESS"]), (prefix, "login-address", request.remote_addr or "-"))]
         device = _known_device(account)
         if device is None:
-            keys.append(_Key(parse(config["LOGIN_LIMIT_PER_ACCOUNT"]), ("login-account", account)))
+            keys.append(_Key(parse(config["LOGIN_LIMIT_PER_ACCOUNT"]), (prefix, "login-account", account)))
         else:
-            keys.append(_Key(parse(config["LOGIN_LIMIT_PER_DEVICE"]), ("login-device", account, device)))
+            keys.append(_Key(parse(config["LOGIN_LIMIT_PER_DEVICE"]), (prefix, "login-device", account, device)))
         return keys
 
 

@@ -2,7 +2,7 @@
 real user still signs in from another address while the attacker is throttled.
 
 A real gunicorn (2 sync workers) serves a fresh clone of the demo database; the limiter's storage
-is a Redis database of this test's own, flushed before and after. Addresses come from
+is Redis, under a key prefix of this run's own, removed afterwards. Addresses come from
 X-Forwarded-For, trusted for one proxy hop (PROXY_FIX_HOPS=1), as behind the production proxy.
 """
 
@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,8 @@ import requests
 from tests.live import DEMO_PASSWORD, release_together
 
 ROOT = Path(__file__).resolve().parents[2]
-REDIS_URL = "redis://127.0.0.1:6379/12"  # a database of its own
+REDIS_URL = "redis://127.0.0.1:6379/12"
+PREFIX = f"grants-test-{uuid.uuid4().hex[:12]}"  # keys of this run only: runs at once never share counts
 ATTACKER = {"X-Forwarded-For": "203.0.113.66"}
 REAL_USER = {"X-Forwarded-For": "198.51.100.77"}
 ACCESS = re.compile(r"^<(\d+)> (\S+) (\d{3})$")  # gunicorn's %(p)s is "<pid>"
@@ -33,15 +35,20 @@ def db():
     yield None
 
 
+def forget_our_keys(connection) -> None:
+    for key in connection.scan_iter(f"*{PREFIX}*"):
+        connection.delete(key)
+
+
 @pytest.fixture
 def flushed_redis():
+    connection = redis.Redis.from_url(REDIS_URL)
     try:
-        connection = redis.Redis.from_url(REDIS_URL)
-        connection.flushdb()
+        forget_our_keys(connection)
     except redis.ConnectionError:
         pytest.skip("needs Redis at 127.0.0.1:6379")
     yield connection
-    connection.flushdb()
+    forget_our_keys(connection)
     connection.close()
 
 
@@ -62,6 +69,7 @@ def gunicorn(live_url, flushed_redis, tmp_path):
         SECRET_KEY="gunicorn-test-secret-that-is-long-enough",
         REDIS_URL=REDIS_URL,
         PROXY_FIX_HOPS="1",
+        RATELIMIT_KEY_PREFIX=PREFIX,
         DEMO_PASSWORD=DEMO_PASSWORD,
     )
     command = [
