@@ -98,12 +98,14 @@ class FileJobStore:
     def claim_retry(self, job_id: str, new_id: str) -> str:
         """Record new_id as the job's retry unless another request did first; returns the retry that holds."""
         marker = self.folder / f"{job_id}.retry"
+        draft = self.folder / f"{job_id}.{new_id}.retry-draft"  # not *.part: the dead-part sweep leaves it
+        draft.write_text(new_id, encoding="ascii")
         try:
-            fd = os.open(marker, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # atomic: one creator wins
+            os.link(draft, marker)  # atomic, and the marker is complete the moment it exists: one creator wins
         except FileExistsError:
-            return marker.read_text(encoding="ascii").strip() or new_id
-        with os.fdopen(fd, "w", encoding="ascii") as handle:
-            handle.write(new_id)
+            return marker.read_text(encoding="ascii").strip()
+        finally:
+            draft.unlink(missing_ok=True)
         return new_id
 
     def close(self) -> None:
