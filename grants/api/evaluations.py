@@ -14,6 +14,7 @@ from sqlalchemy import func, or_, select
 
 from grants.api import serializers
 from grants.api.views import DEFAULT_PER_PAGE, MAX_PER_PAGE, _positive_int, _storable, bp
+from grants.core.database import writes_on_read
 from grants.core.errors import RuleViolation
 from grants.core.permissions import MAX_ID
 from grants.councils.models import GroupMember, MonitoringGroup
@@ -144,6 +145,7 @@ def _visible(user):
 
 
 @bp.get("/evaluations")
+@writes_on_read  # closes evaluations past their deadline
 def evaluations():
     user = current_user
     if not user.is_authenticated:
@@ -188,8 +190,9 @@ def evaluations():
             query.order_by(Evaluation.deadline, Evaluation.id).limit(per_page).offset((page - 1) * per_page)
         )
         items = db.session.scalars(query).all()
-        if any([workflow.close_if_due(item) for item in items]):
-            db.session.commit()
+        for item in items:
+            if workflow.close_if_due(item):
+                db.session.commit()  # one evaluation's lock at a time (docs/concurrency.md)
     return jsonify(
         items=[
             serializers.evaluation_summary(
@@ -205,6 +208,7 @@ def evaluations():
 
 
 @bp.get(EVALUATION)
+@writes_on_read  # closes a due evaluation; creates the member's scorecard
 def evaluation_detail(evaluation_id: int):
     evaluation = _load(evaluation_id)
     user = current_user

@@ -71,7 +71,10 @@ def register(app) -> None:
     @app.errorhandler(OperationalError)
     def _operational(exc):
         db.session.rollback()
-        if "database is locked" in str(getattr(exc, "orig", exc)):
+        orig = getattr(exc, "orig", exc)
+        # SQLite's lock wait ran out, or PostgreSQL broke a deadlock / a serialization conflict:
+        # nothing was changed, and the same request will succeed in a moment.
+        if "database is locked" in str(orig) or getattr(orig, "sqlstate", None) in ("40P01", "40001", "55P03"):
             response = make_response(error_response(503, _("The service is busy. Try again in a moment.")))
             response.headers["Retry-After"] = "2"
             return response

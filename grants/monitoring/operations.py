@@ -39,6 +39,8 @@ def save_campaign(campaign: Campaign, data: dict, group_ids: list[int], user) ->
     """Create or update a campaign and its groups (audited)."""
     from grants.councils.models import MonitoringGroup
 
+    if campaign.id is not None:
+        lock(campaign)  # a group is not dropped while an assignment to it commits
     before = snapshot(campaign) if campaign.id else None
     _check_campaign(campaign, data, group_ids)
     for name in (
@@ -104,6 +106,7 @@ def start_campaign(campaign: Campaign, user) -> Campaign:
 
 def assign(campaign: Campaign, group, subject: Project | Lot, user) -> Evaluation:
     """Create the evaluation of one project or lot by one of the campaign's groups."""
+    lock(campaign)  # serialised with starting the campaign and with other assignments
     kind = SubjectKind.project if isinstance(subject, Project) else SubjectKind.lot
     lot = subject.lot if kind == SubjectKind.project else subject
     if group not in campaign.groups:
@@ -250,13 +253,20 @@ def close_scoring(evaluation: Evaluation, user=None, automatic: bool = False) ->
 
 
 def close_if_due(evaluation: Evaluation) -> bool:
-    """After the deadline, an evaluation with its quorum moves to consolidation by itself."""
-    if evaluation.state == EvaluationState.scoring and today_local() > evaluation.deadline:
-        correcting = any(card.reopened_at and not card.submitted_at for card in evaluation.scorecards)
-        if not correcting and evaluation_result(evaluation).quorum_met:
-            close_scoring(evaluation, automatic=True)
-            return True
-    return False
+    """After the deadline, an evaluation with its quorum moves to consolidation by itself.
+
+    Reading pages call it, possibly several at once: it decides under the evaluation's lock and
+    never raises; the caller commits right away (docs/concurrency.md)."""
+    if not (evaluation.state == EvaluationState.scoring and today_local() > evaluation.deadline):
+        return False
+    lock(evaluation)  # another reader may be closing it now: decide on the committed state
+    if evaluation.state != EvaluationState.scoring:
+        return False
+    correcting = any(card.reopened_at and not card.submitted_at for card in evaluation.scorecards)
+    if correcting or not evaluation_result(evaluation).quorum_met:
+        return False
+    close_scoring(evaluation, automatic=True)
+    return True
 
 
 def _conclusion(evaluation: Evaluation, code: str) -> CriterionConclusion:

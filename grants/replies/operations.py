@@ -93,6 +93,7 @@ def _check_target(evaluation: Evaluation, criterion: str | None, finding: str | 
 def submit_reply(evaluation: Evaluation, user, text: str, criterion: str | None = None, finding: str | None = None,
                  files=(), links=()) -> Reply:  # fmt: skip
     """The NGO's reply, with optional attachments (files checked like evidence, or links)."""
+    lock(evaluation)  # not interleaved with a ruling that sends the evaluation back (docs/concurrency.md)
     if not speaks_for_ngo(evaluation, user):
         raise RuleViolation(_("Only the NGO whose work was evaluated may reply to this evaluation."), status=403)
     if evaluation.state != EvaluationState.published:

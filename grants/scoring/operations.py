@@ -193,6 +193,13 @@ def reopen(evaluation: Evaluation, card: Scorecard, chair, reason: str) -> Score
         raise RuleViolation(_("This evaluation can no longer be changed."), status=409)
     if card.submitted_at is None:
         raise RuleViolation(_("This scorecard has not been submitted."), status=409)
+    if card.member_id == chair.id and evaluation.scores_revealed_at is not None:
+        # Independence: the chair has seen every score and may not rescore his own card.
+        raise RuleViolation(
+            _("The chair has seen the group's scores and cannot reopen his own scorecard."),
+            status=409,
+            code="scores_revealed",
+        )
     if not (reason or "").strip():
         raise RuleViolation(_("Give a reason for reopening."), status=422, fields={"reason": _("Give a reason for reopening.")})
     before = describe(card)

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from grants.core.database import writes_on_read
 from grants.core.errors import RuleViolation, today_local
 from grants.core.permissions import MAX_ID, load
 from grants.councils.models import GroupMember
@@ -46,6 +47,7 @@ def _refused(exc: RuleViolation, target: str):
 
 
 @bp.get("/")
+@writes_on_read  # closes evaluations past their deadline
 @login_required
 def queue():
     """The evaluations of the groups I sit in, with what I still have to do."""
@@ -56,12 +58,13 @@ def queue():
         .order_by(Evaluation.deadline, Evaluation.id)
     ).all()
     for evaluation in rows:
-        workflow.close_if_due(evaluation)
-    db.session.commit()
+        if workflow.close_if_due(evaluation):
+            db.session.commit()  # one evaluation's lock at a time (docs/concurrency.md)
     return render_template("scoring/queue.html", evaluations=rows, today=today_local())
 
 
 @bp.get("/<int:evaluation_id>")
+@writes_on_read  # closes a due evaluation; creates the member's scorecard
 @login_required
 def show(evaluation_id: int):
     evaluation = _load(evaluation_id)
@@ -210,6 +213,7 @@ def add_visit(evaluation_id: int):
 
 
 @bp.route("/<int:evaluation_id>/consolidate", methods=["GET", "POST"])
+@writes_on_read  # closes a due evaluation
 @login_required
 def consolidate(evaluation_id: int):
     evaluation = _load(evaluation_id)

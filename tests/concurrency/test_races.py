@@ -388,3 +388,67 @@ def test_concurrent_rulings_on_one_reply_give_one_ruling(served):
 
     run(check)
     assert_audit_chain_valid(run)
+
+
+def test_readers_closing_a_due_evaluation_together_close_it_once(served):
+    """Past the deadline, reading pages close the evaluation by themselves: ten at once close it once, no 5xx."""
+    base_url, _app, run = served
+    evaluation_id = prepared(run)
+
+    def past_deadline():
+        from datetime import timedelta
+
+        from grants.core.errors import today_local
+
+        evaluation = db.session.get(Evaluation, evaluation_id)
+        evaluation.deadline = today_local() - timedelta(days=1)
+        db.session.commit()
+
+    run(past_deadline)
+    sessions = [live.api_session(base_url, f"{who}@example.kz") for who in ("chair", "member1", "member2", "member3")]
+    web = live.web_session(base_url, "member1@example.kz")
+    urls = [f"{base_url}/api/v1/evaluations/{evaluation_id}", f"{base_url}/api/v1/evaluations"]
+
+    def read(i: int):
+        if i % 5 == 4:
+            return web.get(f"{base_url}/evaluations/{evaluation_id}", timeout=120)
+        return sessions[i % len(sessions)].get(urls[i % 2], timeout=120)
+
+    responses = live.release_together(10, read)
+
+    codes = statuses(responses)
+    assert codes == Counter({200: 10}), [(r.status_code, r.text[:200]) for r in responses]
+
+    def check():
+        assert db.session.get(Evaluation, evaluation_id).state == EvaluationState.consolidation
+        assert audit_actions(evaluation_id, "evaluation.close_scoring") == 1
+
+    run(check)
+    assert_audit_chain_valid(run)
+
+
+def test_members_opening_an_evaluation_while_others_save(served):
+    """Opening an evaluation creates the member's scorecard; on SQLite that read must queue like a writer."""
+    base_url, _app, run = served
+    evaluation_id = prepared(run, scorers=())
+    members = ["member1@example.kz", "member2@example.kz", "member3@example.kz", "chair@example.kz"]
+    sessions = [live.api_session(base_url, email) for email in members]
+    url = f"{base_url}/api/v1/evaluations/{evaluation_id}"
+
+    def act(i: int):
+        session = sessions[i % len(sessions)]
+        if i % 2:
+            return session.get(url, timeout=120)
+        scores = {code: {"score": 3} for code in PROJECT_CODES}
+        return session.put(f"{url}/scorecard", json={"conflict_of_interest": False, "scores": scores}, timeout=120)
+
+    responses = live.release_together(24, act)
+
+    codes = statuses(responses)
+    assert codes == Counter({200: 24}), [(r.status_code, r.text[:200]) for r in responses if r.status_code != 200]
+    run(lambda: assert_one_card_each(evaluation_id, len(members)))
+
+
+def assert_one_card_each(evaluation_id: int, count: int) -> None:
+    cards = db.session.scalars(select(Scorecard).where(Scorecard.evaluation_id == evaluation_id)).all()
+    assert len(cards) == count and len({c.member_id for c in cards}) == count

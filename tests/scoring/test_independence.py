@@ -107,3 +107,20 @@ def test_member_who_never_submitted_sees_no_aggregates_and_cannot_score_after_a_
     login(web2, "member2@example.kz")
     page = web2.get(f"/evaluations/{evaluation.id}?lang=en").get_data(as_text=True)
     assert "data-aggregates" in page
+
+
+def test_chair_cannot_reopen_his_own_scorecard_once_he_has_seen_the_scores(app, db):
+    evaluation = demo_evaluation(db, SubjectKind.project)
+    for who in ("chair", "member1", "member2"):
+        declare_and_submit(app.test_client(), evaluation, who, ISSUE_SCORES["member1"])
+    client = app.test_client()
+    chair = _bearer(client, "chair")
+    base = f"/api/v1/evaluations/{evaluation.id}"
+    assert client.post(f"{base}/close-scoring", headers=chair).status_code == 200
+    own = _card(db, evaluation, "chair")
+    response = client.post(f"{base}/scorecards/{own.member_id}/reopen", headers=chair, json={"reason": "Second thoughts."})
+    assert response.status_code == 409, response.get_json()
+    assert response.get_json()["error"]["code"] == "scores_revealed"
+    db.session.expire_all()
+    assert _card(db, evaluation, "chair").submitted_at is not None
+    assert db.session.get(Evaluation, evaluation.id).state == EvaluationState.consolidation
