@@ -8,6 +8,7 @@ from grants.accounts.models import User
 from grants.accounts.operations import authenticate, change_password, end_sessions, find_user, save_user
 from grants.accounts.throttle import login_throttle
 from grants.core.permissions import load, require_role
+from grants.core.validation import is_local_path
 from grants.extensions import db
 from grants.organisations.models import Organisation
 
@@ -42,7 +43,7 @@ def login():
                 session["lang"] = user.language
             db.session.commit()
             target = request.args.get("next", "")
-            if not target.startswith("/") or target.startswith("//"):
+            if not is_local_path(target):
                 target = url_for("main.home")
             response = redirect(target)
             login_throttle.succeeded(email, response)

@@ -13,6 +13,7 @@ parse numbers themselves:
 import json
 import math
 import re
+from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField
@@ -132,3 +133,13 @@ class BoundedIntegerField(IntegerField):
         if self.data is not None and not self.minimum <= self.data <= self.maximum:
             self.data = None
             raise ValueError(_l("The number is out of range."))
+
+
+def is_local_path(target: str | None) -> bool:
+    """A redirect target on this site: a path, never another host (`//host`, `/\\host`, a scheme)."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return False
+    if any(ch in target for ch in "\\\r\n\t") or bad_text(target):
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc

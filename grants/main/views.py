@@ -2,6 +2,7 @@ from flask import Blueprint, current_app, jsonify, redirect, render_template, re
 from flask_login import current_user
 from sqlalchemy import func, select, text
 
+from grants.core.validation import is_local_path
 from grants.extensions import db, talisman
 from grants.main import home as home_data
 
@@ -23,7 +24,7 @@ def set_language(code: str):
     """Remember the reader's language in the session and a cookie; a POST (the account page) also
     stores it in the profile, which mail uses. A GET never writes to the database (docs/security.md)."""
     target = request.args.get("next") or request.referrer or url_for("main.home")
-    if not target.startswith("/") or target.startswith("//"):
+    if not is_local_path(target):
         target = url_for("main.home")
     response = redirect(target)
     if code in current_app.config["LANGUAGES"]:
