@@ -139,11 +139,9 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_errorhandlers(app: Flask) -> None:
-    from grants.core import concurrency
     from grants.main.errors import register
 
     register(app)
-    concurrency.register(app)  # lost races answer 409 (docs/concurrency.md)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -102,6 +102,34 @@ def clone_database(template_url: str, tmp_dir: Path) -> str:
     return _postgres_url(name)
 
 
+def in_app(app) -> Callable:
+    """run(fn): call fn() inside app's context on a fresh session and return its result."""
+
+    def run(fn):
+        with app.app_context():
+            try:
+                return fn()
+            finally:
+                _db.session.remove()
+
+    return run
+
+
+def redis_or_fail(url: str):
+    """A Redis client on url, or the test fails saying Redis is needed (it runs on every machine here)."""
+    from redis import Redis
+
+    redis = Redis.from_url(url)
+    try:
+        redis.ping()
+    except Exception as exc:  # noqa: BLE001 - reported as the test's failure
+        redis.close()
+        import pytest
+
+        pytest.fail(f"Redis is needed at {url}: {exc}")
+    return redis
+
+
 @contextmanager
 def serve(app):
     """Serve app with werkzeug's threaded server in a daemon thread; yields the base URL."""

@@ -10,11 +10,9 @@ version counter (SQLAlchemy `version_id_col`): an UPDATE that finds the row chan
 read fails with StaleDataError, answered 409 like any other lost race.
 """
 
-from flask import make_response
 from flask_babel import gettext as _
 from sqlalchemy import inspect, select
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm.exc import StaleDataError
 
 from grants.core.errors import RuleViolation
 from grants.extensions import db
@@ -51,32 +49,12 @@ def is_unique_violation(exc: IntegrityError) -> bool:
 
 
 
-def register(app) -> None:
-    """Answer a lost race with 409 (and a locked SQLite database with 503), never with a 500."""
-    from grants.main.errors import error_response
 
-    @app.errorhandler(StaleDataError)
-    def _stale(exc):
-        db.session.rollback()
-        return error_response(409, conflict().message, code="conflict")
+TRANSIENT_SQLSTATES = ("40P01", "40001", "55P03")  # deadlock, serialization failure, lock not available
 
-    @app.errorhandler(IntegrityError)
-    def _integrity(exc):
-        db.session.rollback()
-        if is_unique_violation(exc):
-            return error_response(409, conflict().message, code="conflict")
-        app.logger.exception("integrity error")
-        return error_response(500)
 
-    @app.errorhandler(OperationalError)
-    def _operational(exc):
-        db.session.rollback()
-        orig = getattr(exc, "orig", exc)
-        # SQLite's lock wait ran out, or PostgreSQL broke a deadlock / a serialization conflict:
-        # nothing was changed, and the same request will succeed in a moment.
-        if "database is locked" in str(orig) or getattr(orig, "sqlstate", None) in ("40P01", "40001", "55P03"):
-            response = make_response(error_response(503, _("The service is busy. Try again in a moment.")))
-            response.headers["Retry-After"] = "2"
-            return response
-        app.logger.exception("database error")
-        return error_response(500)
+def is_transient(exc: OperationalError) -> bool:
+    """SQLite's lock wait ran out, or PostgreSQL broke a deadlock or a serialization conflict: nothing
+    was changed, and the same request will succeed in a moment."""
+    orig = getattr(exc, "orig", exc)
+    return "database is locked" in str(orig) or getattr(orig, "sqlstate", None) in TRANSIENT_SQLSTATES

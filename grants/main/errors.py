@@ -2,12 +2,16 @@
 
 import re
 
-from flask import jsonify, render_template, request
+from flask import jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
+from grants.core import concurrency
 from grants.core.validation import MAX_JSON_BYTES, JSONProblem, bad_text, check_json
+from grants.extensions import db
 
 MESSAGES = {
     400: lambda: _("The request is not valid."),
@@ -121,14 +125,36 @@ def register(app) -> None:
             return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
         return error_response(exc.code or 500)
 
+    # Lost races answer 409 and a busy database 503, never 500 (docs/concurrency.md).
+    @app.errorhandler(StaleDataError)
+    def _stale(exc):
+        db.session.rollback()
+        return error_response(409, concurrency.conflict().message, code="conflict")
+
+    @app.errorhandler(IntegrityError)
+    def _integrity(exc):
+        db.session.rollback()
+        if concurrency.is_unique_violation(exc):
+            return error_response(409, concurrency.conflict().message, code="conflict")
+        app.logger.exception("integrity error")
+        return error_response(500)
+
+    @app.errorhandler(OperationalError)
+    def _operational(exc):
+        db.session.rollback()
+        if concurrency.is_transient(exc):
+            response = make_response(error_response(503, _("The service is busy. Try again in a moment.")))
+            response.headers["Retry-After"] = "2"
+            return response
+        app.logger.exception("database error")
+        return error_response(500)
+
     @app.errorhandler(Exception)
     def _unexpected(exc):
         app.logger.exception("unhandled error")
         if app.testing and app.config.get("PROPAGATE_TEST_ERRORS", True):
             raise exc
         try:  # the error page reads the user (roles, language): the failed transaction must not fail it too
-            from grants.extensions import db
-
             db.session.rollback()
         except Exception:  # noqa: BLE001 - the 500 page is answered whatever state the session is in
             app.logger.exception("rollback after an unhandled error failed")

@@ -7,12 +7,12 @@ these tests neither build nor touch the suite's database.
 """
 
 import os
-import threading
 from pathlib import Path
 
 import pytest
 
 from grants.extensions import db as _db
+from tests import live
 
 DEMO_PASSWORD = "demo-pass-2026"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -73,31 +73,14 @@ def live_app(chromium_path, tmp_path_factory):
 @pytest.fixture(scope="session")
 def live_server(live_app):
     """Base URL (no trailing slash) of the live app served by werkzeug in a daemon thread."""
-    from werkzeug.serving import make_server
-
-    server = make_server("127.0.0.1", 0, live_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
+    with live.serve(live_app) as base_url:
+        yield base_url
 
 
 @pytest.fixture
 def live_db(live_app):
     """run(fn) calls fn() inside the live app's context on a fresh session and returns its result."""
-
-    def run(fn):
-        with live_app.app_context():
-            try:
-                return fn()
-            finally:
-                _db.session.remove()
-
-    return run
+    return live.in_app(live_app)
 
 
 @pytest.fixture(scope="session")

@@ -47,16 +47,8 @@ def score_as(evaluation: Evaluation, who: str, values: dict = SCORES) -> None:
 def served(live_url):
     """(base_url, app, run): the live server, its app and run(fn) calling fn inside its app context."""
     app = live.build_app(live_url)
-
-    def run(fn):
-        with app.app_context():
-            try:
-                return fn()
-            finally:
-                db.session.remove()
-
     with live.serve(app) as base_url:
-        yield base_url, app, run
+        yield base_url, app, live.in_app(app)
 
 
 def prepared(run, scorers=("member1", "member2", "member3"), state: str = "scoring") -> int:
@@ -76,6 +68,14 @@ def prepared(run, scorers=("member1", "member2", "member3"), state: str = "scori
         return evaluation.id
 
     return run(build)
+
+
+GROUP_ONE = ("member1@example.kz", "member2@example.kz", "member3@example.kz", "chair@example.kz")
+
+
+def group_sessions(base_url: str) -> tuple[tuple[str, ...], list]:
+    """Bearer sessions of the four scorers of demo group 1 (the chair scores too)."""
+    return GROUP_ONE, [live.api_session(base_url, email) for email in GROUP_ONE]
 
 
 def statuses(responses) -> Counter:
@@ -226,8 +226,7 @@ def test_members_saving_at_once_all_succeed(served):
     """Three members save and submit at the same moment: every request succeeds and every score is stored once."""
     base_url, _app, run = served
     evaluation_id = prepared(run, scorers=())
-    members = ["member1@example.kz", "member2@example.kz", "member3@example.kz", "chair@example.kz"]
-    sessions = [live.api_session(base_url, email) for email in members]
+    members, sessions = group_sessions(base_url)
     url = f"{base_url}/api/v1/evaluations/{evaluation_id}/scorecard"
     body = {"conflict_of_interest": False, "scores": {code: {"score": v} for code, v in SCORES.items()}}
 
@@ -298,8 +297,7 @@ def test_forty_concurrent_saves_never_fail(served):
     """Four members save forty drafts at once (the default SQLite set-up used to answer "database is locked")."""
     base_url, _app, run = served
     evaluation_id = prepared(run, scorers=())
-    members = ["member1@example.kz", "member2@example.kz", "member3@example.kz", "chair@example.kz"]
-    sessions = [live.api_session(base_url, email) for email in members]
+    members, sessions = group_sessions(base_url)
     url = f"{base_url}/api/v1/evaluations/{evaluation_id}/scorecard"
 
     def save(i: int):
@@ -405,7 +403,7 @@ def test_readers_closing_a_due_evaluation_together_close_it_once(served):
         db.session.commit()
 
     run(past_deadline)
-    sessions = [live.api_session(base_url, f"{who}@example.kz") for who in ("chair", "member1", "member2", "member3")]
+    _members, sessions = group_sessions(base_url)
     web = live.web_session(base_url, "member1@example.kz")
     urls = [f"{base_url}/api/v1/evaluations/{evaluation_id}", f"{base_url}/api/v1/evaluations"]
 
@@ -431,8 +429,7 @@ def test_members_opening_an_evaluation_while_others_save(served):
     """Opening an evaluation creates the member's scorecard; on SQLite that read must queue like a writer."""
     base_url, _app, run = served
     evaluation_id = prepared(run, scorers=())
-    members = ["member1@example.kz", "member2@example.kz", "member3@example.kz", "chair@example.kz"]
-    sessions = [live.api_session(base_url, email) for email in members]
+    members, sessions = group_sessions(base_url)
     url = f"{base_url}/api/v1/evaluations/{evaluation_id}"
 
     def act(i: int):

@@ -29,16 +29,8 @@ def db():
 @pytest.fixture
 def served(live_url, tmp_path):
     app = live.build_app(live_url, IMPORT_DIR=str(tmp_path / "uploads"))
-
-    def run(fn):
-        with app.app_context():
-            try:
-                return fn()
-            finally:
-                _db.session.remove()
-
     with live.serve(app) as base_url:
-        yield base_url, run, tmp_path / "uploads"
+        yield base_url, live.in_app(app), tmp_path / "uploads"
 
 
 def staged(session, base_url: str, content: bytes) -> str:

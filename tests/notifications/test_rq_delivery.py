@@ -7,6 +7,7 @@ from grants.accounts.models import User
 from grants.extensions import db as _db
 from grants.notifications import mail
 from grants.notifications.models import OutboxMessage
+from tests import live
 from tests.conftest import DEMO_PASSWORD
 from tests.reports.test_bulk import REDIS_TEST_URL
 
@@ -16,17 +17,11 @@ def worker_app(tmp_path, smtp_server):
     """An app of its own on a SQLite file: the worker builds its app from the job's arguments and must
     see committed rows, which the suite's rolled-back transaction would hide."""
     from flask_migrate import upgrade
-    from redis import Redis
 
     from grants import create_app
     from grants.seed.demo import seed_demo
 
-    redis = Redis.from_url(REDIS_TEST_URL)
-    try:
-        redis.ping()
-    except Exception as exc:
-        redis.close()
-        pytest.fail(f"Redis is needed at {REDIS_TEST_URL}: {exc}")
+    redis = live.redis_or_fail(REDIS_TEST_URL)
     inbox, port = smtp_server
     shared = {
         "TESTING": True,

@@ -16,6 +16,7 @@ from grants.monitoring.models import Campaign, Evaluation, EvaluationState, Subj
 from grants.reports.models import Report
 from grants.reports.operations import review
 from grants.scoring import operations as scoring
+from tests import live
 from tests.conftest import DEMO_PASSWORD, login
 
 REDIS_TEST_URL = "redis://127.0.0.1:6379/15"
@@ -229,17 +230,11 @@ def worker_app(tmp_path):
     """An app of its own on a SQLite file, so the worker's app (built from the job's arguments)
     sees committed data; the session's database is wrapped in a transaction it could not see."""
     from flask_migrate import upgrade
-    from redis import Redis
 
     from grants import create_app
     from grants.seed.demo import seed_demo
 
-    redis = Redis.from_url(REDIS_TEST_URL)
-    try:
-        redis.ping()
-    except Exception as exc:
-        redis.close()
-        pytest.fail(f"Redis is needed at {REDIS_TEST_URL}: {exc}")
+    redis = live.redis_or_fail(REDIS_TEST_URL)
     shared = {
         "TESTING": True,
         "SECRET_KEY": "test-secret",

@@ -16,13 +16,12 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from redis import Redis
 from sqlalchemy import select
 
 from grants.extensions import db as _db
 from grants.monitoring.models import Campaign
 from grants.reports import jobs
-from tests.live import build_app, web_session
+from tests.live import build_app, redis_or_fail, web_session
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_TEST_URL = "redis://127.0.0.1:6379/14"  # a database of its own: no other test's worker takes our jobs
@@ -113,12 +112,7 @@ def check_zip(path: Path) -> None:
 
 @pytest.fixture
 def redis_db():
-    redis = Redis.from_url(REDIS_TEST_URL)
-    try:
-        redis.ping()
-    except Exception as exc:
-        redis.close()
-        pytest.fail(f"Redis is needed at {REDIS_TEST_URL}: {exc}")
+    redis = redis_or_fail(REDIS_TEST_URL)
     redis.flushdb()
     yield redis
     redis.flushdb()
