@@ -38,6 +38,7 @@ class Config:
     MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "10"))
     REMINDER_DAYS = int(os.environ.get("REMINDER_DAYS", "3"))  # send-reminders: deadlines this many days ahead
     DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", DEFAULT_DEMO_PASSWORD)
+    PASSWORD_HASH_METHOD = "scrypt"  # werkzeug's method for new hashes; only the test suite lowers it
 
     # Behind a reverse proxy: how many proxies set X-Forwarded-For/-Proto/-Host (werkzeug ProxyFix).
     # None: 1 in production (TLS ends at the proxy), 0 otherwise.

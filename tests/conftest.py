@@ -5,7 +5,6 @@ The suite runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is 
 
 import contextvars
 import os
-import re
 
 import pytest
 from flask.testing import FlaskClient
@@ -14,17 +13,13 @@ from sqlalchemy import create_engine, text
 from grants import create_app
 from grants.extensions import db as _db
 from tests import live as _live
-
-DEMO_PASSWORD = "demo-pass-2026"
-DEMO_ACCOUNTS = (
-    "admin@example.kz",
-    "ministry@example.kz",
-    "chair@example.kz",
-    "member1@example.kz",
-    "member2@example.kz",
-    "member3@example.kz",
-    "member4@example.kz",
-    "ngo@example.kz",
+from tests.helpers import (  # noqa: F401  (DEMO_ACCOUNTS, login and visible_text: older tests import them from here)
+    DEMO_ACCOUNTS,
+    DEMO_PASSWORD,
+    FAST_PASSWORD_HASH,
+    email_of,
+    login,
+    visible_text,
 )
 
 
@@ -72,6 +67,7 @@ def app(database_url, tmp_path_factory):
             "SECRET_KEY": "test-secret",
             "WTF_CSRF_ENABLED": False,
             "DEMO_PASSWORD": DEMO_PASSWORD,
+            "PASSWORD_HASH_METHOD": FAST_PASSWORD_HASH,
             "SERVER_NAME": None,
             "EVIDENCE_DIR": str(tmp_path_factory.mktemp("evidence")),
             # One language keeps the suite fast; report tests switch all three on (reports_in_all_languages).
@@ -124,19 +120,12 @@ def client(app):
     return app.test_client()
 
 
-def login(client, email: str, password: str = DEMO_PASSWORD):
-    response = client.post("/login", data={"email": email, "password": password})
-    assert response.status_code == 302, f"login of {email} failed"
-    return response
-
-
 @pytest.fixture
 def login_as(client):
     """login_as('ministry') or login_as('ministry@example.kz') logs the test client in."""
 
     def _login(who: str):
-        email = who if "@" in who else f"{who}@example.kz"
-        login(client, email)
+        login(client, email_of(who))
         return client
 
     return _login
@@ -147,17 +136,11 @@ def api_token(client):
     """api_token('chair') -> a bearer token for that demo account."""
 
     def _token(who: str) -> str:
-        email = who if "@" in who else f"{who}@example.kz"
-        response = client.post("/api/v1/auth/token", json={"email": email, "password": DEMO_PASSWORD})
+        response = client.post("/api/v1/auth/token", json={"email": email_of(who), "password": DEMO_PASSWORD})
         assert response.status_code == 200, response.get_data(as_text=True)
         return response.get_json()["token"]
 
     return _token
-
-
-def visible_text(html: str) -> str:
-    """Page text without tags, for assertions on what a reader sees."""
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
 # --- live servers on databases of their own (tests/live.py); such tests override `db` ---------

@@ -20,7 +20,6 @@ from grants.lots.models import Lot
 from grants.needs.models import PublicNeed
 from grants.organisations.models import Organisation
 from grants.projects.models import Project, ProjectStatus
-from tests.conftest import login
 from tests.factories import (
     any_of,
     councils_of_both_levels,
@@ -35,6 +34,7 @@ from tests.factories import (
     text_of,
     unused_lot_number,
 )
+from tests.helpers import login
 
 NOTHING_SAVED = "Please correct the errors below. Nothing has been saved."
 BIN_MESSAGE = "BIN must be 12 digits with a correct check digit."

@@ -10,6 +10,7 @@ from sqlalchemy.engine import make_url
 
 from grants import create_app
 from grants.extensions import db
+from tests.helpers import DEMO_PASSWORD, FAST_PASSWORD_HASH
 
 
 @pytest.fixture
@@ -34,10 +35,10 @@ def scratch_url(tmp_path):
 def test_downgrade_to_base_and_upgrade_again(scratch_url):
     from grants.seed.demo import seed_demo
 
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": scratch_url, "SECRET_KEY": "x"})
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": scratch_url, "SECRET_KEY": "x", "PASSWORD_HASH_METHOD": FAST_PASSWORD_HASH})
     with app.app_context():
         upgrade()
-        seed_demo("demo-pass-2026")  # downgrade must also work with data in the tables
+        seed_demo(DEMO_PASSWORD)  # downgrade must also work with data in the tables
         db.session.remove()
         tables = set(inspect(db.engine).get_table_names())
         assert {"lots", "projects", "organisations", "users", "audit_events", "alembic_version"} <= tables

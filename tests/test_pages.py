@@ -15,7 +15,6 @@ from grants.needs.models import PublicNeed
 from grants.organisations.models import Organisation
 from grants.projects.models import Project
 from grants.regions.models import Region
-from tests.conftest import login, visible_text
 from tests.factories import (
     ASTANA_KATO,
     any_of,
@@ -29,6 +28,7 @@ from tests.factories import (
     text_of,
     user,
 )
+from tests.helpers import login, visible_text
 
 LANGS = ("kk", "ru", "en")
 PER_PAGE = 20

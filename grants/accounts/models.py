@@ -2,6 +2,7 @@ import hashlib
 import secrets
 from datetime import datetime
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_login import AnonymousUserMixin, UserMixin
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, UniqueConstraint
@@ -11,6 +12,14 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from grants.core.db import TimestampMixin, utcnow
 from grants.core.enums import TitledEnum, enum_column
 from grants.extensions import db
+
+# werkzeug's method for new password hashes; the suite sets a cheap one (tests/helpers.py), and a
+# stored hash names its own method, so checking never depends on this setting.
+DEFAULT_PASSWORD_HASH_METHOD = "scrypt"
+
+
+def password_hash_method() -> str:
+    return current_app.config.get("PASSWORD_HASH_METHOD") or DEFAULT_PASSWORD_HASH_METHOD
 
 
 class Role(TitledEnum):
@@ -72,7 +81,7 @@ class User(UserMixin, TimestampMixin, db.Model):
     affiliations: Mapped[list[Affiliation]] = relationship(cascade="all, delete-orphan", lazy="selectin")
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = generate_password_hash(password, method=password_hash_method())
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

@@ -1,10 +1,11 @@
 from datetime import UTC, datetime
+from functools import cache
 
 from flask import current_app
 from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from grants.accounts.models import Affiliation, ApiToken, User
+from grants.accounts.models import Affiliation, ApiToken, User, password_hash_method
 from grants.audit.operations import record
 from grants.extensions import db
 
@@ -13,15 +14,17 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
 
 
-# Checked against when the email is unknown, so both failures take the same time.
-_DUMMY_HASH = generate_password_hash("not-a-password")
+@cache
+def _dummy_hash(method: str) -> str:
+    """Checked against when the email is unknown, so both failures take the same time."""
+    return generate_password_hash("not-a-password", method=method)
 
 
 def authenticate(email: str, password: str) -> User | None:
     """The active user with these credentials, or None (same answer, same time, for unknown email and wrong password)."""
     user = find_user(email)
     if user is None:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_dummy_hash(password_hash_method()), password)
         return None
     if not user.check_password(password) or not user.is_active:
         return None

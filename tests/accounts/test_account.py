@@ -3,7 +3,7 @@
 from sqlalchemy import select
 
 from grants.accounts.models import User
-from tests.conftest import DEMO_PASSWORD
+from tests.helpers import DEMO_PASSWORD
 
 
 def member(db, email="member3@example.kz") -> User:

@@ -2,7 +2,7 @@ from sqlalchemy import select
 
 from grants.accounts.models import User
 from grants.accounts.throttle import login_throttle
-from tests.conftest import DEMO_PASSWORD
+from tests.helpers import DEMO_PASSWORD
 
 
 def test_login_form_is_throttled_after_repeated_failures(client):

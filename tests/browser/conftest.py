@@ -13,8 +13,8 @@ import pytest
 
 from grants.extensions import db as _db
 from tests import live
+from tests.helpers import DEMO_PASSWORD, FAST_PASSWORD_HASH
 
-DEMO_PASSWORD = "demo-pass-2026"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -58,6 +58,7 @@ def live_app(chromium_path, tmp_path_factory):
             "SECRET_KEY": "browser-test-secret",
             "WTF_CSRF_ENABLED": True,
             "DEMO_PASSWORD": DEMO_PASSWORD,
+            "PASSWORD_HASH_METHOD": FAST_PASSWORD_HASH,
             "SERVER_NAME": None,
         }
     )

@@ -3,7 +3,7 @@
 
 import pytest
 
-from tests.browser.conftest import DEMO_PASSWORD
+from tests.helpers import DEMO_PASSWORD
 
 expect = pytest.importorskip("playwright.sync_api").expect
 

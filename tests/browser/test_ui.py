@@ -12,7 +12,7 @@ from grants.extensions import db
 from grants.lots.models import Lot
 from grants.lots.operations import contracted_total
 from grants.regions.models import Region
-from tests.browser.conftest import DEMO_PASSWORD
+from tests.helpers import DEMO_PASSWORD
 
 expect = pytest.importorskip("playwright.sync_api").expect
 

@@ -5,7 +5,7 @@ import logging
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import DEMO_ACCOUNTS, login
+from tests.helpers import DEMO_ACCOUNTS, login
 
 IDENTITIES = ("anonymous", *DEMO_ACCOUNTS)
 

@@ -8,8 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from tests.conftest import login
 from tests.fuzz import hostile
+from tests.helpers import login
 from tests.imports.helpers import (
     LOT_HEADERS,
     PROJECT_HEADERS,

@@ -1,7 +1,6 @@
 """A real SMTP server on loopback (aiosmtpd) for the mail tests, and helpers to read the outbox."""
 
 import email
-import socket
 from email import policy
 
 import pytest
@@ -10,12 +9,7 @@ from sqlalchemy import select
 
 from grants.extensions import db
 from grants.notifications.models import OutboxMessage
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.helpers import free_port
 
 
 class Inbox:

@@ -9,8 +9,8 @@ from grants.monitoring.operations import assign
 from grants.notifications import mail
 from grants.notifications.models import OutboxMessage
 from tests.api.evaluation_fixtures import user
-from tests.conftest import login, visible_text
 from tests.factories import ministry, own_lot, own_project, redirect_path, text_of
+from tests.helpers import login, visible_text
 from tests.monitoring import make_campaign, own_group
 from tests.notifications.conftest import outbox, recipients_of
 

@@ -19,8 +19,8 @@ from grants.reports.models import ReportKind
 from grants.reports.operations import publish, review
 from tests.api.evaluation_fixtures import user
 from tests.api.test_openapi import conforms
-from tests.conftest import login
 from tests.factories import astana, ngo, own_lot
+from tests.helpers import login
 from tests.reports import FINDINGS, RECOMMENDATIONS, in_review, reload, reports_of
 
 BOM = b"\xef\xbb\xbf"

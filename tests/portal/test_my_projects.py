@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from grants.projects.models import Project
-from tests.conftest import login
 from tests.factories import redirect_path, user
+from tests.helpers import login
 from tests.portal.helpers import REVIEW_COMMENT, published_campaign, unpublished_campaign
 
 LANGS = ("kk", "ru", "en")

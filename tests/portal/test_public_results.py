@@ -5,7 +5,7 @@ and own scores nor review comments ever do."""
 import json
 
 from grants.reports.models import Report, ReportKind
-from tests.conftest import login
+from tests.helpers import login
 from tests.portal.helpers import (
     CONCLUSION,
     FINDINGS,

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from tests.api.evaluation_fixtures import build_campaign
-from tests.conftest import visible_text
+from tests.helpers import visible_text
 from tests.portal.helpers import MEMBER_COMMENT, REVIEW_COMMENT, names_of_scorers, published_campaign
 
 LANGS = ("kk", "ru", "en")

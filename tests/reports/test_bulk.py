@@ -18,6 +18,7 @@ from grants.reports.operations import review
 from grants.scoring import operations as scoring
 from tests import live
 from tests.conftest import DEMO_PASSWORD, login
+from tests.helpers import FAST_PASSWORD_HASH
 
 REDIS_TEST_URL = "redis://127.0.0.1:6379/15"
 
@@ -241,6 +242,7 @@ def worker_app(tmp_path):
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'worker.sqlite3'}",
         "REDIS_URL": REDIS_TEST_URL,
         "REPORTS_DIR": str(tmp_path / "reports"),
+        "PASSWORD_HASH_METHOD": FAST_PASSWORD_HASH,
         "REPORT_LANGUAGES": ("ru",),
         "EVIDENCE_DIR": str(tmp_path / "evidence"),
     }

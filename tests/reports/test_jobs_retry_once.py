@@ -2,11 +2,8 @@
 
 import uuid
 
-import pytest
-from redis import Redis
-
 from grants.reports.jobs import FileJobStore, RedisJobStore
-from tests.live import release_together
+from tests.live import redis_or_skip, release_together
 
 REDIS_URL = "redis://127.0.0.1:6379/13"
 
@@ -23,10 +20,7 @@ def test_concurrent_retries_share_one_new_job_in_files(tmp_path):
 
 
 def test_concurrent_retries_share_one_new_job_in_redis():
-    try:
-        Redis.from_url(REDIS_URL).ping()
-    except Exception:  # noqa: BLE001
-        pytest.skip("Redis is not running on 127.0.0.1:6379")
+    redis_or_skip(REDIS_URL).close()
     store = RedisJobStore(REDIS_URL)
     try:
         results = _claims(store, uuid.uuid4().hex)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from grants.accounts.models import User
 from grants.audit.models import AuditEvent
 from grants.monitoring.models import Evaluation, EvaluationState, SubjectKind
-from tests.conftest import login
+from tests.helpers import login
 
 CODES = ["relevance", "plan_execution", "result", "sustainability", "social_effect"]
 ISSUE_SCORES = {"member1": (4, 5, 3, 4, 4), "member2": (5, 5, 4, 4, 5), "member3": (3, 4, 4, 5, 4)}

@@ -6,7 +6,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from grants.scoring.models import Evidence, SiteVisit
-from tests.conftest import login
+from tests.helpers import login
 from tests.scoring.test_evaluation_pages import SubjectKind, _user, demo_evaluation
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from grants.monitoring.models import Evaluation, EvaluationState, SubjectKind
 from grants.scoring.models import Scorecard
-from tests.conftest import login
+from tests.helpers import login
 from tests.scoring.test_evaluation_pages import ISSUE_SCORES, declare_and_submit, demo_evaluation, score_form
 
 

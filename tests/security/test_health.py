@@ -1,19 +1,17 @@
 """/healthz reports the database, and with REDIS_URL Redis and the RQ queues; 503 when one is down."""
 
 import pytest
-import redis
 from rq import Queue
+
+from tests.live import redis_or_skip
 
 REDIS_URL = "redis://127.0.0.1:6379/13"  # a database of its own
 
 
 @pytest.fixture
 def with_redis(app, monkeypatch):
-    connection = redis.Redis.from_url(REDIS_URL)
-    try:
-        connection.flushdb()
-    except redis.ConnectionError:
-        pytest.skip("needs Redis at 127.0.0.1:6379")
+    connection = redis_or_skip(REDIS_URL)
+    connection.flushdb()
     monkeypatch.setitem(app.config, "REDIS_URL", REDIS_URL)
     yield connection
     connection.flushdb()

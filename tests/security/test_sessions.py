@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from grants.accounts.models import ApiToken, User
-from tests.conftest import DEMO_PASSWORD
+from tests.helpers import DEMO_PASSWORD
 
 PROTECTED = "/account"  # any page for logged-in users
 NEW_PASSWORD = "a-new-password-2027"

@@ -3,7 +3,7 @@
 
 import pytest
 
-from tests.conftest import DEMO_PASSWORD
+from tests.helpers import DEMO_PASSWORD
 
 
 def address(ip: str) -> dict:

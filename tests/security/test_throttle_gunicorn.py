@@ -8,7 +8,6 @@ X-Forwarded-For, trusted for one proxy hop (PROXY_FIX_HOPS=1), as behind the pro
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -16,10 +15,10 @@ import uuid
 from pathlib import Path
 
 import pytest
-import redis
 import requests
 
-from tests.live import DEMO_PASSWORD, release_together
+from tests.helpers import DEMO_PASSWORD, free_port
+from tests.live import redis_or_skip, release_together
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = "redis://127.0.0.1:6379/12"
@@ -42,20 +41,11 @@ def forget_our_keys(connection) -> None:
 
 @pytest.fixture
 def flushed_redis():
-    connection = redis.Redis.from_url(REDIS_URL)
-    try:
-        forget_our_keys(connection)
-    except redis.ConnectionError:
-        pytest.skip("needs Redis at 127.0.0.1:6379")
+    connection = redis_or_skip(REDIS_URL)
+    forget_our_keys(connection)
     yield connection
     forget_our_keys(connection)
     connection.close()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
