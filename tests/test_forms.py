@@ -103,21 +103,21 @@ def with_wrong_check_digit(value: str) -> str:
 
 
 @pytest.mark.parametrize(
-    "make_bad",
+    "make_bad, message",
     [
-        pytest.param(with_wrong_check_digit, id="wrong-check-digit"),
-        pytest.param(lambda v: v[:11], id="11-digits"),
-        pytest.param(lambda v: v + "0", id="13-digits"),
-        pytest.param(lambda v: v[:6] + "ABCDEF", id="letters"),
-        pytest.param(lambda v: "", id="empty"),
+        pytest.param(with_wrong_check_digit, BIN_MESSAGE, id="wrong-check-digit"),
+        pytest.param(lambda v: v[:11], BIN_MESSAGE, id="11-digits"),
+        pytest.param(lambda v: v + "0", BIN_MESSAGE, id="13-digits"),
+        pytest.param(lambda v: v[:6] + "ABCDEF", BIN_MESSAGE, id="letters"),
+        pytest.param(lambda v: "", "This field is required.", id="empty"),
     ],
 )
-def test_organisation_with_an_invalid_bin_is_refused(as_admin, make_bad):
+def test_organisation_with_an_invalid_bin_is_refused(as_admin, make_bad, message):
     bad = make_bad(fresh_valid_bin())
     before = count(Organisation)
     response = as_admin.post("/organisations/new?lang=en", data=organisation_form(bin=bad))
     assert_rejected(response, NOTHING_SAVED)
-    assert BIN_MESSAGE in text_of(response) or "This field is required." in text_of(response)
+    assert message in text_of(response)
     assert count(Organisation) == before
 
 

@@ -326,7 +326,7 @@ def test_registry_pagination(client):
     assert lot_ids_in(first) == list(ordered[:PER_PAGE])
     assert lot_ids_in(second) == list(ordered[PER_PAGE : 2 * PER_PAGE])
     assert not set(lot_ids_in(first)) & set(lot_ids_in(second))
-    assert 'href="/lots/?page=2"' in first.get_data(as_text=True) or "page=2" in first.get_data(as_text=True)
+    assert 'href="/lots/?page=2"' in first.get_data(as_text=True)
 
 
 def test_registry_pagination_keeps_the_filters(client):

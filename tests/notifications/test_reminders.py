@@ -127,7 +127,8 @@ def test_pending_replies_remind_the_chair_before_the_window_ends(app):
     run(app, "--days", str(days))
     (message,) = reminders_about(evaluation)
     assert message.recipient_email == "chair@example.kz"
-    assert f"/evaluations/{evaluation.id}/replies" in message.body or f"/projects/{evaluation.project_id}" in message.body
+    # The page where the chair rules on the replies, not the public project page.
+    assert f"http://127.0.0.1:5000/evaluations/{evaluation.id}/replies" in message.body
 
 
 def test_reminders_are_delivered_when_mail_is_configured(app, mail_on):
