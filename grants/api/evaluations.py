@@ -1,4 +1,4 @@
-"""Evaluations in the JSON API (DESIGN §3, §6): reading them, members' scorecards, the chair's work.
+"""Evaluations in the JSON API (docs/domain.md#evaluation-states): reading them, members' scorecards, the chair's work.
 
 Existence is private: a caller who may not view an evaluation gets 404 on every route. Views
 load, check, call one operation of grants.scoring / grants.monitoring and commit once; a broken

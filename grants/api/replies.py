@@ -1,4 +1,4 @@
-"""Right of reply through the API (DESIGN §6): the NGO replies, the chair rules.
+"""Right of reply through the API (docs/domain.md#right-of-reply): the NGO replies, the chair rules.
 
 POST /evaluations/<id>/replies {criterion | finding, text, links?} (ngo) → 201 the reply
 GET  /evaluations/<id>/replies → the replies the caller may see

@@ -1,4 +1,4 @@
-"""The ministry's review, publication and report downloads in the JSON API (DESIGN §3, §6).
+"""The ministry's review, publication and report downloads in the JSON API (docs/domain.md#review-and-publication).
 
 As in grants/api/evaluations.py: a caller who may not view the evaluation gets 404; the view
 checks, calls one operation of grants.reports.operations and commits once; a RuleViolation rolls

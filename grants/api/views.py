@@ -1,4 +1,4 @@
-"""The JSON API under /api/v1 (DESIGN.md §6); its OpenAPI document is built in grants/api/openapi.py.
+"""The JSON API under /api/v1 (README.md, "HTTP API"); its OpenAPI document is built in grants/api/openapi.py.
 
 Callers authenticate with `Authorization: Bearer <token>` (POST /auth/token) or with the browser
 session; a mutating request that relies on the session must carry a CSRF token. Errors use the

@@ -1,4 +1,4 @@
-"""Kazakh identifiers: BIN/IIN check digit (DOMAIN.md) and KATO codes."""
+"""Kazakh identifiers: BIN/IIN check digit and KATO codes (docs/domain.md#identifiers)."""
 
 import re
 

@@ -1,4 +1,4 @@
-"""flask --app grants import-lots FILE / import-projects FILE [--dry-run] [--lang kk|ru|en] (DESIGN §6).
+"""flask --app grants import-lots FILE / import-projects FILE [--dry-run] [--lang kk|ru|en] (docs/domain.md#import-formats).
 
 A file with any invalid row imports nothing: every error is printed as "Row 7, column «…»: …"
 and the command exits with status 1. A valid file is imported in one transaction; rows whose

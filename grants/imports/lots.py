@@ -1,4 +1,4 @@
-"""Import of lots (DESIGN §6), keyed by lot number and year: all rows or none."""
+"""Import of lots (docs/domain.md#import-formats), keyed by lot number and year: all rows or none."""
 
 from flask_babel import gettext as _
 from sqlalchemy import select

@@ -1,4 +1,4 @@
-"""Reading import files (DESIGN §6): XLSX or CSV, one header row, ru/kk/en headers in any order.
+"""Reading import files (docs/domain.md#import-formats): XLSX or CSV, one header row, ru/kk/en headers in any order.
 
 A file is recognised by its content, not by its name: an XLSX is a ZIP holding
 xl/workbook.xml; anything else must decode as UTF-8 text (with or without BOM) and is read

@@ -1,4 +1,4 @@
-"""Import of projects (contracts, DESIGN §6), keyed by contract number: all rows or none.
+"""Import of projects (contracts, docs/domain.md#import-formats), keyed by contract number: all rows or none.
 
 The lot must exist; an NGO unknown by BIN is created from the name in the file. Contract
 amounts must fit the lot's budget together with its other standing contracts and the other

@@ -1,10 +1,10 @@
-"""Default methodologies shipped as data (DESIGN §4).
+"""Default methodologies shipped as data (docs/domain.md#criteria).
 
 Plain Python structures, no application imports: the seeding code turns each entry into a
 ``Methodology`` with its ``Criterion`` rows. Weights are strings so that they convert to
 ``Decimal`` exactly. Anchor descriptors for scores 1, 3 and 5 say what evidence a member
 should see (documents, a site visit, beneficiaries' feedback), because a score must be backed
-by evidence rather than by the NGO's paper report alone (DOMAIN.md, "Known problems").
+by evidence rather than by the NGO's paper report alone (docs/domain.md#methodologies).
 """
 
 

@@ -1,4 +1,4 @@
-"""Methodology versions: check an admin's edit and apply it in place or as a new version (DESIGN §2).
+"""Methodology versions: check an admin's edit and apply it in place or as a new version (docs/domain.md#methodologies).
 
 A version that has been used by an evaluation never changes: an edit of it becomes a new
 version of the same code and the old one is deactivated. Operations flush, never commit.
@@ -19,7 +19,7 @@ from grants.monitoring.models import Criterion, Evaluation, Methodology
 CRITERION_CODE = re.compile(r"^[a-z][a-z0-9_]{1,59}$")
 BAND_CODE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")  # evaluations.band is 40 characters
 LANGS = ("ru", "kk", "en")
-LEVELS = ("1", "3", "5")  # anchor descriptors (DESIGN §4)
+LEVELS = ("1", "3", "5")  # anchor descriptors (docs/domain.md#methodologies)
 INDEX_BOTTOM, INDEX_TOP = 0, 100  # bands are ranges of the 0-100 index
 SCALE_TOP = 100
 MAX_CRITERIA = 30

@@ -53,7 +53,7 @@ class Methodology(LocalizedMixin, TimestampMixin, db.Model):
     scale_max: Mapped[int] = mapped_column(Integer, default=5)
     quorum: Mapped[int] = mapped_column(Integer, default=3)
     disagreement_threshold: Mapped[int] = mapped_column(Integer, default=3)
-    # Scores that need a written comment (DESIGN §4: 0, 1 and 5).
+    # Scores that need a written comment (0, 1 and 5 by default: docs/domain.md#scoring).
     comment_required_scores: Mapped[list] = mapped_column(JSON, default=lambda: [0, 1, 5])
     # [{"min": 85, "code": "highly_effective", "ru": ..., "kk": ..., "en": ...}, ...]
     bands: Mapped[list] = mapped_column(JSON)

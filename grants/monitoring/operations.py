@@ -1,4 +1,4 @@
-"""Campaigns, assignments and the evaluation workflow up to review (DESIGN §3).
+"""Campaigns, assignments and the evaluation workflow up to review (docs/domain.md#evaluation-states).
 
 Operations check their rule, change state, audit and flush; views and the API commit once.
 """

@@ -1,4 +1,4 @@
-"""Delivering outbox messages over SMTP (DESIGN §6: MAIL_SERVER… optional).
+"""Delivering outbox messages over SMTP (MAIL_SERVER… optional: README.md, "Configuration (environment)").
 
 Without MAIL_SERVER every message stays in the outbox (status "queued"), where administrators
 read it. With MAIL_SERVER, messages created in a request are delivered once its transaction has

@@ -1,4 +1,4 @@
-"""What the public may see of evaluations: published ones only (DESIGN §1, §3).
+"""What the public may see of evaluations: published ones only (docs/domain.md#review-and-publication).
 
 Every public page, the API and the NGO's own page read results through these helpers (or through
 grants.reports.views.published_results), so drafts, evaluations in review or accepted but not yet

@@ -1,4 +1,4 @@
-"""Right of reply (DESIGN §3): the NGO answers a published evaluation per criterion or finding within
+"""Right of reply (docs/domain.md#right-of-reply): the NGO answers a published evaluation per criterion or finding within
 the reply window; the group's chair rules on each reply; the rulings are printed in a new report version."""
 
 from datetime import UTC, datetime

@@ -1,4 +1,4 @@
-"""`flask --app grants render-reports --campaign ID` and `flask --app grants seed-bench` (DESIGN §6)."""
+"""`flask --app grants render-reports --campaign ID` and `flask --app grants seed-bench` (README.md, "Command line")."""
 
 import os
 import random

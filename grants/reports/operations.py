@@ -1,4 +1,4 @@
-"""Issuing reports (immutable PDFs), the ministry's review, and publication (DESIGN §3, §5)."""
+"""Issuing reports (immutable PDFs), the ministry's review, and publication (docs/domain.md#reports, #review-and-publication)."""
 
 import hashlib
 import json

@@ -1,4 +1,4 @@
-"""The campaign summary report (DESIGN §5): per region, administrator and sphere, with charts.
+"""The campaign summary report (docs/domain.md#reports): per region, administrator and sphere, with charts.
 
 Only evaluations whose index is fixed count. The campaign's managers see every fixed result
 (`MANAGER_STATES`); a public summary passes `states=(EvaluationState.published,)`.
@@ -35,7 +35,7 @@ PUBLIC_STATES = (EvaluationState.published,)
 
 
 def remarks_counts(evaluations: Sequence[Evaluation]) -> tuple[int, int]:
-    """Remarks made by NGOs on these evaluations and remarks the chairs rejected (right of reply, DESIGN §3).
+    """Remarks made by NGOs on these evaluations and remarks the chairs rejected (docs/domain.md#right-of-reply).
 
     A remark counts once the chair has ruled on it: a pending reply is not public, and a summary must not
     reveal that one is waiting. The one place that counts them; every table picks the numbers up from here.

@@ -1,4 +1,4 @@
-"""Ministry review, report downloads, public verification and published results (DESIGN §3, §5, §6).
+"""Ministry review, report downloads, public verification and published results (docs/domain.md#review-and-publication, #reports).
 
 Views load, check (grants.core.permissions), call one operation of grants.reports.operations and
 commit once. Issued PDFs are sent exactly as stored, never rendered again.

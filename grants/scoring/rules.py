@@ -1,7 +1,7 @@
 """Scoring arithmetic: plain numbers in, plain numbers out (no database, no Flask).
 
 Exact fractions are used throughout and rounded half up only for display, so an index of
-83.25 shows as 83.3 on every machine (DESIGN §4).
+83.25 shows as 83.3 on every machine (docs/domain.md#formula).
 """
 
 from collections.abc import Iterable, Mapping, Sequence
@@ -74,7 +74,7 @@ def aggregate(
 def weighted_index(means: Mapping[str, Fraction | int], weights: Mapping[str, int | Fraction], scale_max: int) -> Fraction:
     """Σ weightᵢ · meanᵢ / scale_max, normalised to 0–100 by the total weight (exact).
 
-    With weights summing to 100 this is DESIGN §4's Σ wᵢ·meanᵢ / 5.
+    With weights summing to 100 this is the Σ wᵢ·meanᵢ / 5 of docs/domain.md#formula.
     """
     total_weight = sum(Fraction(w) for w in weights.values())
     if total_weight <= 0:

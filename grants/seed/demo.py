@@ -1,4 +1,4 @@
-"""Load the regions (also for production set-up) and the demo data set of DESIGN §6.
+"""Load the regions (also for production set-up) and the demo data set (README.md, "Demo accounts").
 
 Idempotent: every object is upserted by its natural key (region KATO, sphere code,
 organisation BIN, lot number and year, contract number, user email, need, council and group
@@ -85,7 +85,7 @@ def database_is_empty() -> bool:
 
 
 def demo_accounts() -> list[tuple[str, str, str]]:
-    """(email, roles, full name) of the seeded people, DESIGN §6 accounts first."""
+    """(email, roles, full name) of the seeded people, the documented demo accounts first."""
     order = {email: i for i, email in enumerate(DEMO_EMAILS)}
     rows = sorted(USERS, key=lambda u: order.get(u["email"], len(order)))
     return [(u["email"], "+".join(u["roles"]), u["full_name"]) for u in rows]

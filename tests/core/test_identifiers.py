@@ -1,4 +1,4 @@
-"""BIN/IIN check digit (DOMAIN.md, "Identifiers and formats"), checked against the rule re-stated here."""
+"""BIN/IIN check digit (docs/domain.md#identifiers), checked against the rule re-stated here."""
 
 import itertools
 
@@ -13,13 +13,13 @@ def db():
     yield None
 
 
-VALID_EXAMPLES = ("940140000385", "990140004654", "061211600012")  # DOMAIN.md
+VALID_EXAMPLES = ("940140000385", "990140004654", "061211600012")  # docs/domain.md#identifiers
 WEIGHTS_1 = tuple(range(1, 12))
 WEIGHTS_2 = (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2)
 
 
 def reference_check_digit(first11: str) -> int | None:
-    """The DOMAIN.md rule, written independently of grants.core.identifiers."""
+    """The rule of docs/domain.md#identifiers, written independently of grants.core.identifiers."""
     digits = [ord(c) - ord("0") for c in first11]
     assert len(digits) == 11 and all(0 <= d <= 9 for d in digits)
     first = sum(d * w for d, w in zip(digits, WEIGHTS_1, strict=True)) % 11

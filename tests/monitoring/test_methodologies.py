@@ -294,7 +294,7 @@ def test_a_weight_that_is_not_a_number_is_refused(client):
 
 
 def test_the_shipped_methodologies_are_listed(client):
-    """The data migration ships one methodology of each kind (DESIGN §4)."""
+    """The data migration ships one methodology of each kind (docs/domain.md#criteria)."""
     html = client.get("/methodologies/").get_data(as_text=True)
     for kind in SubjectKind:
         shipped = db.session.scalar(

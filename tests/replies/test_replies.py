@@ -56,7 +56,7 @@ def test_working_days_skip_weekends_and_holidays():
 
 
 def test_demo_ngo_replies_chair_rules_and_the_new_report_lists_both(client, api_token):
-    """Acceptance 2 through the API of DESIGN §6."""
+    """Acceptance 2 through the JSON API (README.md, "HTTP API")."""
     evaluation = published_project_evaluation()
     campaign = evaluation.campaign
     before = latest_final(evaluation)

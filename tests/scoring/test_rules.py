@@ -1,4 +1,4 @@
-"""The scoring rules of DESIGN §4, with the published example and properties that must always hold."""
+"""The scoring rules of docs/domain.md#formula, with the published example and properties that must always hold."""
 
 from decimal import Decimal
 from fractions import Fraction
@@ -34,7 +34,7 @@ def test_issue_example_means_index_and_band():
 
 
 def test_published_totals_match_the_official_sum():
-    # DOMAIN.md: 15/14/13/15/14 = 71 by three members on 0-5.
+    # A published total (docs/domain.md#formula): 15/14/13/15/14 = 71 by three members on 0-5.
     cards = [card(5, 5, 5, 5, 5), card(5, 5, 4, 5, 5), card(5, 4, 4, 5, 4)]
     agg = rules.aggregate(cards, CODES, threshold=3)
     assert [agg[c].total for c in CODES] == [15, 14, 13, 15, 14]

@@ -1,4 +1,4 @@
-"""Valid demo BINs built by the rules of DOMAIN.md (YYMM, entity kind, serial, check digit)."""
+"""Valid demo BINs built by the rules of docs/domain.md#identifiers (YYMM, entity kind, serial, check digit)."""
 
 from grants.core.identifiers import make_bin
 

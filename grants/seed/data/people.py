@@ -1,4 +1,4 @@
-"""Demo accounts (DESIGN §6), public councils and joint monitoring groups.
+"""Demo accounts (README.md, "Demo accounts"), public councils and joint monitoring groups.
 
 Users refer to organisations by `key`; council memberships and groups refer to councils by
 `key`. Every user gets the demo password.
@@ -6,7 +6,7 @@ Users refer to organisations by `key`; council memberships and groups refer to c
 
 from datetime import date
 
-# The accounts of DESIGN §6, in the order the CLI lists them.
+# The documented demo accounts (README.md), in the order the CLI lists them.
 DEMO_EMAILS = (
     "admin@example.kz", "ministry@example.kz", "chair@example.kz", "member1@example.kz",
     "member2@example.kz", "member3@example.kz", "member4@example.kz", "ngo@example.kz",
