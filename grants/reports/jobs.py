@@ -1,4 +1,5 @@
-"""Rendering a campaign's reports into a ZIP as a background job (docs/operations.md, docs/architecture.md#jobs-after-commit).
+"""Rendering a campaign's reports into a ZIP as a background job (docs/operations.md and
+docs/architecture.md, "Jobs after commit").
 
 With REDIS_URL set the job goes to the RQ queue "reports" and a worker (`rq worker reports`)
 runs it in an app of its own; the job's state (status, files done of total, error) lives in

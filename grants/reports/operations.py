@@ -1,4 +1,7 @@
-"""Issuing reports (immutable PDFs), the ministry's review, and publication (docs/domain.md#reports, #review-and-publication)."""
+"""Issuing reports (immutable PDFs), the ministry's review, and publication.
+
+Rules: docs/domain.md#reports and docs/domain.md#review-and-publication.
+"""
 
 import hashlib
 import json

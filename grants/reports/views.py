@@ -1,4 +1,5 @@
-"""Ministry review, report downloads, public verification and published results (docs/domain.md#review-and-publication, #reports).
+"""Ministry review, report downloads, public verification and published results
+(docs/domain.md#review-and-publication and docs/domain.md#reports).
 
 Views load, check (grants.core.permissions), call one operation of grants.reports.operations and
 commit once. Issued PDFs are sent exactly as stored, never rendered again.
