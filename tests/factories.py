@@ -19,6 +19,7 @@ from grants.needs.models import NeedSource, Priority, PublicNeed
 from grants.organisations.models import Organisation, OrganisationKind
 from grants.projects.models import Project
 from grants.regions.models import Region
+from tests.helpers import user
 
 ASTANA_KATO = "710000000"
 ROLES = ("anonymous", "admin", "ministry", "chair", "member1", "member4", "ngo")
@@ -39,13 +40,6 @@ def count(model, *where) -> int:
 
 
 # --- people -------------------------------------------------------------------------------
-
-
-def user(who: str) -> User:
-    email = who if "@" in who else f"{who}@example.kz"
-    found = db.session.scalar(select(User).where(User.email == email))
-    assert found is not None, f"demo account {email} is missing"
-    return found
 
 
 def ministry() -> User:

@@ -14,7 +14,6 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from grants.accounts.models import User
 from grants.core.errors import today_local
 from grants.councils.models import GroupMember, MonitoringGroup
 from grants.extensions import db
@@ -24,16 +23,10 @@ from grants.monitoring.models import Campaign, CampaignStatus, Criterion, Evalua
 from grants.monitoring.operations import assign, save_campaign, start_campaign
 from grants.needs.models import PublicNeed
 from grants.projects.models import Project
+from tests.helpers import user
 
 PROJECT_CODES = ("relevance", "plan_execution", "result", "sustainability", "social_effect")
 SCORERS = ("member1", "member2", "member3")
-
-
-def user(who: str) -> User:
-    email = who if "@" in who else f"{who}@example.kz"
-    found = db.session.scalar(select(User).where(User.email == email))
-    assert found is not None, f"demo account {email} is missing"
-    return found
 
 
 def methodology(data: dict) -> Methodology:

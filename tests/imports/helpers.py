@@ -7,11 +7,11 @@ from datetime import date
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from grants.audit.models import AuditEvent
 from grants.extensions import db
 from grants.lots.models import Lot
 from grants.organisations.models import Organisation, OrganisationKind
 from tests.factories import ministry
+from tests.helpers import audit_count  # noqa: F401  (imported from here by import tests)
 
 LOT_HEADERS = [
     "Номер лота", "Год", "Наименование лота", "БИН администратора", "КАТО", "Сфера", "Сумма, тенге",
@@ -116,7 +116,3 @@ def imported_lots() -> int:
     return db.session.scalar(
         select(func.count()).select_from(Lot).where(Lot.year == YEAR, Lot.number.like(f"{PREFIX}-%"))
     )
-
-
-def audit_count() -> int:
-    return db.session.scalar(select(func.count()).select_from(AuditEvent))

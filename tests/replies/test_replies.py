@@ -18,6 +18,7 @@ from grants.replies.window import add_working_days, days_off, reply_deadline
 from grants.reports.models import Report, ReportKind
 from grants.reports.summary import remarks_counts, render_summary_pdf
 from tests.conftest import DEMO_PASSWORD
+from tests.helpers import bearer
 from tests.reports.report_helpers import pdf_text, user
 
 SUMMARY_REMARKS = "Сделано замечаний: 2 · Отклонено замечаний: 1"
@@ -31,10 +32,6 @@ def published_project_evaluation() -> Evaluation:
         if evaluation.project.ngo_id == ngo.organisation_id:
             return evaluation
     raise AssertionError("the demo has no published evaluation of the demo NGO's project")
-
-
-def bearer(token: str) -> dict:
-    return {"Authorization": f"Bearer {token}"}
 
 
 def latest_final(evaluation: Evaluation) -> Report:

@@ -4,17 +4,13 @@ import subprocess
 
 from sqlalchemy import select
 
-from grants.accounts.models import User
 from grants.extensions import db
 from grants.monitoring import operations as workflow
 from grants.monitoring.models import Evaluation, EvaluationState, SubjectKind
 from grants.scoring import operations as scoring
+from tests.helpers import pdf_text, user  # noqa: F401  (pdf_text: imported from here by report tests)
 
 SCORES = {"member1": (4, 5, 3, 4, 4), "member2": (5, 5, 4, 4, 5), "member3": (3, 4, 4, 5, 4)}
-
-
-def user(who: str) -> User:
-    return db.session.scalar(select(User).where(User.email == f"{who}@example.kz"))
 
 
 def group1_project_evaluation() -> Evaluation:
@@ -46,11 +42,6 @@ def finalize_with(evaluation: Evaluation, comment: str = "Проверено н�
     )
     db.session.flush()
     return evaluation
-
-
-def pdf_text(content: bytes) -> str:
-    result = subprocess.run(["pdftotext", "-raw", "-", "-"], input=content, capture_output=True, check=True)
-    return result.stdout.decode("utf-8")
 
 
 def pdf_fonts(content: bytes, tmp_path) -> str:

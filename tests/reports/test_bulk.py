@@ -9,7 +9,6 @@ import zipfile
 import pytest
 from sqlalchemy import select
 
-from grants.accounts.models import User
 from grants.extensions import db as _db
 from grants.monitoring import operations as workflow
 from grants.monitoring.models import Campaign, Evaluation, EvaluationState, SubjectKind
@@ -18,13 +17,9 @@ from grants.reports.operations import review
 from grants.scoring import operations as scoring
 from tests import live
 from tests.conftest import DEMO_PASSWORD, login
-from tests.helpers import FAST_PASSWORD_HASH
+from tests.helpers import FAST_PASSWORD_HASH, user
 
 REDIS_TEST_URL = "redis://127.0.0.1:6379/15"
-
-
-def user(who: str) -> User:
-    return _db.session.scalar(select(User).where(User.email == f"{who}@example.kz"))
 
 
 def group1_evaluation(kind: SubjectKind) -> Evaluation:

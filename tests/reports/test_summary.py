@@ -1,6 +1,5 @@
 """The campaign summary report: its numbers against the database, its PDF, and who may download it."""
 
-import subprocess
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
@@ -8,7 +7,6 @@ from fractions import Fraction
 import pytest
 from sqlalchemy import func, select
 
-from grants.accounts.models import User
 from grants.councils.models import MonitoringGroup
 from grants.extensions import db as _db
 from grants.lots.models import Lot
@@ -25,6 +23,7 @@ from grants.reports.summary import MANAGER_STATES, PUBLIC_STATES, summary_data
 from grants.scoring.models import Score, Scorecard
 from grants.scoring.rules import band, round_half_up
 from tests.conftest import login
+from tests.helpers import pdf_text, user
 
 # (state, index) cycled over the subjects; scoring and returned evaluations must not be counted.
 PLAN = [
@@ -39,21 +38,10 @@ PLAN = [
 MEMBERS = ("member1", "member2", "member3")
 
 
-def user(who: str) -> User:
-    return _db.session.scalar(select(User).where(User.email == f"{who}@example.kz"))
-
-
 def latest(code: str) -> Methodology:
     return _db.session.scalar(
         select(Methodology).where(Methodology.code == code).order_by(Methodology.version.desc())
     )
-
-
-def pdf_text(content: bytes) -> str:
-    out = subprocess.run(
-        ["pdftotext", "-raw", "-", "-"], input=content, capture_output=True, check=True
-    ).stdout
-    return " ".join(out.decode("utf-8").split())
 
 
 def _evaluation(campaign, group, methodology, subject, n: int, member_ids: list[int]) -> Evaluation:
@@ -214,7 +202,7 @@ def test_summary_pdf_names_the_campaign_and_its_regions_in_russian_and_kazakh(ca
         response = client.get(f"/campaigns/{campaign.id}/summary.pdf?lang={lang}")
         assert response.status_code == 200 and response.mimetype == "application/pdf"
         assert response.data.startswith(b"%PDF")
-        text = pdf_text(response.data)
+        text = " ".join(pdf_text(response.data).split())
         assert campaign.localized("name", lang) in text
         for region in regions:
             assert region.localized("name", lang) in text, f"{region.kato} in {lang}"

@@ -3,17 +3,11 @@
 import pytest
 from sqlalchemy import select
 
-from grants.accounts.models import ApiToken, User
-from tests.helpers import DEMO_PASSWORD
+from grants.accounts.models import ApiToken
+from tests.helpers import DEMO_PASSWORD, user
 
 PROTECTED = "/account"  # any page for logged-in users
 NEW_PASSWORD = "a-new-password-2027"
-
-
-def user(email: str) -> User:
-    from grants.extensions import db
-
-    return db.session.scalar(select(User).where(User.email == email))
 
 
 def signed_in(app, email: str, password: str = DEMO_PASSWORD, remember: bool = False):
