@@ -13,14 +13,11 @@ from grants.monitoring.models import Evaluation, EvaluationState, SubjectKind
 from grants.reports.models import Report, ReportKind
 from grants.scoring import operations as scoring
 from tests.browser.test_ui import log_in
+from tests.helpers import user
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
 COMMENT = "Please add evidence for the sustainability conclusion."
-
-
-def _user(email: str) -> User:
-    return db.session.scalar(select(User).where(User.email == email))
 
 
 def evaluation_in_review(live_db) -> int:
@@ -28,8 +25,8 @@ def evaluation_in_review(live_db) -> int:
     members score it and the chair finalizes, through the live app's operations."""
 
     def drive():
-        chair = _user("chair@example.kz")
-        bins = _user("member2@example.kz").affiliated_bins
+        chair = user("chair")
+        bins = user("member2").affiliated_bins
         evaluation = next(
             e
             for e in db.session.scalars(

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from tests.api.evaluation_fixtures import build_campaign
-from tests.helpers import visible_text
+from tests.helpers import pdf_text, visible_text
 from tests.portal.helpers import MEMBER_COMMENT, REVIEW_COMMENT, names_of_scorers, published_campaign
 
 LANGS = ("kk", "ru", "en")
@@ -69,8 +69,6 @@ def test_results_pages_render_in_each_language(client, db, lang):
 
 
 def test_public_summary_pdf_counts_published_evaluations_only(client, db):
-    import subprocess
-
     from sqlalchemy import select
 
     from grants.monitoring.models import Campaign, Evaluation, EvaluationState
@@ -81,7 +79,7 @@ def test_public_summary_pdf_counts_published_evaluations_only(client, db):
     assert f"/results/{campaign.id}/summary.pdf?lang=kk" in page
     response = client.get(f"/results/{campaign.id}/summary.pdf?lang=ru")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
-    text = subprocess.run(["pdftotext", "-raw", "-", "-"], input=response.data, capture_output=True, check=True).stdout.decode()
+    text = pdf_text(response.data)
     assert "Опубликованные результаты" in text
     assert client.get(f"/results/{campaign.id}/summary.pdf?lang=de").status_code == 404
     campaigns = db.session.scalars(select(Campaign).order_by(Campaign.id))

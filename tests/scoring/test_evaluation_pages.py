@@ -5,25 +5,18 @@ import re
 import pytest
 from sqlalchemy import select
 
-from grants.accounts.models import User
 from grants.audit.models import AuditEvent
 from grants.monitoring.models import Evaluation, EvaluationState, SubjectKind
-from tests.helpers import login
+from tests.helpers import login, user
 
 CODES = ["relevance", "plan_execution", "result", "sustainability", "social_effect"]
 ISSUE_SCORES = {"member1": (4, 5, 3, 4, 4), "member2": (5, 5, 4, 4, 5), "member3": (3, 4, 4, 5, 4)}
 
 
-def _user(email):
-    from grants.extensions import db
-
-    return db.session.scalar(select(User).where(User.email == email))
-
-
 def demo_evaluation(db, kind: SubjectKind, recusing: bool = False) -> Evaluation:
     """Group 1's evaluation of the given kind; for projects, the one where member2 is (or is not) affiliated."""
-    chair = _user("chair@example.kz")
-    bins = _user("member2@example.kz").affiliated_bins
+    chair = user("chair@example.kz")
+    bins = user("member2@example.kz").affiliated_bins
     for evaluation in db.session.scalars(select(Evaluation).where(Evaluation.kind == kind).order_by(Evaluation.id)):
         if evaluation.group.chair_id != chair.id:
             continue
@@ -104,7 +97,7 @@ def test_affiliated_member_is_recused_on_opening(app, db):
     assert 'data-recused="affiliation"' in page
     r = client.post(f"/evaluations/{evaluation.id}/declare", data={"conflict": "no", "confirm": "y"})
     db.session.expire_all()
-    card = db.session.get(Evaluation, evaluation.id).scorecard_of(_user("member2@example.kz"))
+    card = db.session.get(Evaluation, evaluation.id).scorecard_of(user("member2@example.kz"))
     assert card.recused and card.conflict_of_interest is None and card.scores == []
     assert r.status_code == 302
 

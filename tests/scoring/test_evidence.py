@@ -6,8 +6,8 @@ from pathlib import Path
 from sqlalchemy import select
 
 from grants.scoring.models import Evidence, SiteVisit
-from tests.helpers import login
-from tests.scoring.test_evaluation_pages import SubjectKind, _user, demo_evaluation
+from tests.helpers import login, user
+from tests.scoring.test_evaluation_pages import SubjectKind, demo_evaluation
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -90,7 +90,7 @@ def test_link_evidence_and_site_visit(app, db):
     )
     assert r.status_code == 302
     visit = db.session.scalar(select(SiteVisit).where(SiteVisit.place == "Астана, ул. Кенесары 40"))
-    assert visit is not None and visit.member_id == _user("member1@example.kz").id
+    assert visit is not None and visit.member_id == user("member1").id
     assert [p.filename for p in visit.photos] == ["visit.png"]
     r = client.post(
         f"/evaluations/{evaluation.id}/visits",

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from grants.monitoring.models import Evaluation, EvaluationState, SubjectKind
 from grants.scoring.models import Scorecard
-from tests.helpers import login
+from tests.helpers import login, user
 from tests.scoring.test_evaluation_pages import ISSUE_SCORES, declare_and_submit, demo_evaluation, score_form
 
 
@@ -21,10 +21,8 @@ def _full_scores(value: int = 4) -> dict:
 
 
 def _card(db, evaluation, who):
-    from tests.scoring.test_evaluation_pages import _user
-
     return db.session.scalar(
-        select(Scorecard).where(Scorecard.evaluation_id == evaluation.id, Scorecard.member_id == _user(f"{who}@example.kz").id)
+        select(Scorecard).where(Scorecard.evaluation_id == evaluation.id, Scorecard.member_id == user(who).id)
     )
 
 
