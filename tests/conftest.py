@@ -1,6 +1,8 @@
 """Test fixtures: one migrated and seeded database per run, every test rolled back.
 
-The suite runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is set.
+The suite runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is set. Passwords are
+hashed with one PBKDF2 round (FAST_PASSWORD_HASH), so logging in costs milliseconds. Helpers shared
+by the tests are in tests/helpers.py; live servers and Redis in tests/live.py.
 """
 
 import contextvars
