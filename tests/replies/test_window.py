@@ -100,7 +100,9 @@ def test_an_override_moves_a_day_the_package_does_not_know_yet():
 
 def test_no_override_repeats_what_the_package_already_says():
     for day, working in OVERRIDES.items():
-        assert package(day.year).is_working_day(day) != working, f"{day} is in the package now: drop the override"
+        assert package(day.year).is_working_day(day) != working, (
+            f"{day} is in the package now: drop the override"
+        )
 
 
 def test_a_window_into_a_year_the_calendar_does_not_cover_is_refused(app):
@@ -122,7 +124,9 @@ def test_a_reply_into_an_unknown_year_answers_the_calendar_error(app, client, ap
     with app.test_request_context("/"), pytest.raises(CalendarYearUnknown):
         reply_deadline(evaluation)
     body = {"criterion": evaluation.methodology.codes[0], "text": "Не согласны."}
-    answer = client.post(f"/api/v1/evaluations/{evaluation.id}/replies", json=body, headers=bearer(api_token("ngo")))
+    answer = client.post(
+        f"/api/v1/evaluations/{evaluation.id}/replies", json=body, headers=bearer(api_token("ngo"))
+    )
     assert answer.status_code == 409
     error = answer.get_json()["error"]
     assert error["code"] == "calendar_year_unknown" and str(holidays.KZ.end_year + 1) in error["message"]
