@@ -14,6 +14,7 @@ from grants.audit.operations import record, snapshot
 from grants.core import signals
 from grants.core.concurrency import lock
 from grants.core.errors import RuleViolation, today_local
+from grants.core.validation import MAX_LONG_TEXT, MAX_REASON, MAX_TEXT, check_length, too_long
 from grants.extensions import db
 from grants.lots.models import Lot, LotNeed
 from grants.lots.operations import LotFilters, lot_query
@@ -308,9 +309,12 @@ def save_consolidation(evaluation: Evaluation, chair, payload: dict) -> Evaluati
                 fields[f"{key}.{code}"] = _("Unknown criterion code.")
             elif text is not None and not isinstance(text, str):
                 fields[f"{key}.{code}"] = _("Must be text.")
+            else:
+                too_long(fields, f"{key}.{code}", text, MAX_TEXT)
     for key in ("findings", "recommendations"):
         if payload.get(key) is not None and not isinstance(payload.get(key), str):
             fields[key] = _("Must be text.")
+        too_long(fields, key, payload.get(key), MAX_LONG_TEXT)
     if fields:
         raise RuleViolation(_("Some fields are not valid."), status=422, fields=fields)
     before = describe_consolidation(evaluation)
@@ -407,6 +411,7 @@ def link_need(evaluation: Evaluation, need: PublicNeed, user, reason: str) -> Lo
         raise RuleViolation(_("You cannot change this lot's needs now."), status=403)
     if not (reason or "").strip():
         raise RuleViolation(_("Give a reason."), status=422, fields={"reason": _("Give a reason.")})
+    check_length("reason", reason, MAX_REASON)
     lot = evaluation.lot
     if any(link.need_id == need.id for link in lot.need_links):
         raise RuleViolation(_("The need is already linked to this lot."), status=409)
@@ -424,6 +429,7 @@ def unlink_need(evaluation: Evaluation, need: PublicNeed, user, reason: str) -> 
         raise RuleViolation(_("You cannot change this lot's needs now."), status=403)
     if not (reason or "").strip():
         raise RuleViolation(_("Give a reason."), status=422, fields={"reason": _("Give a reason.")})
+    check_length("reason", reason, MAX_REASON)
     lot = evaluation.lot
     link = next((link for link in lot.need_links if link.need_id == need.id), None)
     if link is None:
