@@ -12,7 +12,10 @@ from grants.core.validation import MAX_REASON, MAX_TEXT
 class DeclarationForm(FlaskForm):
     conflict = RadioField(
         _l("Do you have a conflict of interest with this project, its NGO or this lot?"),
-        choices=[("no", _l("No, I have no conflict of interest")), ("yes", _l("Yes, I have a conflict of interest"))],
+        choices=[
+            ("no", _l("No, I have no conflict of interest")),
+            ("yes", _l("Yes, I have a conflict of interest")),
+        ],
         validators=[DataRequired(message=_l("Choose one answer."))],
     )
     conflict_note = TextAreaField(_l("If yes, describe it"), validators=[Optional(), Length(max=MAX_TEXT)])
@@ -32,7 +35,11 @@ def make_scorecard_form(methodology, formdata=None, card=None):
 
     scale = [(str(v), str(v)) for v in range(methodology.scale_min, methodology.scale_max + 1)]
     for criterion in methodology.criteria:
-        setattr(ScorecardForm, f"score_{criterion.code}", RadioField(criterion.name, choices=scale, validators=[Optional()]))
+        setattr(
+            ScorecardForm,
+            f"score_{criterion.code}",
+            RadioField(criterion.name, choices=scale, validators=[Optional()]),
+        )
         setattr(
             ScorecardForm,
             f"comment_{criterion.code}",
