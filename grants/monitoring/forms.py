@@ -280,6 +280,8 @@ class AssignByFilterForm(FlaskForm):
         self.status.choices = [("", _l("All"))] + enum_select_choices(LotStatus)
 
 
-class AssignCsvForm(FlaskForm):
-    file = FileField(_l("CSV file"), validators=[FileRequired(message=_l("Choose a file."))])
-    submit = SubmitField(_l("Upload and assign"))
+class AssignFileForm(FlaskForm):
+    """A file of assignments (grants/imports/assignments.py), checked and shown before it is confirmed."""
+
+    file = FileField(_l("File (XLSX or CSV)"), validators=[FileRequired(message=_l("Choose a file."))])
+    submit = SubmitField(_l("Check the file"))

@@ -3,8 +3,6 @@
 Operations check their rule, change state, audit and flush; views and the API commit once.
 """
 
-import csv
-import io
 from datetime import UTC, datetime
 
 from flask_babel import gettext as _
@@ -105,9 +103,8 @@ def start_campaign(campaign: Campaign, user) -> Campaign:
     return campaign
 
 
-def assign(campaign: Campaign, group, subject: Project | Lot, user) -> Evaluation:
-    """Create the evaluation of one project or lot by one of the campaign's groups."""
-    lock(campaign)  # serialised with starting the campaign and with other assignments
+def check_assignable(campaign: Campaign, group, subject: Project | Lot) -> None:
+    """The rules of an assignment, checked without writing (assign checks them again under the lock)."""
     kind = SubjectKind.project if isinstance(subject, Project) else SubjectKind.lot
     lot = subject.lot if kind == SubjectKind.project else subject
     if group not in campaign.groups:
@@ -119,17 +116,24 @@ def assign(campaign: Campaign, group, subject: Project | Lot, user) -> Evaluatio
         raise RuleViolation(_("The campaign has no methodology for this kind of subject."), status=409)
     if campaign.status == CampaignStatus.closed:
         raise RuleViolation(_("The campaign is closed."), status=409)
-    key = f"{kind.value}:{subject.id}"
-    if db.session.scalar(select(Evaluation.id).where(Evaluation.campaign_id == campaign.id, Evaluation.subject_key == key)):
+    if db.session.scalar(select(Evaluation.id).where(Evaluation.campaign_id == campaign.id, Evaluation.subject_key == f"{kind.value}:{subject.id}")):
         raise RuleViolation(_("This subject is already assigned in this campaign."), status=409)
+
+
+def assign(campaign: Campaign, group, subject: Project | Lot, user) -> Evaluation:
+    """Create the evaluation of one project or lot by one of the campaign's groups."""
+    lock(campaign)  # serialised with starting the campaign and with other assignments
+    check_assignable(campaign, group, subject)
+    kind = SubjectKind.project if isinstance(subject, Project) else SubjectKind.lot
+    lot = subject.lot if kind == SubjectKind.project else subject
     evaluation = Evaluation(
         campaign=campaign,
         group=group,
         kind=kind,
-        subject_key=key,
+        subject_key=f"{kind.value}:{subject.id}",
         project_id=subject.id if kind == SubjectKind.project else None,
         lot_id=lot.id,
-        methodology=methodology,
+        methodology=campaign.methodology_for(kind),
         deadline=campaign.scoring_deadline,
         state=EvaluationState.scoring if campaign.status == CampaignStatus.running else EvaluationState.draft,
     )
@@ -148,77 +152,6 @@ def assign_by_filter(campaign: Campaign, group, kind: SubjectKind, filters: LotF
     subjects = lots if kind == SubjectKind.lot else [p for lot in lots for p in lot.projects]
     taken = {e.subject_key for e in campaign.evaluations}
     return [assign(campaign, group, s, user) for s in subjects if f"{kind.value}:{s.id}" not in taken]
-
-
-CSV_HEADERS = {"kind", "group", "contract_number", "lot_number", "year"}
-
-
-def assign_from_csv(campaign: Campaign, content: bytes, user) -> list[Evaluation]:
-    """Assignments from a CSV (kind;group;contract_number;lot_number;year): all rows or none.
-
-    kind is project or lot; group is the group's id or Russian name; projects are found by
-    contract number, lots by number and year. Raises RuleViolation listing every bad row.
-    """
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise RuleViolation(_("The file must be UTF-8 text (CSV)."), status=422, fields={"file": _("Not a UTF-8 CSV file.")}) from None
-    first = text.splitlines()[0] if text.strip() else ""
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    headers = {h.strip().lower() for h in (reader.fieldnames or [])}
-    if not {"kind", "group"} <= headers:
-        raise RuleViolation(_("The file needs the columns kind and group."), status=422, fields={"file": _("Missing columns.")})
-    groups = {str(g.id): g for g in campaign.groups} | {g.name_ru.strip().lower(): g for g in campaign.groups}
-    errors: dict[str, str] = {}
-    planned = []
-    seen = set()
-    for number, raw in enumerate(reader, start=2):
-        row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
-        group = groups.get(row.get("group", "").lower())
-        if group is None:
-            errors[f"row {number}.group"] = _("Unknown group.")
-            continue
-        kind = row.get("kind", "").lower()
-        subject = None
-        if kind == "project":
-            subject = db.session.scalar(select(Project).where(Project.contract_number == row.get("contract_number")))
-            if subject is None:
-                errors[f"row {number}.contract_number"] = _("No project with this contract number.")
-                continue
-        elif kind == "lot":
-            year = row.get("year", "")
-            subject = (
-                db.session.scalar(select(Lot).where(Lot.number == row.get("lot_number"), Lot.year == int(year)))
-                if year.isascii() and year.isdigit() and len(year) == 4
-                else None
-            )
-            if subject is None:
-                errors[f"row {number}.lot_number"] = _("No lot with this number and year.")
-                continue
-        else:
-            errors[f"row {number}.kind"] = _("Write project or lot.")
-            continue
-        key = f"{kind}:{subject.id}"
-        if key in seen:
-            errors[f"row {number}"] = _("Duplicate row.")
-            continue
-        seen.add(key)
-        planned.append((group, subject, number))
-    if not planned and not errors:
-        raise RuleViolation(_("The file has no rows."), status=422, fields={"file": _("The file has no rows.")})
-    created = []
-    savepoint = db.session.begin_nested()
-    for group, subject, number in planned:
-        try:
-            created.append(assign(campaign, group, subject, user))
-        except RuleViolation as exc:
-            errors[f"row {number}"] = exc.message
-    if errors:
-        savepoint.rollback()
-        raise RuleViolation(_("Nothing was assigned: the file has errors."), status=422, fields=errors)
-    savepoint.commit()
-    return created
 
 
 # --- the evaluation workflow ------------------------------------------------------------------
