@@ -21,6 +21,7 @@ from grants.core.validation import BoundedIntegerField
 from grants.lots.models import LotStatus
 from grants.monitoring.methodologies import LANGS, LEVELS
 from grants.monitoring.models import SubjectKind
+from grants.monitoring.operations import REPLY_WINDOW_DAYS
 
 # --- methodology ------------------------------------------------------------------------------
 
@@ -199,7 +200,7 @@ class CampaignForm(FlaskForm):
     reply_window_days = BoundedIntegerField(
         _l("Reply window, working days"),
         default=10,
-        validators=[InputRequired(message=_l("Enter a number of days.")), NumberRange(min=1, max=60)],
+        validators=[InputRequired(message=_l("Enter a number of days.")), NumberRange(min=REPLY_WINDOW_DAYS[0], max=REPLY_WINDOW_DAYS[1])],
     )
     project_methodology_id = IntSelectField(_l("Methodology for projects"), validators=[Optional()])
     lot_methodology_id = IntSelectField(_l("Methodology for lots"), validators=[Optional()])

@@ -29,6 +29,7 @@ from grants.needs.models import PublicNeed
 from grants.projects.models import Project
 
 OPEN_FOR_CONSOLIDATION = (EvaluationState.consolidation, EvaluationState.returned)
+REPLY_WINDOW_DAYS = (1, 60)  # the shortest and the longest reply window a campaign may give, in working days
 
 
 # --- campaigns and assignments ----------------------------------------------------------------
@@ -71,12 +72,24 @@ def _check_campaign(campaign: Campaign, data: dict, group_ids: list[int]) -> Non
         fields["period_end"] = _("The end date cannot be before the start date.")
     if start and deadline and deadline < start:
         fields["scoring_deadline"] = _("The scoring deadline cannot be before the period starts.")
+    review = data.get("review_deadline")
+    if deadline and review and review < deadline:
+        fields["review_deadline"] = _("The review deadline cannot be before the scoring deadline.")
+    days = data.get("reply_window_days")
+    if days is not None and not REPLY_WINDOW_DAYS[0] <= days <= REPLY_WINDOW_DAYS[1]:
+        fields["reply_window_days"] = _("Between %(min)s and %(max)s working days.", min=REPLY_WINDOW_DAYS[0], max=REPLY_WINDOW_DAYS[1])
+    if not data.get("project_methodology_id") and not data.get("lot_methodology_id"):
+        fields["lot_methodology_id"] = _("Choose a methodology for projects, for lots, or both.")
+    if not group_ids:
+        fields["groups"] = _("Choose at least one monitoring group.")
     for key, kind in (("project_methodology_id", SubjectKind.project), ("lot_methodology_id", SubjectKind.lot)):
         mid = data.get(key)
         if mid:
             methodology = db.session.get(Methodology, mid)
             if methodology is None or methodology.kind != kind:
                 fields[key] = _("Choose a methodology of the right kind.")
+            elif not methodology.active and mid != getattr(campaign, key):
+                fields[key] = _("This methodology version has been superseded: choose the current one.")
     busy = {e.group_id for e in campaign.evaluations} - set(group_ids)
     if busy:
         fields["groups"] = _("A group that already has evaluations in this campaign cannot be removed.")

@@ -1,6 +1,8 @@
 """One rule, one answer: the operations check every rule and text limit, so the page, the API and a direct
 call refuse the same input with the same status, code and field (grants/core/validation.py limits)."""
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import func, select
 
@@ -9,13 +11,14 @@ from grants.core.errors import RuleViolation
 from grants.core.validation import MAX_LONG_TEXT, MAX_REASON, MAX_TEXT
 from grants.extensions import db
 from grants.monitoring import operations as workflow
-from grants.monitoring.models import EvaluationState
+from grants.monitoring.models import Campaign, EvaluationState, SubjectKind
 from grants.reports import operations as reports
 from grants.reports.models import ReviewDecision
 from grants.scoring import operations as scoring
 from grants.scoring.models import Score
 from tests.api.evaluation_fixtures import build_campaign, user
 from tests.conftest import DEMO_PASSWORD, login
+from tests.monitoring import campaign_data, make_methodology, own_group
 from tests.reports import consolidation, in_review, reload, scored
 
 
@@ -191,3 +194,33 @@ def test_a_review_comment_over_the_limit_is_refused_by_page_api_and_operation(ap
         )
         == 0
     )
+
+
+# --- campaign rules that only the page form knew ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"review_deadline": "before scoring"}, "review_deadline"),
+        ({"reply_window_days": 0}, "reply_window_days"),
+        ({"reply_window_days": 61}, "reply_window_days"),
+        ({"project_methodology_id": None, "lot_methodology_id": None}, "lot_methodology_id"),
+        ({"groups": []}, "groups"),
+        ({"project_methodology_id": "superseded"}, "project_methodology_id"),
+    ],
+)
+def test_campaign_rules_are_the_operations(app, change, field):
+    data = campaign_data()
+    if change.get("review_deadline") == "before scoring":
+        change = {"review_deadline": data["scoring_deadline"] - timedelta(days=1)}
+    if change.get("project_methodology_id") == "superseded":
+        old = make_methodology(SubjectKind.project, code="superseded_rubric")
+        old.active = False
+        db.session.flush()
+        change = {"project_methodology_id": old.id}
+    groups = change.pop("groups", [own_group().id])
+    data.update(change)
+    with app.test_request_context("/?lang=en"):
+        exc = refused(lambda: workflow.save_campaign(Campaign(), data, groups, user("ministry")))
+    assert (exc.status, set(exc.fields)) == (422, {field})
