@@ -5,11 +5,12 @@ import os
 from flask import Flask
 from flask_talisman import Talisman
 
-from grants.config import Config
+from grants.config import Config, from_environment
 from grants.extensions import babel, bootstrap, csrf, db, login_manager, migrate
 
 
 def create_app(config=None) -> Flask:
+    """The application: Config's defaults, then the environment (grants/config.py ENVIRONMENT), then config."""
     app = Flask(
         __name__,
         instance_relative_config=True,
@@ -17,6 +18,7 @@ def create_app(config=None) -> Flask:
         static_folder="static",
     )
     app.config.from_object(Config)
+    app.config.update(from_environment())
     if config:
         app.config.update(config)
     Config.finalise(app)

@@ -2,7 +2,6 @@
 
 import hashlib
 import hmac
-import os
 from dataclasses import dataclass, field
 
 from flask import current_app
@@ -68,11 +67,9 @@ def signing_key() -> tuple[str, bytes]:
 
 
 def _setting(name: str, default: str) -> str:
-    """App config first (tests), then the environment (deployments), then the default."""
+    """The app's config (read from the environment in grants/config.py), else the default."""
     value = current_app.config.get(name)
-    if value is None:
-        value = os.environ.get(name, default)
-    return str(value)
+    return str(default if value is None else value)
 
 
 def known_keys() -> dict[str, bytes]:

@@ -7,7 +7,10 @@ parse numbers themselves:
   surrogates (UTF-8 cannot encode them, the database cannot store them);
 - JSON bodies are at most MAX_JSON_BYTES, nested at most MAX_JSON_DEPTH deep (checked on the raw
   bytes, before Python's recursive parser sees them), hold only finite numbers and integers
-  within ±JSON_INT_LIMIT.
+  within ±JSON_INT_LIMIT;
+- free text is at most MAX_TEXT, MAX_REASON or MAX_LONG_TEXT characters: the operations check it
+  (check_length, too_long) whichever door the text comes through; forms and API schemas show the
+  same numbers.
 """
 
 import json
@@ -15,13 +18,20 @@ import math
 import re
 from urllib.parse import urlsplit
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField
+
+from grants.core.errors import RuleViolation
 
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1  # INTEGER columns; ids are 1..INT_MAX
 JSON_INT_LIMIT = 2**53 - 1  # integers every JSON reader keeps exactly
 MAX_JSON_BYTES = 1024 * 1024
 MAX_JSON_DEPTH = 32
+
+MAX_TEXT = 5000  # a comment, a note, a conclusion, a reply, a ruling's reason, a review's comment
+MAX_REASON = 1000  # why a scorecard is reopened, why a public need is linked or unlinked
+MAX_LONG_TEXT = 20000  # a consolidation's findings and recommendations
 
 # Unicode control characters (category Cc) but tab, LF and CR; lone surrogates (category Cs).
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
@@ -47,6 +57,20 @@ def bounded_int(value, minimum: int = INT_MIN, maximum: int = INT_MAX) -> int:
     if not minimum <= number <= maximum:
         raise ValueError("out of range")
     return number
+
+
+def too_long(fields: dict[str, str], name: str, value, limit: int) -> None:
+    """Name the field in fields when value is text longer than limit characters."""
+    if isinstance(value, str) and len(value) > limit:
+        fields[name] = _("Must be at most %(max)s characters.", max=limit)
+
+
+def check_length(name: str, value, limit: int) -> None:
+    """RuleViolation (422, naming the field) when value is text longer than limit characters."""
+    fields: dict[str, str] = {}
+    too_long(fields, name, value, limit)
+    if fields:
+        raise RuleViolation(_("Some fields are not valid."), status=422, fields=fields)
 
 
 def positive_id(value) -> int:

@@ -117,7 +117,7 @@ def _listing(root: Path) -> dict[str, dict]:
 
 
 def _pg_tool(name: str) -> str:
-    folder = current_app.config.get("PG_BIN_DIR") or os.environ.get("PG_BIN_DIR")
+    folder = current_app.config.get("PG_BIN_DIR")
     found = shutil.which(name, path=folder) if folder else shutil.which(name)
     if not found:
         raise BackupError(

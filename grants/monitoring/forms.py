@@ -21,6 +21,7 @@ from grants.core.validation import BoundedIntegerField
 from grants.lots.models import LotStatus
 from grants.monitoring.methodologies import LANGS, LEVELS
 from grants.monitoring.models import SubjectKind
+from grants.monitoring.operations import REPLY_WINDOW_DAYS
 
 # --- methodology ------------------------------------------------------------------------------
 
@@ -199,7 +200,7 @@ class CampaignForm(FlaskForm):
     reply_window_days = BoundedIntegerField(
         _l("Reply window, working days"),
         default=10,
-        validators=[InputRequired(message=_l("Enter a number of days.")), NumberRange(min=1, max=60)],
+        validators=[InputRequired(message=_l("Enter a number of days.")), NumberRange(min=REPLY_WINDOW_DAYS[0], max=REPLY_WINDOW_DAYS[1])],
     )
     project_methodology_id = IntSelectField(_l("Methodology for projects"), validators=[Optional()])
     lot_methodology_id = IntSelectField(_l("Methodology for lots"), validators=[Optional()])
@@ -280,6 +281,8 @@ class AssignByFilterForm(FlaskForm):
         self.status.choices = [("", _l("All"))] + enum_select_choices(LotStatus)
 
 
-class AssignCsvForm(FlaskForm):
-    file = FileField(_l("CSV file"), validators=[FileRequired(message=_l("Choose a file."))])
-    submit = SubmitField(_l("Upload and assign"))
+class AssignFileForm(FlaskForm):
+    """A file of assignments (grants/imports/assignments.py), checked and shown before it is confirmed."""
+
+    file = FileField(_l("File (XLSX or CSV)"), validators=[FileRequired(message=_l("Choose a file."))])
+    submit = SubmitField(_l("Check the file"))

@@ -3,8 +3,6 @@
 Operations check their rule, change state, audit and flush; views and the API commit once.
 """
 
-import csv
-import io
 from datetime import UTC, datetime
 
 from flask_babel import gettext as _
@@ -14,6 +12,7 @@ from grants.audit.operations import record, snapshot
 from grants.core import signals
 from grants.core.concurrency import lock
 from grants.core.errors import RuleViolation, today_local
+from grants.core.validation import MAX_LONG_TEXT, MAX_REASON, MAX_TEXT, check_length, too_long
 from grants.extensions import db
 from grants.lots.models import Lot, LotNeed
 from grants.lots.operations import LotFilters, lot_query
@@ -30,6 +29,7 @@ from grants.needs.models import PublicNeed
 from grants.projects.models import Project
 
 OPEN_FOR_CONSOLIDATION = (EvaluationState.consolidation, EvaluationState.returned)
+REPLY_WINDOW_DAYS = (1, 60)  # the shortest and the longest reply window a campaign may give, in working days
 
 
 # --- campaigns and assignments ----------------------------------------------------------------
@@ -72,12 +72,24 @@ def _check_campaign(campaign: Campaign, data: dict, group_ids: list[int]) -> Non
         fields["period_end"] = _("The end date cannot be before the start date.")
     if start and deadline and deadline < start:
         fields["scoring_deadline"] = _("The scoring deadline cannot be before the period starts.")
+    review = data.get("review_deadline")
+    if deadline and review and review < deadline:
+        fields["review_deadline"] = _("The review deadline cannot be before the scoring deadline.")
+    days = data.get("reply_window_days")
+    if days is not None and not REPLY_WINDOW_DAYS[0] <= days <= REPLY_WINDOW_DAYS[1]:
+        fields["reply_window_days"] = _("Between %(min)s and %(max)s working days.", min=REPLY_WINDOW_DAYS[0], max=REPLY_WINDOW_DAYS[1])
+    if not data.get("project_methodology_id") and not data.get("lot_methodology_id"):
+        fields["lot_methodology_id"] = _("Choose a methodology for projects, for lots, or both.")
+    if not group_ids:
+        fields["groups"] = _("Choose at least one monitoring group.")
     for key, kind in (("project_methodology_id", SubjectKind.project), ("lot_methodology_id", SubjectKind.lot)):
         mid = data.get(key)
         if mid:
             methodology = db.session.get(Methodology, mid)
             if methodology is None or methodology.kind != kind:
                 fields[key] = _("Choose a methodology of the right kind.")
+            elif not methodology.active and mid != getattr(campaign, key):
+                fields[key] = _("This methodology version has been superseded: choose the current one.")
     busy = {e.group_id for e in campaign.evaluations} - set(group_ids)
     if busy:
         fields["groups"] = _("A group that already has evaluations in this campaign cannot be removed.")
@@ -104,9 +116,8 @@ def start_campaign(campaign: Campaign, user) -> Campaign:
     return campaign
 
 
-def assign(campaign: Campaign, group, subject: Project | Lot, user) -> Evaluation:
-    """Create the evaluation of one project or lot by one of the campaign's groups."""
-    lock(campaign)  # serialised with starting the campaign and with other assignments
+def check_assignable(campaign: Campaign, group, subject: Project | Lot) -> None:
+    """The rules of an assignment, checked without writing (assign checks them again under the lock)."""
     kind = SubjectKind.project if isinstance(subject, Project) else SubjectKind.lot
     lot = subject.lot if kind == SubjectKind.project else subject
     if group not in campaign.groups:
@@ -118,17 +129,24 @@ def assign(campaign: Campaign, group, subject: Project | Lot, user) -> Evaluatio
         raise RuleViolation(_("The campaign has no methodology for this kind of subject."), status=409)
     if campaign.status == CampaignStatus.closed:
         raise RuleViolation(_("The campaign is closed."), status=409)
-    key = f"{kind.value}:{subject.id}"
-    if db.session.scalar(select(Evaluation.id).where(Evaluation.campaign_id == campaign.id, Evaluation.subject_key == key)):
+    if db.session.scalar(select(Evaluation.id).where(Evaluation.campaign_id == campaign.id, Evaluation.subject_key == f"{kind.value}:{subject.id}")):
         raise RuleViolation(_("This subject is already assigned in this campaign."), status=409)
+
+
+def assign(campaign: Campaign, group, subject: Project | Lot, user) -> Evaluation:
+    """Create the evaluation of one project or lot by one of the campaign's groups."""
+    lock(campaign)  # serialised with starting the campaign and with other assignments
+    check_assignable(campaign, group, subject)
+    kind = SubjectKind.project if isinstance(subject, Project) else SubjectKind.lot
+    lot = subject.lot if kind == SubjectKind.project else subject
     evaluation = Evaluation(
         campaign=campaign,
         group=group,
         kind=kind,
-        subject_key=key,
+        subject_key=f"{kind.value}:{subject.id}",
         project_id=subject.id if kind == SubjectKind.project else None,
         lot_id=lot.id,
-        methodology=methodology,
+        methodology=campaign.methodology_for(kind),
         deadline=campaign.scoring_deadline,
         state=EvaluationState.scoring if campaign.status == CampaignStatus.running else EvaluationState.draft,
     )
@@ -147,77 +165,6 @@ def assign_by_filter(campaign: Campaign, group, kind: SubjectKind, filters: LotF
     subjects = lots if kind == SubjectKind.lot else [p for lot in lots for p in lot.projects]
     taken = {e.subject_key for e in campaign.evaluations}
     return [assign(campaign, group, s, user) for s in subjects if f"{kind.value}:{s.id}" not in taken]
-
-
-CSV_HEADERS = {"kind", "group", "contract_number", "lot_number", "year"}
-
-
-def assign_from_csv(campaign: Campaign, content: bytes, user) -> list[Evaluation]:
-    """Assignments from a CSV (kind;group;contract_number;lot_number;year): all rows or none.
-
-    kind is project or lot; group is the group's id or Russian name; projects are found by
-    contract number, lots by number and year. Raises RuleViolation listing every bad row.
-    """
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise RuleViolation(_("The file must be UTF-8 text (CSV)."), status=422, fields={"file": _("Not a UTF-8 CSV file.")}) from None
-    first = text.splitlines()[0] if text.strip() else ""
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    headers = {h.strip().lower() for h in (reader.fieldnames or [])}
-    if not {"kind", "group"} <= headers:
-        raise RuleViolation(_("The file needs the columns kind and group."), status=422, fields={"file": _("Missing columns.")})
-    groups = {str(g.id): g for g in campaign.groups} | {g.name_ru.strip().lower(): g for g in campaign.groups}
-    errors: dict[str, str] = {}
-    planned = []
-    seen = set()
-    for number, raw in enumerate(reader, start=2):
-        row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
-        group = groups.get(row.get("group", "").lower())
-        if group is None:
-            errors[f"row {number}.group"] = _("Unknown group.")
-            continue
-        kind = row.get("kind", "").lower()
-        subject = None
-        if kind == "project":
-            subject = db.session.scalar(select(Project).where(Project.contract_number == row.get("contract_number")))
-            if subject is None:
-                errors[f"row {number}.contract_number"] = _("No project with this contract number.")
-                continue
-        elif kind == "lot":
-            year = row.get("year", "")
-            subject = (
-                db.session.scalar(select(Lot).where(Lot.number == row.get("lot_number"), Lot.year == int(year)))
-                if year.isascii() and year.isdigit() and len(year) == 4
-                else None
-            )
-            if subject is None:
-                errors[f"row {number}.lot_number"] = _("No lot with this number and year.")
-                continue
-        else:
-            errors[f"row {number}.kind"] = _("Write project or lot.")
-            continue
-        key = f"{kind}:{subject.id}"
-        if key in seen:
-            errors[f"row {number}"] = _("Duplicate row.")
-            continue
-        seen.add(key)
-        planned.append((group, subject, number))
-    if not planned and not errors:
-        raise RuleViolation(_("The file has no rows."), status=422, fields={"file": _("The file has no rows.")})
-    created = []
-    savepoint = db.session.begin_nested()
-    for group, subject, number in planned:
-        try:
-            created.append(assign(campaign, group, subject, user))
-        except RuleViolation as exc:
-            errors[f"row {number}"] = exc.message
-    if errors:
-        savepoint.rollback()
-        raise RuleViolation(_("Nothing was assigned: the file has errors."), status=422, fields=errors)
-    savepoint.commit()
-    return created
 
 
 # --- the evaluation workflow ------------------------------------------------------------------
@@ -308,9 +255,12 @@ def save_consolidation(evaluation: Evaluation, chair, payload: dict) -> Evaluati
                 fields[f"{key}.{code}"] = _("Unknown criterion code.")
             elif text is not None and not isinstance(text, str):
                 fields[f"{key}.{code}"] = _("Must be text.")
+            else:
+                too_long(fields, f"{key}.{code}", text, MAX_TEXT)
     for key in ("findings", "recommendations"):
         if payload.get(key) is not None and not isinstance(payload.get(key), str):
             fields[key] = _("Must be text.")
+        too_long(fields, key, payload.get(key), MAX_LONG_TEXT)
     if fields:
         raise RuleViolation(_("Some fields are not valid."), status=422, fields=fields)
     before = describe_consolidation(evaluation)
@@ -407,6 +357,7 @@ def link_need(evaluation: Evaluation, need: PublicNeed, user, reason: str) -> Lo
         raise RuleViolation(_("You cannot change this lot's needs now."), status=403)
     if not (reason or "").strip():
         raise RuleViolation(_("Give a reason."), status=422, fields={"reason": _("Give a reason.")})
+    check_length("reason", reason, MAX_REASON)
     lot = evaluation.lot
     if any(link.need_id == need.id for link in lot.need_links):
         raise RuleViolation(_("The need is already linked to this lot."), status=409)
@@ -424,6 +375,7 @@ def unlink_need(evaluation: Evaluation, need: PublicNeed, user, reason: str) -> 
         raise RuleViolation(_("You cannot change this lot's needs now."), status=403)
     if not (reason or "").strip():
         raise RuleViolation(_("Give a reason."), status=422, fields={"reason": _("Give a reason.")})
+    check_length("reason", reason, MAX_REASON)
     lot = evaluation.lot
     link = next((link for link in lot.need_links if link.need_id == need.id), None)
     if link is None:

@@ -1,8 +1,5 @@
 """Campaign pages: ministry staff of the organiser set up a round, assign subjects to groups and start it."""
 
-import csv
-import re
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -16,7 +13,7 @@ from grants.councils.models import GroupMember, MonitoringGroup
 from grants.extensions import db
 from grants.lots.models import Lot, LotStatus, Sphere
 from grants.lots.operations import LotFilters
-from grants.monitoring.forms import AssignByFilterForm, AssignCsvForm, AssignOneForm, CampaignForm
+from grants.monitoring.forms import AssignByFilterForm, AssignFileForm, AssignOneForm, CampaignForm
 from grants.monitoring.models import (
     Campaign,
     CampaignStatus,
@@ -29,7 +26,6 @@ from grants.monitoring.models import (
 from grants.monitoring.operations import (
     assign,
     assign_by_filter,
-    assign_from_csv,
     save_campaign,
     start_campaign,
 )
@@ -39,12 +35,6 @@ from grants.regions.models import Region
 from grants.scoring.models import Scorecard
 
 bp = Blueprint("campaigns", __name__, url_prefix="/campaigns")
-
-CSV_LIMIT = 1024 * 1024
-CSV_EXAMPLE = (
-    "kind;group;contract_number;lot_number;year\nproject;{group};{contract};;\nlot;{group};;{lot};{year}"
-)
-
 
 # --- list -------------------------------------------------------------------------------------
 
@@ -194,7 +184,7 @@ def _subject_choices(campaign: Campaign) -> dict:
 
 
 def _tools(campaign: Campaign, posted: str | None = None) -> dict:
-    """The three assignment forms; only the posted one reads the request."""
+    """The assignment forms; only the posted one reads the request (a file is posted to the imports)."""
     group_choices = [(None, "—")] + [(g.id, g.name) for g in campaign.groups]
 
     def build(cls, name):
@@ -220,8 +210,8 @@ def _tools(campaign: Campaign, posted: str | None = None) -> dict:
         (s.code, s.name) for s in db.session.scalars(select(Sphere).order_by(Sphere.name_ru))
     ]
 
-    upload = build(AssignCsvForm, "csv")
-    return {"one": one, "filter": by_filter, "csv": upload}
+    upload = build(AssignFileForm, "assign")
+    return {"one": one, "filter": by_filter, "file": upload}
 
 
 def _visible_evaluations(campaign: Campaign) -> list[Evaluation]:
@@ -256,19 +246,6 @@ def _submitted_counts(evaluations: list[Evaluation]) -> dict[int, int]:
     return dict(rows.all())
 
 
-def _row_errors(fields: dict[str, str]) -> list[tuple[str, str]]:
-    """Field errors for display; CSV keys like "row 3.group" become "Row 3, group"."""
-    items = []
-    for key, message in fields.items():
-        match = re.fullmatch(r"row (\d+)(?:\.(\w+))?", key)
-        if match:
-            label = _("Row %(n)s", n=match.group(1)) + (f", {match.group(2)}" if match.group(2) else "")
-            items.append(((0, int(match.group(1)), key), label, message))
-        else:
-            items.append(((1, 0, key), key, message))
-    return [(label, message) for _key, label, message in sorted(items)]
-
-
 def _render_show(
     campaign: Campaign,
     tools: dict | None = None,
@@ -289,35 +266,10 @@ def _render_show(
         can_assign=manager and campaign.status != CampaignStatus.closed,
         tools=tools,
         problem=problem,
-        problem_items=_row_errors(problem.fields) if problem else [],
+        problem_items=sorted(problem.fields.items()) if problem else [],
         tool=tool,
-        csv_example=_csv_example(campaign),
         agreement={kind: campaign_alpha(campaign.evaluations, kind) for kind in SubjectKind},
     ), status
-
-
-def _csv_example(campaign: Campaign) -> str:
-    """The CSV format, illustrated with the campaign's own group and one of the organiser's subjects."""
-    group = campaign.groups[0].id if campaign.groups else 1
-    lot = db.session.scalar(
-        select(Lot)
-        .where(Lot.administrator_id == campaign.organiser_id)
-        .order_by(Lot.year.desc(), Lot.id)
-        .limit(1)
-    )
-    project = db.session.scalar(
-        select(Project)
-        .join(Lot, Project.lot_id == Lot.id)
-        .where(Lot.administrator_id == campaign.organiser_id)
-        .order_by(Project.id)
-        .limit(1)
-    )
-    return CSV_EXAMPLE.format(
-        group=group,
-        contract=project.contract_number if project else "01-2026",
-        lot=lot.number if lot else "12",
-        year=lot.year if lot else 2026,
-    )
 
 
 @bp.get("/<int:campaign_id>")
@@ -408,25 +360,4 @@ def assign_filtered(campaign_id: int):
         created = assign_by_filter(campaign, group, SubjectKind(form.kind.data), filters, current_user)
     except RuleViolation as exc:
         return _failed(campaign, tools, "filter", exc)
-    return _assigned(campaign, len(created))
-
-
-@bp.post("/<int:campaign_id>/assign-csv")
-@login_required
-def assign_csv(campaign_id: int):
-    campaign = load(Campaign, campaign_id, "edit")
-    tools = _tools(campaign, posted="csv")
-    form = tools["csv"]
-    if not form.validate_on_submit():
-        return _render_show(campaign, tools=tools, tool="csv", status=422)
-    content = form.file.data.read(CSV_LIMIT + 1)
-    try:
-        if len(content) > CSV_LIMIT:
-            raise RuleViolation(_("The file is too large (at most 1 MB)."), status=422)
-        created = assign_from_csv(campaign, content, current_user)
-    except RuleViolation as exc:
-        return _failed(campaign, tools, "csv", exc)
-    except csv.Error:  # the delimiter cannot be found: not a CSV of this format
-        exc = RuleViolation(_("The file is not a CSV with the columns shown below."), status=422)
-        return _failed(campaign, tools, "csv", exc)
     return _assigned(campaign, len(created))

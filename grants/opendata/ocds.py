@@ -7,7 +7,6 @@ Published evaluations are added under the extension key `grantskz_evaluations`: 
 never read. Every field is documented in the README ("Open data").
 """
 
-import os
 from collections import defaultdict
 from contextvars import ContextVar
 from datetime import UTC, date, datetime, time
@@ -437,8 +436,8 @@ def release(
 
 
 def _setting(name: str, default: str) -> str:
-    """The app's config, else the environment, else the default."""
-    return current_app.config.get(name) or os.environ.get(name) or default
+    """The app's config (read from the environment in grants/config.py), else the default."""
+    return current_app.config.get(name) or default
 
 
 def release_package(filters: LotFilters) -> dict:

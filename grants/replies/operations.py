@@ -11,13 +11,13 @@ from grants.core import signals
 from grants.core.concurrency import lock
 from grants.core.errors import RuleViolation
 from grants.core.i18n import date_long
+from grants.core.validation import MAX_TEXT
 from grants.extensions import db
 from grants.monitoring.models import Evaluation, EvaluationState, SubjectKind
 from grants.projects.models import Project
 from grants.replies.models import Reply, Ruling
 from grants.replies.window import reply_deadline, window_open
 
-MAX_TEXT = 5000
 MAX_FINDING = 1000
 MAX_ATTACHMENTS = 5
 

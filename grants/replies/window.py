@@ -1,50 +1,101 @@
-"""The reply window: N working days (Kazakhstan's calendar) from an evaluation's publication."""
+"""The reply window: N working days (Kazakhstan's calendar) from an evaluation's publication (docs/domain.md).
 
+The calendar is the `holidays` package's Kazakhstan: public holidays, days off moved from a weekend, and
+the working-day transfers the government decrees each year (a Saturday worked, a weekday off). Kurban Ait
+follows the lunar calendar: the package gives the announced date for past years and an estimate after.
+"""
+
+from collections.abc import Mapping
 from datetime import date, timedelta
 
+import holidays
+from flask_babel import gettext as _
+
 from grants.core.db import as_utc
-from grants.core.errors import LOCAL_TZ, today_local
+from grants.core.errors import LOCAL_TZ, RuleViolation, today_local
 
-# Public holidays that are days off (Law on holidays, as amended in 2022: Republic Day 25 October restored,
-# Independence Day one day, 16 December): month, day.
-HOLIDAYS = (
-    (1, 1), (1, 2), (1, 7), (3, 8), (3, 21), (3, 22), (3, 23), (5, 1), (5, 7), (5, 9),
-    (7, 6), (8, 30), (10, 25), (12, 16),
-)  # fmt: skip
-# The first day of Kurban Ait (a day off, never moved) follows the lunar calendar; the government announces
-# it each year. Add new years here.
-KURBAN_AIT = {2024: date(2024, 6, 16), 2025: date(2025, 6, 6), 2026: date(2026, 5, 27)}
+# Decrees newer than the installed `holidays` package, until an upgrade carries them: date -> True when the
+# day is worked (a Saturday worked in exchange for a day off), False when it is a day off (a transferred day
+# off; Kurban Ait announced on another day than the package's estimate: the estimate True, the announced day
+# False). tests/replies/test_window.py fails on an entry the package already agrees with, so stale entries go.
+OVERRIDES: Mapping[date, bool] = {}
 
 
-def days_off(year: int) -> set[date]:
-    """Holidays of the year; one falling on a weekend moves to the next working day (not Christmas)."""
-    base = {date(year, month, day) for month, day in HOLIDAYS}
-    off = set(base)
-    for d in sorted(base):
-        if d.weekday() < 5 or (d.month, d.day) == (1, 7):
-            continue
-        moved = d + timedelta(days=1)
-        while moved.weekday() >= 5 or moved in off:
-            moved += timedelta(days=1)
-        off.add(moved)
-    if year in KURBAN_AIT:
-        off.add(KURBAN_AIT[year])
-    return off
+class CalendarYearUnknown(RuleViolation):
+    """A window reaches a year the working-day calendar has no data for: counting it would be a guess."""
+
+    def __init__(self, year: int):
+        super().__init__(
+            _(
+                "The working-day calendar does not cover %(year)s, so the reply window cannot be counted. "
+                "Please tell the administrators.",
+                year=year,
+            ),
+            status=409,
+            code="calendar_year_unknown",
+        )
+        self.year = year
 
 
-def is_working_day(d: date) -> bool:
-    return d.weekday() < 5 and d not in days_off(d.year)
+class WorkingCalendar:
+    """Kazakhstan's working days: the package's calendar corrected by `overrides`."""
+
+    def __init__(self, overrides: Mapping[date, bool] = OVERRIDES):
+        self.overrides = dict(overrides)
+        self._years: dict[int, tuple[frozenset[date], frozenset[date]]] = {}
+
+    @staticmethod
+    def covers(year: int) -> bool:
+        return holidays.KZ.start_year <= year <= holidays.KZ.end_year
+
+    def _year(self, year: int) -> tuple[frozenset[date], frozenset[date]]:
+        """(days off, weekend days worked) of the year."""
+        if year not in self._years:
+            if not self.covers(year):
+                raise CalendarYearUnknown(year)
+            package = holidays.country_holidays("KZ", years=year)
+            off = {d for d in package if d.year == year}
+            worked = {d for d in package.weekend_workdays if d.year == year}
+            for day, working in self.overrides.items():
+                if day.year == year:
+                    (off.discard if working else off.add)(day)
+                    (worked.add if working else worked.discard)(day)
+            self._years[year] = (frozenset(off), frozenset(worked))
+        return self._years[year]
+
+    def days_off(self, year: int) -> frozenset[date]:
+        """Public holidays and days off of the year (weekends aside), transfers included."""
+        return self._year(year)[0]
+
+    def is_working_day(self, day: date) -> bool:
+        off, worked = self._year(day.year)
+        return day in worked if day.weekday() >= 5 else day not in off
+
+    def add_working_days(self, start: date, days: int) -> date:
+        """The date `days` working days after `start` (the day of publication does not count)."""
+        current = start
+        counted = 0
+        while counted < days:
+            current += timedelta(days=1)
+            if self.is_working_day(current):
+                counted += 1
+        return current
+
+
+KAZAKHSTAN = WorkingCalendar()
+
+
+def days_off(year: int) -> frozenset[date]:
+    return KAZAKHSTAN.days_off(year)
+
+
+def is_working_day(day: date) -> bool:
+    return KAZAKHSTAN.is_working_day(day)
 
 
 def add_working_days(start: date, days: int) -> date:
-    """The date `days` working days after `start` (the day of publication does not count)."""
-    current = start
-    counted = 0
-    while counted < days:
-        current += timedelta(days=1)
-        if is_working_day(current):
-            counted += 1
-    return current
+    """The date `days` working days after `start`; CalendarYearUnknown past the calendar's years."""
+    return KAZAKHSTAN.add_working_days(start, days)
 
 
 def reply_deadline(evaluation) -> date | None:

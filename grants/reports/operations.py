@@ -15,6 +15,7 @@ from grants.audit.operations import record
 from grants.core import signals
 from grants.core.concurrency import lock
 from grants.core.errors import RuleViolation
+from grants.core.validation import MAX_TEXT, check_length
 from grants.extensions import db
 from grants.monitoring.models import Evaluation, EvaluationState
 from grants.reports.content import render_evaluation_pdf
@@ -105,6 +106,7 @@ def review(evaluation: Evaluation, user, decision: str, comment: str | None) -> 
         raise RuleViolation(_("Only staff of the campaign's organiser review evaluations."), status=403)
     if evaluation.state != EvaluationState.in_review:
         raise RuleViolation(_("The evaluation is not in review."), status=409)
+    check_length("comment", comment, MAX_TEXT)
     comment = (comment or "").strip() or None
     if decision not in ("accept", "return"):
         raise RuleViolation(_("Decide accept or return."), status=422, fields={"decision": _("Must be accept or return.")})

@@ -33,7 +33,6 @@ REPORT_LANGS = ("kk", "ru", "en")
 DEFAULT_REPORT_LANG = "ru"
 UPLOAD_LIMIT = 20 * 1024 * 1024  # a PDF to verify
 RECENTLY = timedelta(days=30)  # decided evaluations stay in the review queue this long
-MAX_COMMENT = 5000
 MAX_CODE = 200
 
 
@@ -205,12 +204,6 @@ def decide(evaluation_id: int):
     decision = request.form.get("decision", "")
     comment = request.form.get("comment", "")
     try:
-        if len(comment) > MAX_COMMENT:
-            raise RuleViolation(
-                _("The comment is too long."),
-                status=422,
-                fields={"comment": _("Must be at most %(max)s characters.", max=MAX_COMMENT)},
-            )
         reports.review(evaluation, current_user, decision, comment)
     except RuleViolation as exc:
         db.session.rollback()

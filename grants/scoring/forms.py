@@ -6,14 +6,19 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import URL, DataRequired, Length, Optional
 
+from grants.core.validation import MAX_REASON, MAX_TEXT
+
 
 class DeclarationForm(FlaskForm):
     conflict = RadioField(
         _l("Do you have a conflict of interest with this project, its NGO or this lot?"),
-        choices=[("no", _l("No, I have no conflict of interest")), ("yes", _l("Yes, I have a conflict of interest"))],
+        choices=[
+            ("no", _l("No, I have no conflict of interest")),
+            ("yes", _l("Yes, I have a conflict of interest")),
+        ],
         validators=[DataRequired(message=_l("Choose one answer."))],
     )
-    conflict_note = TextAreaField(_l("If yes, describe it"), validators=[Optional(), Length(max=2000)])
+    conflict_note = TextAreaField(_l("If yes, describe it"), validators=[Optional(), Length(max=MAX_TEXT)])
     confirm = BooleanField(
         _l("I confirm this declaration is true (Law on Public Control, conflict of interest)"),
         validators=[DataRequired(message=_l("Confirm the declaration."))],
@@ -30,11 +35,15 @@ def make_scorecard_form(methodology, formdata=None, card=None):
 
     scale = [(str(v), str(v)) for v in range(methodology.scale_min, methodology.scale_max + 1)]
     for criterion in methodology.criteria:
-        setattr(ScorecardForm, f"score_{criterion.code}", RadioField(criterion.name, choices=scale, validators=[Optional()]))
+        setattr(
+            ScorecardForm,
+            f"score_{criterion.code}",
+            RadioField(criterion.name, choices=scale, validators=[Optional()]),
+        )
         setattr(
             ScorecardForm,
             f"comment_{criterion.code}",
-            TextAreaField(_l("Comment"), validators=[Optional(), Length(max=5000)]),
+            TextAreaField(_l("Comment"), validators=[Optional(), Length(max=MAX_TEXT)]),
         )
     form = ScorecardForm(formdata=formdata)
     if formdata is None and card is not None:
@@ -74,11 +83,11 @@ class SiteVisitForm(FlaskForm):
 
 
 class ReopenForm(FlaskForm):
-    reason = StringField(_l("Reason for reopening"), validators=[DataRequired(), Length(max=1000)])
+    reason = StringField(_l("Reason for reopening"), validators=[DataRequired(), Length(max=MAX_REASON)])
     reopen = SubmitField(_l("Reopen"))
 
 
 class NeedLinkForm(FlaskForm):
     need_id = SelectField(_l("Public need"), coerce=int)
-    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=1000)])
+    reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=MAX_REASON)])
     link = SubmitField(_l("Link"))

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from grants.audit.operations import record
 from grants.core.concurrency import lock
 from grants.core.errors import RuleViolation, today_local
+from grants.core.validation import MAX_REASON, MAX_TEXT, check_length, too_long
 from grants.extensions import db
 from grants.monitoring.models import Evaluation, EvaluationState
 from grants.scoring.models import RecusalReason, Score, Scorecard, SiteVisit
@@ -75,10 +76,18 @@ def check_open(evaluation: Evaluation, card: Scorecard) -> None:
         raise RuleViolation(_("The scoring deadline has passed."), status=409)
 
 
+def check_declared(card: Scorecard) -> None:
+    """Scores wait for the declaration: 422, the scorecard's conflict_of_interest is still missing."""
+    if not card.declared:
+        message = _("Declare whether you have a conflict of interest before scoring.")
+        raise RuleViolation(message, status=422, fields={"conflict_of_interest": message}, code="conflict_not_declared")
+
+
 def declare(evaluation: Evaluation, user, conflict: bool, note: str | None = None) -> Scorecard:
     """Record the member's conflict-of-interest declaration; a declared conflict recuses them."""
     card = scorecard_for(evaluation, user)
     check_open(evaluation, card)
+    check_length("conflict_note", note, MAX_TEXT)
     if conflict and not (note or "").strip():
         raise RuleViolation(
             _("Describe the conflict of interest."), status=422, fields={"conflict_note": _("Describe the conflict of interest.")}
@@ -122,8 +131,8 @@ def validate_scores(evaluation: Evaluation, scores: dict) -> dict[str, tuple[int
         if comment is not None and not isinstance(comment, str):
             fields[f"{key}.comment"] = _("The comment must be text.")
             continue
-        if comment is not None and len(comment) > 5000:
-            fields[f"{key}.comment"] = _("The comment is too long (at most 5000 characters).")
+        too_long(fields, f"{key}.comment", comment, MAX_TEXT)
+        if f"{key}.comment" in fields:
             continue
         clean[code] = (value, (comment or "").strip() or None)
     if fields:
@@ -135,8 +144,7 @@ def save_draft(evaluation: Evaluation, user, scores: dict) -> Scorecard:
     """Save some or all scores as a draft (validated for codes and scale, not for completeness)."""
     card = scorecard_for(evaluation, user)
     check_open(evaluation, card)
-    if not card.declared:
-        raise RuleViolation(_("Declare whether you have a conflict of interest before scoring."), status=409)
+    check_declared(card)
     clean = validate_scores(evaluation, scores)
     before = describe(card)
     for code, (value, comment) in clean.items():
@@ -172,8 +180,7 @@ def submit(evaluation: Evaluation, user) -> Scorecard:
     """Lock a complete scorecard; from now on it counts and the member may see the others."""
     card = scorecard_for(evaluation, user)
     check_open(evaluation, card)
-    if not card.declared:
-        raise RuleViolation(_("Declare whether you have a conflict of interest before scoring."), status=409)
+    check_declared(card)
     fields = missing_for_submit(evaluation, card)
     if fields:
         raise RuleViolation(_("The scorecard is not complete."), status=422, fields=fields)
@@ -202,6 +209,7 @@ def reopen(evaluation: Evaluation, card: Scorecard, chair, reason: str) -> Score
         )
     if not (reason or "").strip():
         raise RuleViolation(_("Give a reason for reopening."), status=422, fields={"reason": _("Give a reason for reopening.")})
+    check_length("reason", reason, MAX_REASON)
     before = describe(card)
     card.submitted_at = None
     card.not_submitted = False

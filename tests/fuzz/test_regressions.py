@@ -90,18 +90,18 @@ def test_scorecard_with_a_lone_surrogate_as_criterion_key(client, evaluation, ap
     assert error_of(response, 422)["fields"] == {"scores.relevance.comment": "Contains characters that are not allowed."}
 
 
-def test_assign_csv_with_a_year_no_column_holds(client):
+def test_an_assignment_file_with_a_year_no_column_holds(client):
     campaign = make_campaign()
     login(client, "ministry@example.kz")
     content = f"kind;group;contract_number;lot_number;year\nlot;{own_group().id};;L-1;{HUGE}\n".encode()
     response = client.post(
-        f"/campaigns/{campaign.id}/assign-csv",
-        data={"csv-file": (io.BytesIO(content), "assignments.csv")},
+        f"/imports/campaigns/{campaign.id}/assignments",
+        data={"assign-file": (io.BytesIO(content), "assignments.csv")},
         content_type="multipart/form-data",
         query_string={"lang": "en"},
     )
     assert response.status_code == 422
-    assert "Row 2" in visible_text(response.get_data(as_text=True))
+    assert "<tr><td>2</td><td>year</td><td>Enter the year as four digits" in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("value", ["a\x01b", "\x1b[31m", "x\x7f", "\u0085"])

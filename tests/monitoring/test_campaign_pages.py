@@ -1,6 +1,5 @@
 """Campaign pages: ministry staff of the organiser create campaigns, assign projects and lots, start them."""
 
-import io
 from datetime import date
 from decimal import Decimal
 
@@ -19,7 +18,6 @@ from tests.conftest import login, visible_text
 from tests.factories import (
     count,
     ministry,
-    other_lot,
     other_project,
     own_lot,
     own_project,
@@ -274,7 +272,7 @@ def test_assign_one_project_and_one_lot(client):
     login(client, "ministry@example.kz")
     page = client.get(f"/campaigns/{campaign.id}")
     assert f'value="project:{project.id}"' in page.get_data(as_text=True)
-    assert "kind;group;contract_number;lot_number;year" in text_of(page), "the CSV format is shown"
+    assert f'action="/imports/campaigns/{campaign.id}/assignments"' in text_of(page), "assigning by file is offered"
 
     for subject in (f"project:{project.id}", f"lot:{lot.id}"):
         response = client.post(
@@ -382,82 +380,6 @@ def test_assign_by_filter_narrows_by_status(client):
     )
     assert response.status_code == 302
     assert {e.lot_id for e in evaluations_of(campaign)} == expected
-
-
-def _csv(*rows: str) -> dict:
-    content = "\n".join(["kind;group;contract_number;lot_number;year", *rows]).encode("utf-8")
-    return {"csv-file": (io.BytesIO(content), "assignments.csv")}
-
-
-def test_a_csv_with_one_bad_row_assigns_nothing_and_names_the_row(client):
-    campaign = make_campaign()
-    group, project, lot = own_group(), own_project(), own_lot()
-    login(client, "ministry@example.kz")
-    response = client.post(
-        f"/campaigns/{campaign.id}/assign-csv",
-        data=_csv(
-            f"project;{group.id};{project.contract_number};;", f"lot;{group.id};;NO-SUCH-LOT;{lot.year}"
-        ),
-        content_type="multipart/form-data",
-        query_string={"lang": "en"},
-    )
-    assert response.status_code == 422
-    text = visible_text(text_of(response))
-    assert "Nothing was assigned" in text
-    assert "Row 3, lot_number: No lot with this number and year." in text
-    assert "Row 2" not in text
-    assert evaluations_of(campaign) == []
-
-
-def test_a_good_csv_assigns_every_row(client):
-    campaign = make_campaign(groups=[own_group(), other_group()])
-    project, lot = own_project(), own_lot()
-    login(client, "ministry@example.kz")
-    response = client.post(
-        f"/campaigns/{campaign.id}/assign-csv",
-        data=_csv(
-            f"project;{own_group().id};{project.contract_number};;",
-            f"lot;{other_group().name_ru};;{lot.number};{lot.year}",
-        ),
-        content_type="multipart/form-data",
-    )
-    assert response.status_code == 302, text_of(response)
-    rows = {(e.kind, e.project_id, e.lot_id, e.group_id) for e in evaluations_of(campaign)}
-    assert rows == {
-        (SubjectKind.project, project.id, project.lot_id, own_group().id),
-        (SubjectKind.lot, None, lot.id, other_group().id),
-    }
-
-
-def test_a_csv_naming_another_bodys_lot_assigns_nothing(client):
-    campaign = make_campaign()
-    lot = other_lot()
-    login(client, "ministry@example.kz")
-    response = client.post(
-        f"/campaigns/{campaign.id}/assign-csv",
-        data=_csv(
-            f"lot;{own_group().id};;{own_lot().number};{own_lot().year}",
-            f"lot;{own_group().id};;{lot.number};{lot.year}",
-        ),
-        content_type="multipart/form-data",
-        query_string={"lang": "en"},
-    )
-    assert response.status_code == 422
-    assert "Row 3" in visible_text(text_of(response))
-    assert evaluations_of(campaign) == []
-
-
-@pytest.mark.parametrize("content", [b"", b"\xff\xfe\x00garbage", b"just some words\nmore words"])
-def test_a_file_that_is_not_the_csv_is_refused_without_an_error_page(client, content):
-    campaign = make_campaign()
-    login(client, "ministry@example.kz")
-    response = client.post(
-        f"/campaigns/{campaign.id}/assign-csv",
-        data={"csv-file": (io.BytesIO(content), "x.csv")},
-        content_type="multipart/form-data",
-    )
-    assert response.status_code == 422
-    assert evaluations_of(campaign) == []
 
 
 # --- starting and the evaluations table -------------------------------------------------------
