@@ -6,6 +6,7 @@ Runs on SQLite and, with TEST_DATABASE_URL, on PostgreSQL.
 """
 
 import hashlib
+import re
 from datetime import UTC, date, datetime
 
 import pytest
@@ -20,6 +21,7 @@ from grants.replies.models import Reply, Ruling
 from grants.reports.models import Report, ReportKind
 from grants.scoring.models import Scorecard
 from tests import factories
+from tests.conftest import DEMO_ACCOUNTS, login
 
 NOW = datetime(2026, 6, 1, 12, tzinfo=UTC)
 STATES = list(EvaluationState)
@@ -219,3 +221,38 @@ def test_scoring_overdue_follows_the_deadline(world):
     evaluation.state = EvaluationState.consolidation
     evaluation.deadline = date(2000, 1, 1)
     assert not evaluation.scoring_overdue
+
+
+# --- the pages list what the rule lets through ------------------------------------------------
+
+
+def _listed(html: str) -> set[int]:
+    return {int(n) for n in re.findall(r'data-evaluation="(\d+)"', html)}
+
+
+@pytest.mark.parametrize("email", DEMO_ACCOUNTS)
+def test_campaign_pages_and_queue_list_what_the_rule_allows(app, email):
+    client = app.test_client()
+    login(client, email)
+    user = factories.user(email)
+    campaigns = db.session.scalars(select(Campaign).where(Campaign.visible_to(user))).all()
+    index = client.get("/campaigns/").get_data(as_text=True)
+    for campaign in db.session.scalars(select(Campaign)):
+        assert (f'/campaigns/{campaign.id}"' in index) == (campaign in campaigns), (email, campaign.id)
+    for campaign in campaigns:
+        expected = set(
+            db.session.scalars(
+                select(Evaluation.id).where(
+                    Evaluation.campaign_id == campaign.id, Evaluation.visible_to(user)
+                )
+            )
+        )
+        page = client.get(f"/campaigns/{campaign.id}")
+        assert page.status_code == 200
+        assert _listed(page.get_data(as_text=True)) == expected, (email, campaign.id)
+    queue = client.get("/evaluations/")
+    expected = set(
+        db.session.scalars(select(Evaluation.id).where(Evaluation.in_groups_of(user), ~Evaluation.is_draft))
+    )
+    assert _listed(queue.get_data(as_text=True)) == expected
+    assert expected <= set(db.session.scalars(select(Evaluation.id).where(Evaluation.visible_to(user))))
