@@ -15,8 +15,10 @@ from sqlalchemy import select
 from grants.accounts.models import Affiliation, AnonymousUser, Role, User, UserRole
 from grants.councils.models import GroupMember
 from grants.extensions import db
+from grants.lots.models import Lot
 from grants.monitoring.models import Campaign, Evaluation, EvaluationState
 from grants.organisations.models import Organisation
+from grants.projects.models import Project
 from grants.replies.models import Reply, Ruling
 from grants.reports.models import Report, ReportKind
 from grants.scoring.models import Scorecard
@@ -176,6 +178,20 @@ def test_managed_by_agrees_with_can_manage(world):
         assert in_sql == {c.id for c in campaigns if c.is_manager(user)}, _who(user)
         managed_somewhere |= bool(in_sql)
     assert managed_somewhere
+
+
+def test_lots_and_projects_editable_by_agrees_with_can_edit(world):
+    lots = db.session.scalars(select(Lot)).all()
+    projects = db.session.scalars(select(Project)).all()
+    sizes = set()
+    for user in world:
+        in_sql = set(db.session.scalars(select(Lot.id).where(Lot.editable_by(user))))
+        assert in_sql == {lot.id for lot in lots if lot.can_edit(user)}, _who(user)
+        in_sql_projects = set(db.session.scalars(select(Project.id).where(Project.editable_by(user))))
+        assert in_sql_projects == {p.id for p in projects if p.can_edit(user)}, _who(user)
+        sizes.add((len(in_sql), len(in_sql_projects)))
+    # the demo ministry edits some lots and projects, not all; others edit none
+    assert any(0 < a < len(lots) and 0 < b < len(projects) for a, b in sizes)
 
 
 def test_named_states_agree_in_python_and_sql(world):
