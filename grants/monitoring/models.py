@@ -526,7 +526,7 @@ class Evaluation(TimestampMixin, db.Model):
 
     @property
     def scoring_overdue(self) -> bool:
-        """Still in scoring after its deadline (closed by the scheduled command once the quorum is met)."""
+        """Still in scoring after its deadline."""
         return self.in_scoring and today_local() > self.deadline
 
 
