@@ -2,7 +2,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import Date, DateTime, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grants.core.db import LocalizedMixin, TimestampMixin, utcnow
@@ -138,8 +138,15 @@ class Lot(LocalizedMixin, TimestampMixin, db.Model):
         return True  # the lot registry is public
 
     def can_edit(self, user) -> bool:
-        """Only staff of the lot's own administrator manage it."""
+        """Only staff of the lot's own administrator manage it; editable_by is the same rule as SQL."""
         return user.is_authenticated and user.has_role("ministry") and user.works_for(self.administrator_id)
+
+    @classmethod
+    def editable_by(cls, user):
+        """can_edit as a SQL condition: the lots of the user's organisation, for ministry staff."""
+        if not (user.is_authenticated and user.has_role("ministry") and user.organisation_id is not None):
+            return false()
+        return cls.administrator_id == user.organisation_id
 
     def __repr__(self) -> str:
         return f"<Lot {self.number}/{self.year}>"

@@ -17,14 +17,22 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    and_,
+    false,
+    or_,
     select,
+    true,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grants.core.db import LocalizedMixin, TimestampMixin, current_language, utcnow
 from grants.core.enums import TitledEnum, enum_column
 from grants.core.errors import today_local
+from grants.councils.models import GroupMember, MonitoringGroup
 from grants.extensions import db
+from grants.organisations.models import Organisation
+from grants.projects.models import Project
 
 
 class SubjectKind(TitledEnum):
@@ -93,8 +101,6 @@ class Methodology(LocalizedMixin, TimestampMixin, db.Model):
 
     @property
     def in_use(self) -> bool:
-        from grants.monitoring.models import Evaluation
-
         return db.session.scalar(select(Evaluation.id).where(Evaluation.methodology_id == self.id).limit(1)) is not None
 
     def can_view(self, user) -> bool:
@@ -192,13 +198,43 @@ class Campaign(LocalizedMixin, TimestampMixin, db.Model):
     def is_manager(self, user) -> bool:
         return user.is_authenticated and user.has_role("ministry") and user.works_for(self.organiser_id)
 
+    @classmethod
+    def managed_by(cls, user):
+        """is_manager as a SQL condition."""
+        if not (user.is_authenticated and user.has_role("ministry") and user.organisation_id is not None):
+            return false()
+        return cls.organiser_id == user.organisation_id
+
     def can_view(self, user) -> bool:
+        """Its managers, admins and members of its groups; visible_to is the same rule as SQL."""
         if not user.is_authenticated:
             return False
         return self.is_manager(user) or user.has_role("admin") or any(g.has_member(user) for g in self.groups)
 
+    @classmethod
+    def visible_to(cls, user):
+        """can_view as a SQL condition, for lists (tests/test_visibility.py checks they agree)."""
+        if not user.is_authenticated:
+            return false()
+        if user.has_role("admin"):
+            return true()
+        own_groups = (
+            select(campaign_groups.c.campaign_id)
+            .join(GroupMember, GroupMember.group_id == campaign_groups.c.group_id)
+            .where(GroupMember.user_id == user.id)
+        )
+        return or_(cls.id.in_(own_groups), cls.managed_by(user))
+
     def can_edit(self, user) -> bool:
         return self.is_manager(user)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == CampaignStatus.draft
+
+    def can_start(self, user) -> bool:
+        """Its managers start a campaign still being prepared (monitoring.operations.start_campaign)."""
+        return self.is_draft and self.is_manager(user)
 
 
 class EvaluationState(TitledEnum):
@@ -306,10 +342,40 @@ class Evaluation(TimestampMixin, db.Model):
         return user.is_authenticated and self.group.chair_id == user.id
 
     def can_view(self, user) -> bool:
-        """Group members, the campaign's ministry staff and admins; nobody else learns it exists."""
+        """Group members, the campaign's ministry staff and admins; nobody else learns it exists.
+        visible_to is the same rule as SQL, for lists."""
         if not user.is_authenticated:
             return False
         return self.group.has_member(user) or self.is_chair(user) or self.campaign.is_manager(user) or user.has_role("admin")
+
+    @classmethod
+    def visible_to(cls, user):
+        """can_view as a SQL condition: `select(Evaluation).where(Evaluation.visible_to(user))` lists
+        exactly the evaluations for which can_view(user) is true (tests/test_visibility.py checks it)."""
+        if not user.is_authenticated:
+            return false()
+        if user.has_role("admin"):
+            return true()
+        return or_(cls.in_groups_of(user), cls.chaired_by(user), cls.managed_by(user))
+
+    @classmethod
+    def in_groups_of(cls, user):
+        """group.has_member(user) as a SQL condition: the evaluations of the groups user sits in."""
+        if not user.is_authenticated:
+            return false()
+        return cls.group_id.in_(select(GroupMember.group_id).where(GroupMember.user_id == user.id))
+
+    @classmethod
+    def chaired_by(cls, user):
+        """is_chair(user) as a SQL condition."""
+        if not user.is_authenticated:
+            return false()
+        return cls.group_id.in_(select(MonitoringGroup.id).where(MonitoringGroup.chair_id == user.id))
+
+    @classmethod
+    def managed_by(cls, user):
+        """can_manage as a SQL condition: the evaluations of the campaigns user's organisation runs."""
+        return cls.campaign_id.in_(select(Campaign.id).where(Campaign.managed_by(user)))
 
     def is_affiliated(self, user) -> bool:
         """The user is tied to the evaluated NGO's BIN, whether or not their scorecard exists yet."""
@@ -322,7 +388,7 @@ class Evaluation(TimestampMixin, db.Model):
     def can_score(self, user) -> bool:
         card = self.scorecard_of(user)
         return (
-            self.state == EvaluationState.scoring
+            self.in_scoring
             and self.group.has_member(user)
             and not self.is_recused(user)
             and not (card and (card.submitted_at or card.not_submitted))
@@ -345,17 +411,123 @@ class Evaluation(TimestampMixin, db.Model):
             # one who never submitted sees no scores or aggregates, even after scoring closed.
             card = self.scorecard_of(user)
             return bool(card and (card.submitted_at or card.reopened_at))
-        return self.state in REVIEWED_STATES
+        return self.has_reached_review
 
     def can_consolidate(self, user) -> bool:
-        return self.is_chair(user) and self.state in (
-            EvaluationState.scoring,
-            EvaluationState.consolidation,
-            EvaluationState.returned,
-        )
+        return self.is_chair(user) and self.with_group
 
     def can_manage(self, user) -> bool:
         return self.campaign.is_manager(user)
+
+    def can_review(self, user) -> bool:
+        """Accept or return it (reports.operations.review)."""
+        return self.in_review and self.can_manage(user)
+
+    def can_publish(self, user) -> bool:
+        """Make its result public (reports.operations.publish)."""
+        return self.is_accepted and self.can_manage(user)
+
+    @classmethod
+    def scores_visible_to(cls, user):
+        """can_see_scores as a SQL condition (tests/test_visibility.py checks they agree)."""
+        if not user.is_authenticated:
+            return false()
+        # Scorecard lives in grants.scoring, above this package: reached through the relationship.
+        scorecard = cls.scorecards.property.mapper.class_
+        own = scorecard.member_id == user.id
+        bins = user.affiliated_bins
+        affiliated = false()  # is_affiliated: the evaluated project's NGO is one of the user's BINs
+        if bins:
+            ngo_projects = select(Project.id).join(Organisation, Organisation.id == Project.ngo_id)
+            affiliated = and_(
+                cls.project_id.is_not(None),
+                cls.project_id.in_(ngo_projects.where(Organisation.bin.in_(bins))),
+            )
+        recused = or_(affiliated, cls.scorecards.any(and_(own, scorecard.recused.is_(True))))
+        submitted = or_(scorecard.submitted_at.is_not(None), scorecard.reopened_at.is_not(None))
+        insider = or_(cls.in_groups_of(user), cls.chaired_by(user))
+        sees_as_insider = and_(
+            ~recused,
+            or_(
+                and_(cls.chaired_by(user), cls.scores_revealed_at.is_not(None)),
+                cls.scorecards.any(and_(own, submitted)),
+            ),
+        )
+        return and_(
+            cls.visible_to(user),
+            or_(and_(insider, sees_as_insider), and_(~insider, cls.has_reached_review)),
+        )
+
+    # Named states, for templates and lists (templates never compare state values). The hybrids
+    # are SQL conditions on the class: `select(Evaluation).where(Evaluation.is_published)`.
+    @hybrid_property
+    def is_draft(self) -> bool:
+        return self.state == EvaluationState.draft
+
+    @hybrid_property
+    def in_scoring(self) -> bool:
+        return self.state == EvaluationState.scoring
+
+    @hybrid_property
+    def in_review(self) -> bool:
+        return self.state == EvaluationState.in_review
+
+    @hybrid_property
+    def is_returned(self) -> bool:
+        return self.state == EvaluationState.returned
+
+    @hybrid_property
+    def is_accepted(self) -> bool:
+        return self.state == EvaluationState.accepted
+
+    @hybrid_property
+    def is_published(self) -> bool:
+        return self.state == EvaluationState.published
+
+    @hybrid_property
+    def with_group(self) -> bool:
+        """The group still works on it: scoring, consolidation, or returned for revision."""
+        return self.state in GROUP_STATES
+
+    @with_group.inplace.expression
+    @classmethod
+    def _with_group_expression(cls):
+        return cls.state.in_(GROUP_STATES)
+
+    @hybrid_property
+    def awaits_consolidation(self) -> bool:
+        """Scoring has closed and the chair consolidates (again, if returned)."""
+        return self.state in CONSOLIDATION_STATES
+
+    @awaits_consolidation.inplace.expression
+    @classmethod
+    def _awaits_consolidation_expression(cls):
+        return cls.state.in_(CONSOLIDATION_STATES)
+
+    @hybrid_property
+    def past_scoring(self) -> bool:
+        """Scoring has closed (reports may have been issued)."""
+        return self.state not in (EvaluationState.draft, EvaluationState.scoring)
+
+    @past_scoring.inplace.expression
+    @classmethod
+    def _past_scoring_expression(cls):
+        return cls.state.not_in((EvaluationState.draft, EvaluationState.scoring))
+
+    @hybrid_property
+    def has_reached_review(self) -> bool:
+        """Submitted for review at least once: in review, returned, accepted or published."""
+        return self.state in REVIEWED_STATES
+
+    @has_reached_review.inplace.expression
+    @classmethod
+    def _has_reached_review_expression(cls):
+        return cls.state.in_(REVIEWED_STATES)
+
+    @property
+    def scoring_overdue(self) -> bool:
+        """Still in scoring after its deadline."""
+        return self.in_scoring and today_local() > self.deadline
 
 
 REVIEWED_STATES = (
@@ -364,6 +536,8 @@ REVIEWED_STATES = (
     EvaluationState.accepted,
     EvaluationState.published,
 )
+CONSOLIDATION_STATES = (EvaluationState.consolidation, EvaluationState.returned)
+GROUP_STATES = (EvaluationState.scoring, *CONSOLIDATION_STATES)
 
 
 class CriterionConclusion(db.Model):

@@ -4,12 +4,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from grants.core.errors import RuleViolation
 from grants.core.permissions import load, require_role
-from grants.councils.models import GroupMember, MonitoringGroup
+from grants.councils.models import MonitoringGroup
 from grants.extensions import db
 from grants.lots.models import Lot, LotStatus, Sphere
 from grants.lots.operations import LotFilters
@@ -21,7 +21,6 @@ from grants.monitoring.models import (
     EvaluationState,
     Methodology,
     SubjectKind,
-    campaign_groups,
 )
 from grants.monitoring.operations import (
     assign,
@@ -40,19 +39,13 @@ bp = Blueprint("campaigns", __name__, url_prefix="/campaigns")
 
 
 def _visible_campaigns(user):
-    """The campaigns user may view (the same rule as Campaign.can_view, as one query)."""
-    query = select(Campaign).options(selectinload(Campaign.organiser))
-    if not user.has_role("admin"):
-        own_groups = (
-            select(campaign_groups.c.campaign_id)
-            .join(GroupMember, GroupMember.group_id == campaign_groups.c.group_id)
-            .where(GroupMember.user_id == user.id)
-        )
-        conditions = [Campaign.id.in_(own_groups)]
-        if user.has_role("ministry") and user.organisation_id is not None:
-            conditions.append(Campaign.organiser_id == user.organisation_id)
-        query = query.where(or_(*conditions))
-    return query.order_by(Campaign.period_start.desc(), Campaign.id.desc())
+    """The campaigns user may view (Campaign.visible_to, the SQL form of Campaign.can_view)."""
+    return (
+        select(Campaign)
+        .options(selectinload(Campaign.organiser))
+        .where(Campaign.visible_to(user))
+        .order_by(Campaign.period_start.desc(), Campaign.id.desc())
+    )
 
 
 @bp.get("/")
@@ -63,7 +56,8 @@ def index():
     if campaigns:
         rows = db.session.execute(
             select(Evaluation.campaign_id, Evaluation.state, func.count())
-            .where(Evaluation.campaign_id.in_([c.id for c in campaigns]))
+            # the same evaluations the campaign page lists to this user
+            .where(Evaluation.campaign_id.in_([c.id for c in campaigns]), Evaluation.visible_to(current_user))
             .group_by(Evaluation.campaign_id, Evaluation.state)
         )
         for campaign_id, state, n in rows:
@@ -215,10 +209,11 @@ def _tools(campaign: Campaign, posted: str | None = None) -> dict:
 
 
 def _visible_evaluations(campaign: Campaign) -> list[Evaluation]:
-    """Managers and admins see every evaluation; group members only their own groups' (Evaluation.can_view)."""
+    """The campaign's evaluations user may view (Evaluation.visible_to): managers and admins see every
+    one, group members and chairs their own groups'."""
     query = (
         select(Evaluation)
-        .where(Evaluation.campaign_id == campaign.id)
+        .where(Evaluation.campaign_id == campaign.id, Evaluation.visible_to(current_user))
         .options(
             selectinload(Evaluation.project).selectinload(Project.lot),
             selectinload(Evaluation.lot),
@@ -226,12 +221,6 @@ def _visible_evaluations(campaign: Campaign) -> list[Evaluation]:
         )
         .order_by(Evaluation.group_id, Evaluation.kind, Evaluation.id)
     )
-    if not (campaign.is_manager(current_user) or current_user.has_role("admin")):
-        query = query.where(
-            Evaluation.group_id.in_(
-                select(GroupMember.group_id).where(GroupMember.user_id == current_user.id)
-            )
-        )
     return list(db.session.scalars(query))
 
 

@@ -2,13 +2,13 @@ from datetime import date
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Date, ForeignKey, Integer, Numeric, String, Text
+from sqlalchemy import Date, ForeignKey, Integer, Numeric, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grants.core.db import LocalizedMixin, TimestampMixin
 from grants.core.enums import TitledEnum, enum_column
 from grants.extensions import db
-from grants.lots.models import Unit
+from grants.lots.models import Lot, Unit
 
 
 class ProjectStatus(TitledEnum):
@@ -67,8 +67,13 @@ class Project(LocalizedMixin, TimestampMixin, db.Model):
         return True  # contracts of the state social order are public
 
     def can_edit(self, user) -> bool:
-        """Staff of the lot's administrator manage its contracts."""
+        """Staff of the lot's administrator manage its contracts; editable_by is the same rule as SQL."""
         return user.is_authenticated and user.has_role("ministry") and user.works_for(self.lot.administrator_id)
+
+    @classmethod
+    def editable_by(cls, user):
+        """can_edit as a SQL condition."""
+        return cls.lot_id.in_(select(Lot.id).where(Lot.editable_by(user)))
 
     def __repr__(self) -> str:
         return f"<Project {self.contract_number}>"

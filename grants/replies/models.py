@@ -3,12 +3,14 @@
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, and_, false, or_, select
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grants.core.db import utcnow
 from grants.core.enums import TitledEnum, enum_column
 from grants.extensions import db
+from grants.monitoring.models import Evaluation
 
 
 class Ruling(TitledEnum):
@@ -64,13 +66,32 @@ class Reply(db.Model):
             return self.criterion_code
         return self.finding or ""
 
+    @hybrid_property
+    def is_public(self) -> bool:
+        """Ruled on, and the evaluation published: part of the public record."""
+        return self.ruling is not None and self.evaluation.is_published
+
+    @is_public.inplace.expression
+    @classmethod
+    def _is_public_expression(cls):
+        published = select(Evaluation.id).where(Evaluation.is_published)
+        return and_(cls.ruling.is_not(None), cls.evaluation_id.in_(published))
+
     def can_view(self, user) -> bool:
         """The NGO that wrote it, and whoever may see the evaluation's scores; once ruled on, and the
-        evaluation published, everybody (replies and rulings are part of the public record)."""
-        from grants.monitoring.models import EvaluationState
-
-        if self.ruling is not None and self.evaluation.state == EvaluationState.published:
+        evaluation published, everybody (replies and rulings are part of the public record).
+        visible_to is the same rule as SQL."""
+        if self.is_public:
             return True
         if not user.is_authenticated:
             return False
         return user.organisation_id == self.organisation_id or self.evaluation.can_see_scores(user)
+
+    @classmethod
+    def visible_to(cls, user):
+        """can_view as a SQL condition (tests/test_visibility.py checks they agree)."""
+        if not user.is_authenticated:
+            return cls.is_public
+        own = cls.organisation_id == user.organisation_id if user.organisation_id is not None else false()
+        readable = select(Evaluation.id).where(Evaluation.scores_visible_to(user))
+        return or_(cls.is_public, own, cls.evaluation_id.in_(readable))

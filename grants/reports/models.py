@@ -3,12 +3,26 @@
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import DateTime, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint, event
+from sqlalchemy import (
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    and_,
+    event,
+    or_,
+    select,
+)
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from grants.core.db import utcnow
 from grants.core.enums import TitledEnum, enum_column
 from grants.extensions import db
+from grants.monitoring.models import Evaluation
 
 
 class ReportKind(TitledEnum):
@@ -47,13 +61,27 @@ class Report(db.Model):
         e = self.evaluation
         return f"evaluation-{e.id}-v{self.version}-{self.kind.value}-{self.lang}.pdf"
 
-    def can_view(self, user) -> bool:
-        """A published evaluation's final reports are public; drafts and unpublished ones are not."""
-        from grants.monitoring.models import EvaluationState
+    @hybrid_property
+    def is_public(self) -> bool:
+        """A final report of a published evaluation: anybody may read it."""
+        return self.kind == ReportKind.final and self.evaluation.is_published
 
-        if self.kind == ReportKind.final and self.evaluation.state == EvaluationState.published:
-            return True
-        return self.evaluation.can_see_scores(user)
+    @is_public.inplace.expression
+    @classmethod
+    def _is_public_expression(cls):
+        published = select(Evaluation.id).where(Evaluation.is_published)
+        return and_(cls.kind == ReportKind.final, cls.evaluation_id.in_(published))
+
+    def can_view(self, user) -> bool:
+        """A published evaluation's final reports are public; drafts and unpublished ones only for
+        whoever may see the evaluation's scores. visible_to is the same rule as SQL."""
+        return self.is_public or self.evaluation.can_see_scores(user)
+
+    @classmethod
+    def visible_to(cls, user):
+        """can_view as a SQL condition (tests/test_visibility.py checks they agree)."""
+        readable = select(Evaluation.id).where(Evaluation.scores_visible_to(user))
+        return or_(cls.is_public, cls.evaluation_id.in_(readable))
 
 
 @event.listens_for(Report, "before_update")

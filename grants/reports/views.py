@@ -22,7 +22,7 @@ from grants.core.errors import RuleViolation
 from grants.core.permissions import MAX_ID, load, require_role
 from grants.extensions import csrf, db
 from grants.lots.models import Lot
-from grants.monitoring.models import Campaign, Evaluation, EvaluationState
+from grants.monitoring.models import Evaluation
 from grants.monitoring.results import EvaluationResult, evaluation_result
 from grants.reports import operations as reports
 from grants.reports.models import Report, ReportKind, ReviewDecision
@@ -53,13 +53,12 @@ class IssuedVersion:
 def issued_versions(evaluation: Evaluation, user=None) -> list[IssuedVersion]:
     """Every issued version of the evaluation's report, newest first, with its reports by language;
     with user, only the reports that user may read."""
-    rows = db.session.scalars(
-        select(Report).where(Report.evaluation_id == evaluation.id).order_by(Report.version.desc(), Report.id)
-    ).all()
+    query = select(Report).where(Report.evaluation_id == evaluation.id)
+    if user is not None:
+        query = query.where(Report.visible_to(user))
+    rows = db.session.scalars(query.order_by(Report.version.desc(), Report.id)).all()
     versions: dict[int, IssuedVersion] = {}
     for report in rows:
-        if user is not None and not report.can_view(user):
-            continue
         entry = versions.setdefault(
             report.version, IssuedVersion(report.version, report.kind, report.issued_at, report.issued_by)
         )
@@ -92,7 +91,7 @@ class PublishedResult:
 
 def published_results(subject) -> list[PublishedResult]:
     """Published evaluations of a lot (its own and its projects') or of a project, newest first."""
-    query = select(Evaluation).where(Evaluation.state == EvaluationState.published)
+    query = select(Evaluation).where(Evaluation.is_published)
     if isinstance(subject, Lot):
         query = query.where(Evaluation.lot_id == subject.id)
     else:
@@ -125,7 +124,7 @@ def send_report(report: Report, latest: bool = False):
     response.headers["Content-Disposition"] = f'inline; filename="{report.filename}"'
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.set_etag(report.sha256)
-    public = report.kind == ReportKind.final and report.evaluation.state == EvaluationState.published
+    public = report.is_public
     if public and not latest:
         response.cache_control.public = True
         response.cache_control.max_age = 3600
@@ -146,10 +145,9 @@ def send_report(report: Report, latest: bool = False):
 def queue():
     """Evaluations of my organisation's campaigns waiting for review, and those decided lately."""
     require_role("ministry")
-    managed = select(Campaign.id).where(Campaign.organiser_id == current_user.organisation_id)
     waiting = db.session.scalars(
         select(Evaluation)
-        .where(Evaluation.campaign_id.in_(managed), Evaluation.state == EvaluationState.in_review)
+        .where(Evaluation.managed_by(current_user), Evaluation.in_review)
         .order_by(Evaluation.finalized_at, Evaluation.id)
     ).all()
     last = (
@@ -161,12 +159,12 @@ def queue():
         select(Evaluation, last.c.decided_at)
         .join(last, last.c.evaluation_id == Evaluation.id)
         .where(
-            Evaluation.campaign_id.in_(managed),
-            Evaluation.state != EvaluationState.in_review,
+            Evaluation.managed_by(current_user),
+            ~Evaluation.in_review,
             # accepted ones wait for publication, however long ago they were accepted
             or_(
                 last.c.decided_at >= datetime.now(UTC) - RECENTLY,
-                Evaluation.state == EvaluationState.accepted,
+                Evaluation.is_accepted,
             ),
         )
         .order_by(last.c.decided_at.desc())
@@ -313,7 +311,7 @@ def verify(value: str):
             return jsonify(found=False, message=message), 404
         return render_template("reports/verify.html", report=None, searched=True, error=None), 404
     evaluation = report.evaluation
-    published = evaluation.state == EvaluationState.published
+    published = evaluation.is_published
     newer = reports.newer_version_exists(report)
     newest_final = reports.latest_report(evaluation, report.lang, ReportKind.final) if published else None
     if newest_final is not None and newest_final.id == report.id:

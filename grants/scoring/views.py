@@ -8,7 +8,6 @@ from sqlalchemy import select
 from grants.core.database import writes_on_read
 from grants.core.errors import RuleViolation, today_local
 from grants.core.permissions import MAX_ID, load
-from grants.councils.models import GroupMember
 from grants.extensions import db
 from grants.monitoring import operations as workflow
 from grants.monitoring.models import Evaluation, EvaluationState, SubjectKind
@@ -53,8 +52,7 @@ def queue():
     """The evaluations of the groups I sit in, with what I still have to do."""
     rows = db.session.scalars(
         select(Evaluation)
-        .join(GroupMember, GroupMember.group_id == Evaluation.group_id)
-        .where(GroupMember.user_id == current_user.id, Evaluation.state != EvaluationState.draft)
+        .where(Evaluation.in_groups_of(current_user), Evaluation.state != EvaluationState.draft)
         .order_by(Evaluation.deadline, Evaluation.id)
     ).all()
     for evaluation in rows:
