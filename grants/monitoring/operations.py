@@ -16,7 +16,7 @@ from grants.core.concurrency import lock
 from grants.core.errors import RuleViolation, today_local
 from grants.extensions import db
 from grants.lots.models import Lot, LotNeed
-from grants.lots.operations import LotFilters, lot_query
+from grants.lots.operations import LotFilters
 from grants.monitoring.models import (
     Campaign,
     CampaignStatus,
@@ -25,6 +25,7 @@ from grants.monitoring.models import (
     EvaluationState,
     SubjectKind,
 )
+from grants.monitoring.registry import lot_query
 from grants.monitoring.results import evaluation_result
 from grants.needs.models import PublicNeed
 from grants.projects.models import Project

@@ -33,10 +33,9 @@ from grants.monitoring.operations import (
     save_campaign,
     start_campaign,
 )
-from grants.monitoring.results import campaign_alpha
+from grants.monitoring.results import campaign_alpha, submitted_counts
 from grants.projects.models import Project
 from grants.regions.models import Region
-from grants.scoring.models import Scorecard
 
 bp = Blueprint("campaigns", __name__, url_prefix="/campaigns")
 
@@ -245,17 +244,6 @@ def _visible_evaluations(campaign: Campaign) -> list[Evaluation]:
     return list(db.session.scalars(query))
 
 
-def _submitted_counts(evaluations: list[Evaluation]) -> dict[int, int]:
-    if not evaluations:
-        return {}
-    rows = db.session.execute(
-        select(Scorecard.evaluation_id, func.count())
-        .where(Scorecard.evaluation_id.in_([e.id for e in evaluations]), Scorecard.submitted_at.is_not(None))
-        .group_by(Scorecard.evaluation_id)
-    )
-    return dict(rows.all())
-
-
 def _row_errors(fields: dict[str, str]) -> list[tuple[str, str]]:
     """Field errors for display; CSV keys like "row 3.group" become "Row 3, group"."""
     items = []
@@ -284,7 +272,7 @@ def _render_show(
         "monitoring/campaigns/show.html",
         campaign=campaign,
         evaluations=evaluations,
-        submitted=_submitted_counts(evaluations),
+        submitted=submitted_counts(evaluations),
         manager=manager,
         can_assign=manager and campaign.status != CampaignStatus.closed,
         tools=tools,

@@ -1,7 +1,14 @@
-from sqlalchemy import select
+"""Contracts: saving them, and the rule that a lot's standing contracts fit its budget."""
+
+from decimal import Decimal
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
 
 from grants.audit.operations import record, snapshot
+from grants.core.i18n import money
 from grants.extensions import db
+from grants.lots.models import Lot
 from grants.projects.models import Indicator, Project, ProjectStatus
 
 PROJECT_FIELDS = (
@@ -33,3 +40,41 @@ def save_project(project: Project, data: dict, indicators: list[dict] | None = N
     db.session.flush()
     record("project.create" if before is None else "project.update", project, before=before)
     return project
+
+
+# --- a lot's budget covers its standing contracts ----------------------------------------------
+
+
+def contracted_total(lot_id: int | None, exclude_project_id: int | None = None, exclude_numbers=()) -> Decimal:
+    """Sum of the lot's standing contracts, leaving out one project or some contract numbers."""
+    if lot_id is None:
+        return Decimal(0)
+    query = select(func.coalesce(func.sum(Project.amount), 0)).where(Project.lot_id == lot_id, Project.binds_budget)
+    if exclude_project_id:
+        query = query.where(Project.id != exclude_project_id)
+    if exclude_numbers:
+        query = query.where(Project.contract_number.not_in(sorted(exclude_numbers)))
+    return Decimal(db.session.scalar(query))
+
+
+def contracted_totals() -> dict[int, Decimal]:
+    """contracted_total of every lot that has standing contracts, in one query."""
+    rows = db.session.execute(
+        select(Project.lot_id, func.sum(Project.amount)).where(Project.binds_budget).group_by(Project.lot_id)
+    )
+    return {lot_id: Decimal(total or 0) for lot_id, total in rows}
+
+
+def budget_problem(lot_id: int | None, budget: Decimal) -> str | None:
+    """Why a lot cannot have this budget (it must cover the contracts already signed), or None."""
+    contracted = contracted_total(lot_id)
+    if budget < contracted:
+        return _("The budget cannot be less than the contracts signed for this lot (%(amount)s).", amount=money(contracted))
+    return None
+
+
+def contract_problem(lot: Lot, project_id: int | None, amount: Decimal, status: str) -> str | None:
+    """Why a contract of this amount does not fit the lot's budget, or None (terminated ones always fit)."""
+    if status != "terminated" and amount + contracted_total(lot.id, exclude_project_id=project_id) > lot.budget:
+        return _("The contract amount exceeds the lot budget.")
+    return None

@@ -28,7 +28,7 @@ from grants.monitoring.models import Campaign, Evaluation, EvaluationState, Meth
 from grants.monitoring.results import campaign_alpha, evaluation_result
 from grants.reports.content import STYLESHEET
 from grants.scoring.models import Scorecard
-from grants.scoring.rules import round_half_up
+from grants.monitoring.rules import round_half_up
 
 MANAGER_STATES = (EvaluationState.in_review, EvaluationState.accepted, EvaluationState.published)
 PUBLIC_STATES = (EvaluationState.published,)

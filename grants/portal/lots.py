@@ -1,3 +1,10 @@
+"""The lot registry's pages (blueprint "lots", /lots/...).
+
+They live in the portal, not in grants.lots, because they show what lies above lots: the latest
+published results, the order by relevance index and the contracts that bind a budget
+(docs/architecture.md, "Layers").
+"""
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -11,14 +18,14 @@ from grants.lots.models import Lot, LotStatus, Sphere
 from grants.lots.operations import (
     DEFAULT_SORT,
     LotFilters,
-    budget_problem,
     filter_options,
-    lot_query,
     number_taken,
     save_lot,
     valid_sort,
 )
+from grants.monitoring.registry import lot_query
 from grants.portal.results import latest_for_lots, latest_for_projects
+from grants.projects.operations import budget_problem
 from grants.regions.models import Region
 
 bp = Blueprint("lots", __name__, url_prefix="/lots")
