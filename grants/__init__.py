@@ -156,8 +156,8 @@ def register_commands(app: Flask) -> None:
     from grants.imports.cli import import_lots, import_projects
     from grants.maintenance.cli import backup, restore
     from grants.notifications.cli import send_mail, send_reminders
-    from grants.reports.cli import render_reports, seed_bench
-    from grants.seed.cli import seed_demo
+    from grants.reports.cli import render_reports
+    from grants.seed.cli import seed_bench, seed_demo
 
     for command in (
         seed_demo, create_user, verify_audit, render_reports, seed_bench, import_lots, import_projects, send_reminders,

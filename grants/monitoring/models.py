@@ -93,8 +93,6 @@ class Methodology(LocalizedMixin, TimestampMixin, db.Model):
 
     @property
     def in_use(self) -> bool:
-        from grants.monitoring.models import Evaluation
-
         return db.session.scalar(select(Evaluation.id).where(Evaluation.methodology_id == self.id).limit(1)) is not None
 
     def can_view(self, user) -> bool:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from grants.core.db import utcnow
 from grants.core.enums import TitledEnum, enum_column
 from grants.extensions import db
+from grants.monitoring.models import EvaluationState
 
 
 class Ruling(TitledEnum):
@@ -67,8 +68,6 @@ class Reply(db.Model):
     def can_view(self, user) -> bool:
         """The NGO that wrote it, and whoever may see the evaluation's scores; once ruled on, and the
         evaluation published, everybody (replies and rulings are part of the public record)."""
-        from grants.monitoring.models import EvaluationState
-
         if self.ruling is not None and self.evaluation.state == EvaluationState.published:
             return True
         if not user.is_authenticated:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 from grants.core.db import utcnow
 from grants.core.enums import TitledEnum, enum_column
 from grants.extensions import db
+from grants.monitoring.models import EvaluationState
 
 
 class ReportKind(TitledEnum):
@@ -49,8 +50,6 @@ class Report(db.Model):
 
     def can_view(self, user) -> bool:
         """A published evaluation's final reports are public; drafts and unpublished ones are not."""
-        from grants.monitoring.models import EvaluationState
-
         if self.kind == ReportKind.final and self.evaluation.state == EvaluationState.published:
             return True
         return self.evaluation.can_see_scores(user)
