@@ -218,7 +218,7 @@ def dispatch(ids) -> None:
 
             with Redis.from_url(url) as connection:
                 Queue(QUEUE, connection=connection).enqueue_call(
-                    "grants.worker.deliver_mail",  # the app is built there
+                    "grants.tasks.deliver_mail",  # the worker builds its app there
                     args=(ids, current_app.config.get("JOB_APP_CONFIG")),
                     timeout=600,
                     description=f"deliver {len(ids)} outbox message(s)",

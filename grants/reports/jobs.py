@@ -181,7 +181,7 @@ def start_render_job(
 
         with Redis.from_url(url) as connection:
             Queue(QUEUE, connection=connection).enqueue_call(
-                "grants.worker.render_campaign_reports",  # the app is built there
+                "grants.tasks.render_campaign_zip",
                 args=(job_id, current_app.config.get("JOB_APP_CONFIG")),
                 job_id=job_id,
                 timeout=RQ_JOB_TIMEOUT,
