@@ -1,11 +1,14 @@
 """The lot registry's filters and changes, shared by pages, API, exports and imports."""
 
 from dataclasses import dataclass
+from decimal import Decimal
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 
 from grants.audit.operations import record, snapshot
 from grants.core.db import current_language, text_search
+from grants.core.i18n import money
 from grants.extensions import db
 from grants.lots.models import Lot, LotIndicator, LotStatus, Sphere
 from grants.organisations.models import Organisation
@@ -74,6 +77,33 @@ def filter_options() -> dict:
         "spheres": db.session.scalars(select(Sphere).order_by(Sphere.name_ru)).all(),
         "statuses": list(LotStatus),
     }
+
+
+def contracted(lot: Lot | None, exclude_project_id: int | None = None) -> Decimal:
+    """What the lot's standing contracts add up to, leaving out one of them.
+
+    The contracts are read through Lot.projects: projects lie above lots, so this package names no
+    class of theirs (docs/architecture.md); Project.binds_budget says which contracts count, and
+    grants.projects.operations.contracted_total is the same sum in SQL for many lots at once.
+    """
+    if lot is None or lot.id is None:
+        return Decimal(0)
+    return sum((p.amount for p in lot.projects if p.binds_budget and p.id != exclude_project_id), Decimal(0))
+
+
+def budget_problem(lot_id: int | None, budget: Decimal) -> str | None:
+    """Why a lot cannot have this budget (it must cover the contracts already signed), or None."""
+    total = contracted(db.session.get(Lot, lot_id) if lot_id is not None else None)
+    if budget < total:
+        return _("The budget cannot be less than the contracts signed for this lot (%(amount)s).", amount=money(total))
+    return None
+
+
+def contract_problem(lot: Lot, project_id: int | None, amount: Decimal, status: str) -> str | None:
+    """Why a contract of this amount does not fit the lot's budget, or None (terminated ones always fit)."""
+    if status != "terminated" and amount + contracted(lot, exclude_project_id=project_id) > lot.budget:
+        return _("The contract amount exceeds the lot budget.")
+    return None
 
 
 def number_taken(number: str, year: int, exclude_id: int | None = None) -> bool:

@@ -18,6 +18,7 @@ from grants.lots.models import Lot, LotStatus, Sphere
 from grants.lots.operations import (
     DEFAULT_SORT,
     LotFilters,
+    budget_problem,
     filter_options,
     number_taken,
     save_lot,
@@ -25,7 +26,6 @@ from grants.lots.operations import (
 )
 from grants.monitoring.registry import lot_query
 from grants.portal.results import latest_for_lots, latest_for_projects
-from grants.projects.operations import budget_problem
 from grants.regions.models import Region
 
 bp = Blueprint("lots", __name__, url_prefix="/lots")

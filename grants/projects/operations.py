@@ -1,14 +1,11 @@
-"""Contracts: saving them, and the rule that a lot's standing contracts fit its budget."""
+"""Contracts: saving them, and what a lot's standing contracts add up to."""
 
 from decimal import Decimal
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from grants.audit.operations import record, snapshot
-from grants.core.i18n import money
 from grants.extensions import db
-from grants.lots.models import Lot
 from grants.projects.models import Indicator, Project, ProjectStatus
 
 PROJECT_FIELDS = (
@@ -42,7 +39,7 @@ def save_project(project: Project, data: dict, indicators: list[dict] | None = N
     return project
 
 
-# --- a lot's budget covers its standing contracts ----------------------------------------------
+# --- what a lot's standing contracts add up to (Project.binds_budget) -----------------------------
 
 
 def contracted_total(lot_id: int | None, exclude_project_id: int | None = None, exclude_numbers=()) -> Decimal:
@@ -63,18 +60,3 @@ def contracted_totals() -> dict[int, Decimal]:
         select(Project.lot_id, func.sum(Project.amount)).where(Project.binds_budget).group_by(Project.lot_id)
     )
     return {lot_id: Decimal(total or 0) for lot_id, total in rows}
-
-
-def budget_problem(lot_id: int | None, budget: Decimal) -> str | None:
-    """Why a lot cannot have this budget (it must cover the contracts already signed), or None."""
-    contracted = contracted_total(lot_id)
-    if budget < contracted:
-        return _("The budget cannot be less than the contracts signed for this lot (%(amount)s).", amount=money(contracted))
-    return None
-
-
-def contract_problem(lot: Lot, project_id: int | None, amount: Decimal, status: str) -> str | None:
-    """Why a contract of this amount does not fit the lot's budget, or None (terminated ones always fit)."""
-    if status != "terminated" and amount + contracted_total(lot.id, exclude_project_id=project_id) > lot.budget:
-        return _("The contract amount exceeds the lot budget.")
-    return None

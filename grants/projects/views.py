@@ -6,10 +6,11 @@ from sqlalchemy import select
 from grants.core.permissions import load
 from grants.extensions import db
 from grants.lots.models import Lot
+from grants.lots.operations import contract_problem
 from grants.organisations.models import Organisation, OrganisationKind
 from grants.projects.forms import ProjectForm
 from grants.projects.models import Project
-from grants.projects.operations import contract_problem, contract_taken, save_project
+from grants.projects.operations import contract_taken, save_project
 
 bp = Blueprint("projects", __name__)
 
