@@ -16,7 +16,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, or_, select
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from grants.core import jsonvalues
+from grants.api import serializers
 from grants.core.errors import RuleViolation
 from grants.core.permissions import MAX_ID, load, require_role
 from grants.extensions import csrf, db
@@ -336,17 +336,17 @@ def verify(value: str):
             evaluation_kind=evaluation.kind.value,
             subject=evaluation.title,
             lot={"number": evaluation.lot.number, "year": evaluation.lot.year},
-            ngo=jsonvalues.organisation(evaluation.project.ngo) if evaluation.project else None,
+            ngo=serializers.organisation(evaluation.project.ngo) if evaluation.project else None,
             campaign=evaluation.campaign.name,
             group=evaluation.group.name,
-            issued_at=jsonvalues.iso(report.issued_at),
+            issued_at=serializers.iso(report.issued_at),
             issued_by=report.issued_by.full_name if report.issued_by else None,
             sha256=report.sha256,
             fingerprint=report.fingerprint,
             newer_version_exists=newer,
             published=published,
             newest_final_url=url_for("reports.download", report_id=newest_final.id) if newest_final else None,
-            index=jsonvalues.decimal_str(evaluation.index_value, Decimal("0.1")) if shows_result else None,
+            index=serializers.decimal_str(evaluation.index_value, Decimal("0.1")) if shows_result else None,
             band=evaluation.band if shows_result else None,
         )
     return render_template(
