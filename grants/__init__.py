@@ -111,14 +111,14 @@ def register_blueprints(app: Flask) -> None:
     from grants.api.views import bp as api_bp
     from grants.councils.views import bp as councils_bp
     from grants.imports.views import bp as imports_bp
-    from grants.lots.views import bp as lots_bp
     from grants.main.views import bp as main_bp
     from grants.monitoring.views_campaigns import bp as campaigns_bp
     from grants.monitoring.views_methodologies import bp as methodologies_bp
     from grants.needs.views import bp as needs_bp
     from grants.notifications.views import bp as notifications_bp
     from grants.opendata.views import bp as opendata_bp
-    from grants.organisations.views import bp as organisations_bp
+    from grants.portal.lots import bp as lots_bp
+    from grants.portal.organisations import bp as organisations_bp
     from grants.portal.views import bp as portal_bp
     from grants.projects.views import bp as projects_bp
     from grants.replies.views import bp as replies_bp
@@ -158,8 +158,8 @@ def register_commands(app: Flask) -> None:
     from grants.imports.cli import import_lots, import_projects
     from grants.maintenance.cli import backup, restore
     from grants.notifications.cli import send_mail, send_reminders
-    from grants.reports.cli import render_reports, seed_bench
-    from grants.seed.cli import seed_demo
+    from grants.reports.cli import render_reports
+    from grants.seed.cli import seed_bench, seed_demo
 
     for command in (
         seed_demo, create_user, verify_audit, render_reports, seed_bench, import_lots, import_projects, send_reminders,

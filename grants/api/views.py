@@ -24,8 +24,9 @@ from grants.core.permissions import MAX_ID, authorize, load
 from grants.core.validation import INT_MAX, bounded_int
 from grants.extensions import csrf, db
 from grants.lots.models import Lot, LotNeed, LotStatus
-from grants.lots.operations import DEFAULT_SORT, SORTS, LotFilters, lot_query, valid_sort
+from grants.lots.operations import DEFAULT_SORT, SORTS, LotFilters, valid_sort
 from grants.main.errors import error_response
+from grants.monitoring.registry import lot_query
 from grants.portal.results import latest_for_lots, latest_for_projects
 from grants.projects.models import Project
 

@@ -19,8 +19,8 @@ from grants.imports.common import (
 )
 from grants.imports.parse import Column, RowError, as_amount, as_bin, as_date, as_kato, as_text, as_year
 from grants.lots.models import Lot, Sphere
-from grants.lots.operations import contracted_total
 from grants.organisations.models import Organisation, OrganisationKind
+from grants.projects.operations import contracted_total
 from grants.regions.models import Region
 
 LOT_COLUMNS = [

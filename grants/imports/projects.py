@@ -28,9 +28,9 @@ from grants.imports.common import (
 from grants.imports.lots import may_import_for
 from grants.imports.parse import Column, RowError, as_amount, as_bin, as_date, as_text, as_year
 from grants.lots.models import Lot
-from grants.lots.operations import binds_budget, contracted_total
 from grants.organisations.models import Organisation, OrganisationKind
 from grants.projects.models import Project
+from grants.projects.operations import contracted_total
 
 PROJECT_COLUMNS = [
     Column(
@@ -200,7 +200,7 @@ def validate_projects(content: bytes, user=None) -> ImportResult:
     totals = {lot_id: contracted_total(lot_id, exclude_numbers=numbers) for lot_id, numbers in numbers_by_lot.items()}
     planned_ngos: dict[str, Organisation | None] = {}
     for number, row, lot, project in good:
-        binds = project is None or binds_budget(project)
+        binds = project is None or project.binds_budget
         if binds:
             totals[lot.id] += row["amount"]
             if totals[lot.id] > lot.budget:

@@ -1,4 +1,4 @@
-"""Lot registry queries and changes, shared by pages, API and (later) imports."""
+"""The lot registry's filters and changes, shared by pages, API, exports and imports."""
 
 from dataclasses import dataclass
 from decimal import Decimal
@@ -8,14 +8,15 @@ from sqlalchemy import Select, func, select
 
 from grants.audit.operations import record, snapshot
 from grants.core.db import current_language, text_search
+from grants.core.i18n import money
 from grants.extensions import db
 from grants.lots.models import Lot, LotIndicator, LotStatus, Sphere
-from grants.monitoring.models import Evaluation, EvaluationState, SubjectKind
 from grants.organisations.models import Organisation
 from grants.regions.models import Region
 
 # The registry's orders: a key sorts ascending, "-key" descending. "index" is the latest published
-# relevance index of the lot (lots without one come last either way).
+# relevance index of the lot (lots without one come last either way); grants.monitoring.registry
+# turns a sort into ORDER BY clauses, since that index is a monitoring result.
 SORT_KEYS = ("number", "year", "budget", "title", "index")
 SORTS = tuple(f"{sign}{key}" for key in SORT_KEYS for sign in ("", "-"))
 DEFAULT_SORT = "-year"
@@ -37,51 +38,16 @@ def valid_sort(value: str | None) -> str | None:
     return value if value in SORTS else None
 
 
-def published_index_column():
-    """The latest published relevance index of the lot, as a correlated scalar subquery."""
-    return (
-        select(Evaluation.index_value)
-        .where(
-            Evaluation.lot_id == Lot.id,
-            Evaluation.kind == SubjectKind.lot,
-            Evaluation.state == EvaluationState.published,
-            Evaluation.index_value.is_not(None),
-        )
-        .order_by(Evaluation.published_at.desc(), Evaluation.id.desc())
-        .limit(1)
-        .correlate(Lot)
-        .scalar_subquery()
-    )
-
-
-def _title_column():
-    """The title in the reader's language, falling back as Lot.title does."""
+def title_column():
+    """The title in the reader's language, falling back as Lot.title does (a column to sort by)."""
     order = {"kk": ("kk", "ru", "en"), "ru": ("ru", "kk", "en"), "en": ("en", "ru", "kk")}[current_language()]
     columns = {"ru": Lot.title_ru, "kk": Lot.title_kk, "en": Lot.title_en}
     return func.coalesce(*(func.nullif(columns[lang], "") for lang in order))
 
 
-def sort_order(sort: str | None) -> list:
-    """ORDER BY clauses for a sort of SORTS (anything else: the default, newest year first)."""
-    sort = valid_sort(sort) or DEFAULT_SORT
-    descending = sort.startswith("-")
-    key = sort.lstrip("-")
-    if key == "index":
-        column = published_index_column()
-        primary = [column.is_(None), column.desc() if descending else column.asc()]
-    else:
-        column = {
-            "number": Lot.number,
-            "year": Lot.year,
-            "budget": Lot.budget,
-            "title": _title_column(),
-        }[key]
-        primary = [column.desc() if descending else column.asc()]
-    return [*primary, Lot.year.desc(), Lot.number, Lot.id]  # ties: the default order
-
-
-def lot_query(f: LotFilters) -> Select:
-    """Lots matching the filters, in the order f.sort asks for (default: newest year first)."""
+def lots_matching(f: LotFilters) -> Select:
+    """Lots matching the filters, unordered: grants.monitoring.registry.lot_query adds the order,
+    since one of the registry's orders is a monitoring result (docs/architecture.md)."""
     query = select(Lot)
     if f.year:
         query = query.where(Lot.year == f.year)
@@ -97,7 +63,7 @@ def lot_query(f: LotFilters) -> Select:
         query = query.where(Lot.status == LotStatus(f.status))
     if f.q:
         query = query.where(text_search((Lot.title_ru, Lot.title_kk, Lot.title_en, Lot.number, Lot.goal_ru), f.q))
-    return query.order_by(*sort_order(f.sort))
+    return query
 
 
 def filter_options() -> dict:
@@ -113,55 +79,29 @@ def filter_options() -> dict:
     }
 
 
-def binds_budget(project) -> bool:
-    """A contract binds its lot's budget while it stands: terminated ones no longer do."""
-    from grants.projects.models import ProjectStatus
+def contracted(lot: Lot | None, exclude_project_id: int | None = None) -> Decimal:
+    """What the lot's standing contracts add up to, leaving out one of them.
 
-    return project.status != ProjectStatus.terminated
-
-
-def _standing():
-    """SQL form of binds_budget."""
-    from grants.projects.models import Project, ProjectStatus
-
-    return Project.status != ProjectStatus.terminated
-
-
-def contracted_total(lot_id: int | None, exclude_project_id: int | None = None, exclude_numbers=()) -> Decimal:
-    """Sum of the lot's standing contracts, leaving out one project or some contract numbers."""
-    from grants.projects.models import Project
-
-    if lot_id is None:
+    The contracts are read through Lot.projects: projects lie above lots, so this package names no
+    class of theirs (docs/architecture.md); Project.binds_budget says which contracts count, and
+    grants.projects.operations.contracted_total is the same sum in SQL for many lots at once.
+    """
+    if lot is None or lot.id is None:
         return Decimal(0)
-    query = select(func.coalesce(func.sum(Project.amount), 0)).where(Project.lot_id == lot_id, _standing())
-    if exclude_project_id:
-        query = query.where(Project.id != exclude_project_id)
-    if exclude_numbers:
-        query = query.where(Project.contract_number.not_in(sorted(exclude_numbers)))
-    return Decimal(db.session.scalar(query))
-
-
-def contracted_totals() -> dict[int, Decimal]:
-    """contracted_total of every lot that has standing contracts, in one query."""
-    from grants.projects.models import Project
-
-    rows = db.session.execute(select(Project.lot_id, func.sum(Project.amount)).where(_standing()).group_by(Project.lot_id))
-    return {lot_id: Decimal(total or 0) for lot_id, total in rows}
+    return sum((p.amount for p in lot.projects if p.binds_budget and p.id != exclude_project_id), Decimal(0))
 
 
 def budget_problem(lot_id: int | None, budget: Decimal) -> str | None:
     """Why a lot cannot have this budget (it must cover the contracts already signed), or None."""
-    from grants.core.i18n import money
-
-    contracted = contracted_total(lot_id)
-    if budget < contracted:
-        return _("The budget cannot be less than the contracts signed for this lot (%(amount)s).", amount=money(contracted))
+    total = contracted(db.session.get(Lot, lot_id) if lot_id is not None else None)
+    if budget < total:
+        return _("The budget cannot be less than the contracts signed for this lot (%(amount)s).", amount=money(total))
     return None
 
 
 def contract_problem(lot: Lot, project_id: int | None, amount: Decimal, status: str) -> str | None:
     """Why a contract of this amount does not fit the lot's budget, or None (terminated ones always fit)."""
-    if status != "terminated" and amount + contracted_total(lot.id, exclude_project_id=project_id) > lot.budget:
+    if status != "terminated" and amount + contracted(lot, exclude_project_id=project_id) > lot.budget:
         return _("The contract amount exceeds the lot budget.")
     return None
 

@@ -12,6 +12,7 @@ from grants.needs.models import PublicNeed
 from grants.organisations.models import Organisation
 from grants.portal.results import published_for_projects
 from grants.projects.models import Indicator, Project
+from grants.replies.models import Reply
 
 
 def public_overview() -> dict:
@@ -128,8 +129,6 @@ def _chair_panel(user) -> dict:
 
 
 def _pending_replies(groups) -> int:
-    from grants.replies.models import Reply
-
     return db.session.scalar(
         select(func.count(Reply.id))
         .join(Evaluation, Evaluation.id == Reply.evaluation_id)

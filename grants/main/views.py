@@ -4,6 +4,7 @@ from sqlalchemy import func, select, text
 
 from grants.core.validation import is_local_path
 from grants.extensions import db, talisman
+from grants.lots.models import Lot
 from grants.main import home as home_data
 
 bp = Blueprint("main", __name__)
@@ -50,7 +51,6 @@ def healthz():
     body = {"status": "ok"}
     try:
         db.session.execute(text("SELECT 1"))
-        from grants.lots.models import Lot
 
         body["database"] = "ok"
         body["lots"] = db.session.scalar(select(func.count()).select_from(Lot))

@@ -13,17 +13,20 @@ from grants.core import signals
 from grants.core.concurrency import lock
 from grants.core.errors import RuleViolation, today_local
 from grants.core.validation import MAX_LONG_TEXT, MAX_REASON, MAX_TEXT, check_length, too_long
+from grants.councils.models import MonitoringGroup
 from grants.extensions import db
 from grants.lots.models import Lot, LotNeed
-from grants.lots.operations import LotFilters, lot_query
+from grants.lots.operations import LotFilters
 from grants.monitoring.models import (
     Campaign,
     CampaignStatus,
     CriterionConclusion,
     Evaluation,
     EvaluationState,
+    Methodology,
     SubjectKind,
 )
+from grants.monitoring.registry import lot_query
 from grants.monitoring.results import evaluation_result
 from grants.needs.models import PublicNeed
 from grants.projects.models import Project
@@ -37,8 +40,6 @@ REPLY_WINDOW_DAYS = (1, 60)  # the shortest and the longest reply window a campa
 
 def save_campaign(campaign: Campaign, data: dict, group_ids: list[int], user) -> Campaign:
     """Create or update a campaign and its groups (audited)."""
-    from grants.councils.models import MonitoringGroup
-
     if campaign.id is not None:
         lock(campaign)  # a group is not dropped while an assignment to it commits
     before = snapshot(campaign) if campaign.id else None
@@ -64,8 +65,6 @@ def save_campaign(campaign: Campaign, data: dict, group_ids: list[int], user) ->
 
 def _check_campaign(campaign: Campaign, data: dict, group_ids: list[int]) -> None:
     """Dates in order, methodologies of the right kind, no group dropped that already has work."""
-    from grants.monitoring.models import Methodology
-
     fields = {}
     start, end, deadline = data.get("period_start"), data.get("period_end"), data.get("scoring_deadline")
     if start and end and end < start:

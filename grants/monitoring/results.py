@@ -1,10 +1,14 @@
-"""What an evaluation's submitted scorecards add up to (calls the pure rules in grants.scoring.rules)."""
+"""What an evaluation's submitted scorecards add up to (calls the pure rules in grants.monitoring.rules)."""
 
 from dataclasses import dataclass
 from decimal import Decimal
 
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from grants.extensions import db
+from grants.monitoring import rules
 from grants.monitoring.models import Evaluation, EvaluationState
-from grants.scoring import rules
 
 
 @dataclass
@@ -62,3 +66,18 @@ def campaign_alpha(evaluations, kind) -> float | None:
         for code in evaluation.methodology.codes:
             units.append([card.get(code) for card in cards])
     return rules.krippendorff_alpha(units, "interval")
+
+
+def submitted_counts(evaluations) -> dict[int, int]:
+    """How many scorecards of each evaluation have been submitted, by evaluation id.
+
+    The scorecards are read through Evaluation.scorecards, loaded for all the evaluations in one query:
+    monitoring lies below scoring, so it names no scoring class (docs/architecture.md).
+    """
+    ids = sorted({e.id for e in evaluations})
+    if not ids:
+        return {}
+    loaded = db.session.scalars(
+        select(Evaluation).where(Evaluation.id.in_(ids)).options(selectinload(Evaluation.scorecards))
+    )
+    return {e.id: sum(1 for card in e.scorecards if card.submitted_at is not None) for e in loaded}

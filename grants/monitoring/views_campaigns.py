@@ -28,10 +28,9 @@ from grants.monitoring.operations import (
     save_campaign,
     start_campaign,
 )
-from grants.monitoring.results import campaign_alpha
+from grants.monitoring.results import campaign_alpha, submitted_counts
 from grants.projects.models import Project
 from grants.regions.models import Region
-from grants.scoring.models import Scorecard
 
 bp = Blueprint("campaigns", __name__, url_prefix="/campaigns")
 
@@ -250,7 +249,7 @@ def _render_show(
         "monitoring/campaigns/show.html",
         campaign=campaign,
         evaluations=evaluations,
-        submitted=_submitted_counts(evaluations),
+        submitted=submitted_counts(evaluations),
         manager=manager,
         can_assign=manager and campaign.status != CampaignStatus.closed,
         tools=tools,

@@ -18,8 +18,10 @@ from grants.accounts.models import Role, User, UserRole
 from grants.core import signals
 from grants.core.i18n import BABEL_LOCALES
 from grants.extensions import db
+from grants.notifications import mail
 from grants.notifications.models import OutboxMessage
 from grants.replies.operations import answering_ngo_ids
+from grants.replies.window import reply_deadline
 
 log = logging.getLogger(__name__)
 
@@ -155,8 +157,6 @@ def on_evaluation_returned(evaluation, actor=None, comment=None, **_kw) -> None:
 
 
 def on_evaluation_published(evaluation, actor=None, **_kw) -> None:
-    from grants.replies.window import reply_deadline
-
     deadline = reply_deadline(evaluation)
     context = {
         "evaluation": evaluation,
@@ -171,8 +171,6 @@ def on_evaluation_published(evaluation, actor=None, **_kw) -> None:
 
 
 def on_reply_submitted(reply, actor=None, **_kw) -> None:
-    from grants.replies.window import reply_deadline
-
     evaluation = reply.evaluation
     for user in recipients([evaluation.group.chair], actor):
         queue_message(
@@ -209,7 +207,6 @@ def connect(app) -> None:
     """Subscribe the listeners (once per process: they use current_app, so every app shares them),
     watch the session for new messages, deliver them after each request."""
     global _connected
-    from grants.notifications import mail
 
     if not _connected:
         for signal, listener in LISTENERS:

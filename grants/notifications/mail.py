@@ -218,7 +218,7 @@ def dispatch(ids) -> None:
 
             with Redis.from_url(url) as connection:
                 Queue(QUEUE, connection=connection).enqueue_call(
-                    "grants.notifications.mail.run_delivery_job",
+                    "grants.tasks.deliver_mail",  # the worker builds its app there
                     args=(ids, current_app.config.get("JOB_APP_CONFIG")),
                     timeout=600,
                     description=f"deliver {len(ids)} outbox message(s)",
@@ -240,17 +240,3 @@ def deliver_after_request(response):
     if ids:
         dispatch(ids)
     return response
-
-
-def run_delivery_job(ids, app_config: dict | None = None) -> dict:
-    """The RQ entry point: a worker builds its own app (its environment gives DATABASE_URL and MAIL_*)."""
-    from grants import create_app
-
-    app = create_app(app_config)
-    with app.app_context():
-        try:
-            sent, failed = deliver_ids(ids)
-        finally:
-            db.session.remove()
-            db.engine.dispose()
-    return {"sent": sent, "failed": failed}

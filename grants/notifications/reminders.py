@@ -23,6 +23,8 @@ from grants.notifications.handlers import (
     replies_link,
 )
 from grants.notifications.models import OutboxMessage
+from grants.replies.models import Reply
+from grants.replies.window import reply_deadline
 
 
 @dataclass
@@ -82,9 +84,6 @@ def _review(first: date, last: date) -> list[Due]:
 
 
 def _rulings(first: date, last: date) -> list[Due]:
-    from grants.replies.models import Reply
-    from grants.replies.window import reply_deadline
-
     due = []
     evaluations = db.session.scalars(
         select(Evaluation)

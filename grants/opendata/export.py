@@ -25,10 +25,12 @@ from sqlalchemy.orm import selectinload
 
 from grants.extensions import db
 from grants.lots.models import Lot
-from grants.lots.operations import LotFilters, contracted_totals, lot_query
+from grants.lots.operations import LotFilters
 from grants.monitoring.models import Evaluation, EvaluationState, SubjectKind
+from grants.monitoring.registry import lot_query
 from grants.portal.results import latest_for_lots, latest_for_projects
 from grants.projects.models import Project
+from grants.projects.operations import contracted_totals
 
 CENT = Decimal("0.01")
 TENTH = Decimal("0.1")

@@ -16,6 +16,7 @@ from grants.extensions import db
 from grants.lots.models import Lot
 from grants.monitoring.models import Campaign, Evaluation, EvaluationState, SubjectKind
 from grants.projects.models import Project
+from grants.replies.models import Reply
 from grants.reports.models import Report, ReportKind
 
 PUBLISHED = EvaluationState.published
@@ -165,8 +166,6 @@ def published_for_projects(project_ids: Iterable[int]) -> dict[int, list[Evaluat
 
 def published_state_key(campaign_id: int) -> tuple:
     """What a public summary of the campaign depends on: its published evaluations and ruled replies."""
-    from grants.replies.models import Reply
-
     published_evaluations = published().where(Evaluation.campaign_id == campaign_id).subquery()
     count, last = db.session.execute(
         select(func.count(published_evaluations.c.id), func.max(published_evaluations.c.published_at))

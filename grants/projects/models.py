@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, ForeignKey, Integer, Numeric, String, Text, select
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grants.core.db import LocalizedMixin, TimestampMixin
@@ -62,6 +63,12 @@ class Project(LocalizedMixin, TimestampMixin, db.Model):
     def title(self) -> str:
         """A project is known by its own title or else by its lot's."""
         return self.localized("title") or self.lot.title
+
+    @hybrid_property
+    def binds_budget(self) -> bool:
+        """A contract binds its lot's budget while it stands: a terminated one no longer does.
+        The same expression is the SQL condition (Project.binds_budget in a where clause)."""
+        return self.status != ProjectStatus.terminated
 
     def can_view(self, user) -> bool:
         return True  # contracts of the state social order are public

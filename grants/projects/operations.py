@@ -1,4 +1,8 @@
-from sqlalchemy import select
+"""Contracts: saving them, and what a lot's standing contracts add up to."""
+
+from decimal import Decimal
+
+from sqlalchemy import func, select
 
 from grants.audit.operations import record, snapshot
 from grants.extensions import db
@@ -33,3 +37,26 @@ def save_project(project: Project, data: dict, indicators: list[dict] | None = N
     db.session.flush()
     record("project.create" if before is None else "project.update", project, before=before)
     return project
+
+
+# --- what a lot's standing contracts add up to (Project.binds_budget) -----------------------------
+
+
+def contracted_total(lot_id: int | None, exclude_project_id: int | None = None, exclude_numbers=()) -> Decimal:
+    """Sum of the lot's standing contracts, leaving out one project or some contract numbers."""
+    if lot_id is None:
+        return Decimal(0)
+    query = select(func.coalesce(func.sum(Project.amount), 0)).where(Project.lot_id == lot_id, Project.binds_budget)
+    if exclude_project_id:
+        query = query.where(Project.id != exclude_project_id)
+    if exclude_numbers:
+        query = query.where(Project.contract_number.not_in(sorted(exclude_numbers)))
+    return Decimal(db.session.scalar(query))
+
+
+def contracted_totals() -> dict[int, Decimal]:
+    """contracted_total of every lot that has standing contracts, in one query."""
+    rows = db.session.execute(
+        select(Project.lot_id, func.sum(Project.amount)).where(Project.binds_budget).group_by(Project.lot_id)
+    )
+    return {lot_id: Decimal(total or 0) for lot_id, total in rows}

@@ -17,6 +17,7 @@ from grants.monitoring.models import Evaluation, EvaluationState, SubjectKind
 from grants.projects.models import Project
 from grants.replies.models import Reply, Ruling
 from grants.replies.window import reply_deadline, window_open
+from grants.scoring.evidence import add_link, store_file
 
 MAX_FINDING = 1000
 MAX_ATTACHMENTS = 5
@@ -129,8 +130,6 @@ def submit_reply(evaluation: Evaluation, user, text: str, criterion: str | None 
     )
     db.session.add(reply)
     db.session.flush()
-    from grants.scoring.evidence import add_link, store_file
-
     for upload in files:
         try:
             store_file(upload, user, reply=reply)

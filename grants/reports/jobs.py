@@ -182,7 +182,7 @@ def start_render_job(
 
         with Redis.from_url(url) as connection:
             Queue(QUEUE, connection=connection).enqueue_call(
-                "grants.reports.jobs.run_render_job",
+                "grants.tasks.render_campaign_zip",
                 args=(job_id, current_app.config.get("JOB_APP_CONFIG")),
                 job_id=job_id,
                 timeout=RQ_JOB_TIMEOUT,
@@ -288,22 +288,6 @@ def execute(job_id: str) -> dict:
             state.update(status="finished", files=files, finished_at=_now())
         heartbeat.save()
         return state
-
-
-def run_render_job(job_id: str, app_config: dict | None = None) -> dict:
-    """The RQ entry point: a worker process builds its own app (its environment gives DATABASE_URL)."""
-    from grants import create_app
-
-    app = create_app(app_config)
-    with app.app_context():
-        try:
-            state = execute(job_id)
-        finally:
-            db.session.remove()
-            db.engine.dispose()
-    if state["status"] == "failed":
-        raise RuntimeError(state["error"])  # RQ records the failure as well
-    return {"files": state["files"]}
 
 
 def load_job(job_id: str) -> dict | None:

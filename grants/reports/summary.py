@@ -26,9 +26,10 @@ from grants.extensions import db
 from grants.lots.models import Lot
 from grants.monitoring.models import Campaign, Evaluation, EvaluationState, Methodology
 from grants.monitoring.results import campaign_alpha, evaluation_result
+from grants.monitoring.rules import round_half_up
+from grants.replies.models import Reply, Ruling
 from grants.reports.content import STYLESHEET
 from grants.scoring.models import Scorecard
-from grants.scoring.rules import round_half_up
 
 MANAGER_STATES = (EvaluationState.in_review, EvaluationState.accepted, EvaluationState.published)
 PUBLIC_STATES = (EvaluationState.published,)
@@ -43,7 +44,6 @@ def remarks_counts(evaluations: Sequence[Evaluation]) -> tuple[int, int]:
     ids = [e.id for e in evaluations]
     if not ids:
         return 0, 0
-    from grants.replies.models import Reply, Ruling
 
     made, rejected = db.session.execute(
         select(func.count(Reply.id), func.count(Reply.id).filter(Reply.ruling == Ruling.rejected)).where(

@@ -1,4 +1,5 @@
-"""`flask --app grants seed-demo`: load the demo data set (idempotent)."""
+"""`flask --app grants seed-demo` (the demo data set) and `flask --app grants seed-bench` (the benchmark
+one); both idempotent."""
 
 import click
 from flask import current_app
@@ -7,6 +8,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from grants.extensions import db
 from grants.seed import demo
+from grants.seed.bench import load_bench
 
 
 @click.command("seed-demo")
@@ -38,3 +40,19 @@ def seed_demo(if_empty: bool) -> None:
     click.echo(f"Accounts, all with the password {password}:")
     for email, roles, full_name in demo.demo_accounts():
         click.echo(f"  {email:<26} {roles:<14} {full_name}")
+
+
+@click.command("seed-bench")
+@click.option("--lots", "n_lots", type=click.IntRange(1, 9999), default=2000, show_default=True)
+@click.option("--projects", "n_projects", type=click.IntRange(0, 9999), default=1500, show_default=True)
+@with_appcontext
+def seed_bench(n_lots: int, n_projects: int) -> None:
+    """Load a larger deterministic data set for benchmarks (lots and projects across regions and years).
+
+    Idempotent: rows are keyed by BIN, lot number and year, and contract number; a second run adds nothing.
+    """
+    if n_projects > n_lots:
+        raise click.ClickException("there cannot be more projects than lots")
+    counts = load_bench(n_lots, n_projects)
+    db.session.commit()
+    click.echo("Bench data: " + ", ".join(f"{name} {added} added" for name, added in counts.items()))

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from grants.accounts.models import User
 from grants.extensions import db
 from grants.lots.models import Lot
-from grants.lots.operations import contracted_total
+from grants.projects.operations import contracted_total
 from grants.regions.models import Region
 from tests.helpers import DEMO_PASSWORD
 

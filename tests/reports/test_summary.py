@@ -18,10 +18,10 @@ from grants.monitoring.models import (
     Methodology,
     SubjectKind,
 )
+from grants.monitoring.rules import band, round_half_up
 from grants.projects.models import Project
 from grants.reports.summary import MANAGER_STATES, PUBLIC_STATES, summary_data
 from grants.scoring.models import Score, Scorecard
-from grants.scoring.rules import band, round_half_up
 from tests.conftest import login
 from tests.helpers import pdf_text, user
 

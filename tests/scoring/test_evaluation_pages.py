@@ -170,8 +170,8 @@ def test_lot_evaluation_end_to_end_with_a_need_link(app, db):
 
 
 def test_campaign_page_reports_agreement_once_scoring_has_closed(app, db):
+    from grants.monitoring import rules
     from grants.monitoring.results import campaign_alpha
-    from grants.scoring import rules
 
     evaluation = demo_evaluation(db, SubjectKind.project)
     for who, scores in ISSUE_SCORES.items():

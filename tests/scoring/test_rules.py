@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grants.scoring import rules
+from grants.monitoring import rules
 
 CODES = ["relevance", "plan_execution", "result", "sustainability", "social_effect"]
 WEIGHTS = {"relevance": 20, "plan_execution": 20, "result": 25, "sustainability": 15, "social_effect": 20}

@@ -1,3 +1,9 @@
+"""The organisations' pages (blueprint "organisations", /organisations/...).
+
+An organisation's page lists the lots it administers and the contracts it holds, which lie above
+grants.organisations, so the pages live in the portal (docs/architecture.md, "Layers").
+"""
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required

@@ -2,6 +2,9 @@
 
 Exact fractions are used throughout and rounded half up only for display, so an index of
 83.25 shows as 83.3 on every machine (docs/domain.md#formula).
+
+The rules live in monitoring, below scoring, because closing scoring (the quorum) and finalizing
+(index and band) are monitoring operations; scoring, reports and the portal use them from here.
 """
 
 from collections.abc import Iterable, Mapping, Sequence

@@ -1,3 +1,10 @@
+"""The lot registry's pages (blueprint "lots", /lots/...).
+
+They live in the portal, not in grants.lots, because they show what lies above lots: the latest
+published results, the order by relevance index and the contracts that bind a budget
+(docs/architecture.md, "Layers").
+"""
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -13,11 +20,11 @@ from grants.lots.operations import (
     LotFilters,
     budget_problem,
     filter_options,
-    lot_query,
     number_taken,
     save_lot,
     valid_sort,
 )
+from grants.monitoring.registry import lot_query
 from grants.portal.results import latest_for_lots, latest_for_projects
 from grants.regions.models import Region
 
