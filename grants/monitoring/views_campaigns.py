@@ -223,17 +223,6 @@ def _visible_evaluations(campaign: Campaign) -> list[Evaluation]:
     return list(db.session.scalars(query))
 
 
-def _submitted_counts(evaluations: list[Evaluation]) -> dict[int, int]:
-    if not evaluations:
-        return {}
-    rows = db.session.execute(
-        select(Scorecard.evaluation_id, func.count())
-        .where(Scorecard.evaluation_id.in_([e.id for e in evaluations]), Scorecard.submitted_at.is_not(None))
-        .group_by(Scorecard.evaluation_id)
-    )
-    return dict(rows.all())
-
-
 def _render_show(
     campaign: Campaign,
     tools: dict | None = None,

@@ -12,7 +12,7 @@ import pytest
 
 from grants.core.validation import MAX_JSON_DEPTH, bounded_int, json_depth
 from tests.api.evaluation_fixtures import build_campaign
-from tests.helpers import login, visible_text
+from tests.helpers import login
 from tests.monitoring import make_campaign, own_group
 
 HUGE = "99999999999999999999"
