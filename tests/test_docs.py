@@ -7,6 +7,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SOURCES = [
     *(ROOT / "grants").rglob("*.py"),
     *(ROOT / "templates").rglob("*.html"),
+    *(ROOT / "migrations").rglob("*.py"),
     *(ROOT / "tests").rglob("*.py"),
     *(ROOT / "docs").glob("*.md"),
     ROOT / "README.md",

@@ -1,4 +1,4 @@
-"""ship the two default methodologies of DESIGN §4 (project effectiveness, lot relevance)
+"""ship the two default methodologies of docs/domain.md#criteria (project effectiveness, lot relevance)
 
 Revision ID: 0004
 Revises: 0003
