@@ -52,7 +52,10 @@ def test_members_who_have_not_submitted_are_reminded_once(app):
     assert len(messages) == len(expected)
     assert "member2@example.kz" in expected
     for message in messages:
-        assert message.dedupe_key == f"reminder_scoring:{evaluation.id}:{message.recipient_id}:{evaluation.deadline.isoformat()}"
+        assert (
+            message.dedupe_key
+            == f"reminder_scoring:{evaluation.id}:{message.recipient_id}:{evaluation.deadline.isoformat()}"
+        )
         assert f"http://127.0.0.1:5000/evaluations/{evaluation.id}" in message.body
     assert reminders_about(setup.affiliated) == [], "its deadline is two weeks away"
 
