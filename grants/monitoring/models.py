@@ -17,13 +17,17 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
+    or_,
     select,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grants.core.db import LocalizedMixin, TimestampMixin, current_language, utcnow
 from grants.core.enums import TitledEnum, enum_column
 from grants.core.errors import today_local
+from grants.councils.models import GroupMember, MonitoringGroup
 from grants.extensions import db
 
 
@@ -192,6 +196,13 @@ class Campaign(LocalizedMixin, TimestampMixin, db.Model):
     def is_manager(self, user) -> bool:
         return user.is_authenticated and user.has_role("ministry") and user.works_for(self.organiser_id)
 
+    @classmethod
+    def managed_by(cls, user):
+        """is_manager as a SQL condition."""
+        if not (user.is_authenticated and user.has_role("ministry") and user.organisation_id is not None):
+            return false()
+        return cls.organiser_id == user.organisation_id
+
     def can_view(self, user) -> bool:
         if not user.is_authenticated:
             return False
@@ -306,10 +317,30 @@ class Evaluation(TimestampMixin, db.Model):
         return user.is_authenticated and self.group.chair_id == user.id
 
     def can_view(self, user) -> bool:
-        """Group members, the campaign's ministry staff and admins; nobody else learns it exists."""
+        """Group members, the campaign's ministry staff and admins; nobody else learns it exists.
+        visible_to is the same rule as SQL, for lists."""
         if not user.is_authenticated:
             return False
         return self.group.has_member(user) or self.is_chair(user) or self.campaign.is_manager(user) or user.has_role("admin")
+
+    @classmethod
+    def visible_to(cls, user):
+        """can_view as a SQL condition: `select(Evaluation).where(Evaluation.visible_to(user))` lists
+        exactly the evaluations for which can_view(user) is true (tests/test_visibility.py checks it)."""
+        if not user.is_authenticated:
+            return false()
+        if user.has_role("admin"):
+            return true()
+        return or_(
+            cls.group_id.in_(select(GroupMember.group_id).where(GroupMember.user_id == user.id)),
+            cls.group_id.in_(select(MonitoringGroup.id).where(MonitoringGroup.chair_id == user.id)),
+            cls.managed_by(user),
+        )
+
+    @classmethod
+    def managed_by(cls, user):
+        """can_manage as a SQL condition: the evaluations of the campaigns user's organisation runs."""
+        return cls.campaign_id.in_(select(Campaign.id).where(Campaign.managed_by(user)))
 
     def is_affiliated(self, user) -> bool:
         """The user is tied to the evaluated NGO's BIN, whether or not their scorecard exists yet."""
