@@ -72,6 +72,13 @@ def _check_campaign(campaign: Campaign, data: dict, group_ids: list[int]) -> Non
         fields["period_end"] = _("The end date cannot be before the start date.")
     if start and deadline and deadline < start:
         fields["scoring_deadline"] = _("The scoring deadline cannot be before the period starts.")
+    review = data.get("review_deadline")
+    if review and deadline and review < deadline:
+        fields["review_deadline"] = _("The review deadline cannot be before the scoring deadline.")
+    if not (data.get("project_methodology_id") or data.get("lot_methodology_id")):
+        fields["lot_methodology_id"] = _("Choose a methodology for projects, for lots, or both.")
+    if not group_ids:
+        fields["groups"] = _("Choose at least one monitoring group.")
     for key, kind in (("project_methodology_id", SubjectKind.project), ("lot_methodology_id", SubjectKind.lot)):
         mid = data.get(key)
         if mid:
