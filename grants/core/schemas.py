@@ -165,7 +165,7 @@ class DecimalString(fields.String):
     def __init__(self, places: Decimal = CENT, **kwargs):
         self.places = places
         decimals = len(str(places).split(".")[1]) if "." in str(places) else 0
-        kwargs.setdefault("metadata", {}).setdefault("pattern", rf"^-?\d+\.\d{{{decimals}}}$")
+        kwargs["metadata"] = {"pattern": rf"^-?\d+\.\d{{{decimals}}}$", **kwargs.get("metadata", {})}
         super().__init__(**kwargs)
 
     def _serialize(self, value, attr, obj, **kwargs):
@@ -185,7 +185,7 @@ class EnumValue(fields.String):
     """An Enum member answered by its value; the document lists the values."""
 
     def __init__(self, enum, **kwargs):
-        kwargs.setdefault("metadata", {}).setdefault("enum", [member.value for member in enum])
+        kwargs["metadata"] = {"enum": [member.value for member in enum], **kwargs.get("metadata", {})}
         super().__init__(**kwargs)
 
     def _serialize(self, value, attr, obj, **kwargs):
