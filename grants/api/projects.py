@@ -10,7 +10,7 @@ from marshmallow import fields
 from sqlalchemy import false, or_, select
 from sqlalchemy.orm import selectinload
 
-from grants.api.common import bp, for_signed_in, paginate, signed_in
+from grants.api.common import bp, errors, for_signed_in, paginate, signed_in
 from grants.api.schemas import ProjectLotSchema, ProjectRefSchema, Text
 from grants.api.schemas_evaluations import ReplySchema
 from grants.core.schemas import MAX_ID, Page, PageArgs, Shown, between
@@ -77,6 +77,7 @@ class ReplyPageSchema(Page):
 @bp.get("/projects", tags=["projects"])
 @bp.arguments(ProjectListArgs, location="query")
 @bp.response(200, ProjectPageSchema)
+@errors(401)
 def projects(args):
     """The contracts whose lot matches the registry filters, newest lots first (public)."""
     query = project_query(lot_filters(args))
