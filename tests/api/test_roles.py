@@ -1,6 +1,7 @@
 """An API for every role: the contracts registry, an NGO's own evaluations and replies, and ministry
 staff keeping lots, contracts and campaigns as on the pages (same operations, same rules, audited)."""
 
+import html
 from datetime import timedelta
 
 import pytest
@@ -390,6 +391,30 @@ def test_ministry_records_a_contract_within_the_lot_budget(client, api_token):
     )
     assert updated.status_code == 200 and updated.get_json()["status"] == "in_implementation"
     assert audit_events("project.update", project.id)
+
+
+def test_the_contract_page_refuses_an_amount_over_the_budget_as_the_api_does(client, api_token, login_as):
+    lot = own_lot()
+    amount = f"{lot.budget - contracted_total(lot.id) + 1:.2f}"
+    api = client.post(
+        "/api/v1/projects", json=contract_body(lot, amount=amount), headers=bearer(api_token("ministry"))
+    )
+    assert api.status_code == 409
+    message = error_of(api)["fields"]["amount"]
+    page = login_as("ministry").post(
+        f"/lots/{lot.id}/projects/new",
+        data={
+            "ngo_id": user("ngo").organisation_id,
+            "contract_number": "API-C-1",
+            "contract_date": "2026-02-01",
+            "amount": amount,
+            "start_date": "2026-02-01",
+            "end_date": "2026-10-31",
+            "status": "contracted",
+        },
+    )
+    assert page.status_code == 200 and html.escape(message) in page.get_data(as_text=True)
+    assert not db.session.scalar(select(Project.id).where(Project.contract_number == "API-C-1"))
 
 
 @pytest.mark.parametrize("who", OTHER_ROLES)
