@@ -12,7 +12,6 @@ from http import HTTPStatus
 from types import SimpleNamespace
 
 from flask import abort, current_app, request
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from grants.accounts.auth import bearer_token, user_for_token
@@ -106,11 +105,6 @@ def load_evaluation(evaluation_id: int) -> Evaluation:
     if evaluation is None or not evaluation.can_view(current_user):
         abort(404)
     return evaluation
-
-
-def chair_only(evaluation: Evaluation) -> None:
-    if not evaluation.is_chair(current_user):
-        refuse(403, _("Only the group's chair can do this."))
 
 
 def permissions(evaluation: Evaluation, user) -> dict:

@@ -51,8 +51,6 @@ def create_reply(body, evaluation_id: int):
     """The NGO whose work was evaluated replies to a criterion or a finding, within the reply window."""
     user = signed_in()
     evaluation = _evaluation(evaluation_id)
-    if not replies.speaks_for_ngo(evaluation, user):
-        refuse(403, _("Only the NGO whose work was evaluated may reply to this evaluation."))
     reply = replies.submit_reply(
         evaluation,
         user,
@@ -76,8 +74,6 @@ def rule_reply(body, reply_id: int):
     reply = db.session.get(Reply, reply_id)
     if reply is None or not reply.can_view(user):
         refuse(404, _("No reply with this id."))
-    if not reply.evaluation.is_chair(user):
-        refuse(403, _("Only the chair of the evaluating group rules on replies."))
     replies.rule(reply, user, body["decision"], body.get("reason"), body["changes_score"])
     db.session.commit()
     return reply

@@ -4,7 +4,6 @@ them (Evaluation.can_see_scores): the fields after `permissions` are then presen
 """
 
 from flask import url_for
-from flask_babel import lazy_gettext as _l
 from marshmallow import fields, post_dump
 
 from grants.api.schemas import NamedRefSchema, OrganisationRefSchema, Text
@@ -26,6 +25,7 @@ from grants.core.schemas import (
     limited_text,
     one_of,
 )
+from grants.core.schemas import lazy as _l
 from grants.monitoring.models import EvaluationState, SubjectKind
 from grants.reports.delivery import REPORT_LANGS
 from grants.reports.models import ReportKind

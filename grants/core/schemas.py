@@ -15,7 +15,7 @@ from decimal import Decimal
 
 import marshmallow as ma
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from flask_smorest import Api as SmorestApi
 from flask_smorest import Blueprint as SmorestBlueprint
 from marshmallow import fields, validate
@@ -28,6 +28,21 @@ from grants.core.validation import INT_MAX, bad_text
 MAX_ID = INT_MAX
 CENT = Decimal("0.01")
 TENTH = Decimal("0.1")
+
+class _Lazy(LazyString):
+    """A lazy gettext string that schemas may deep-copy (flask-smorest copies its route docs)
+    without translating it outside a request."""
+
+    def __deepcopy__(self, memo):
+        return self
+
+
+def lazy(string: str, **variables) -> LazyString:
+    """lazy_gettext for messages held by schemas: import it as `_l` (babel.cfg extracts `_l`)."""
+    return _Lazy(_, string, **variables)
+
+
+_l = lazy
 
 # Every message marshmallow can give for the fields used here, translated at request time.
 _MESSAGES = {

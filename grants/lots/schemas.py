@@ -1,9 +1,9 @@
 """The registry's filters as query parameters, shared by the API's lists and the open-data exports."""
 
-from flask_babel import lazy_gettext as _l
 from marshmallow import fields
 
 from grants.core.schemas import QuerySchema, limited_text, matches, one_of
+from grants.core.schemas import lazy as _l
 from grants.lots.models import LotStatus
 from grants.lots.operations import DEFAULT_SORT, SORTS, LotFilters
 
