@@ -214,6 +214,23 @@ def test_ngo_lists_its_own_replies(client, api_token):
         assert db.session.get(Reply, reply["id"]).can_view(user("member4"))
 
 
+@pytest.mark.parametrize("who", ["admin", "ministry", "chair", "member1", "member4", "ngo"])
+def test_every_role_lists_exactly_the_replies_it_may_read(client, api_token, who):
+    evaluation = published_evaluation_of("ngo")
+    ruled = reply_as(client, api_token("ngo"), evaluation, "Первый ответ.")
+    reply_as(client, api_token("ngo"), evaluation, "Второй ответ.")
+    other_ngo_reply(evaluation)
+    ruling = client.post(
+        f"/api/v1/replies/{ruled}/ruling", json={"decision": "accepted"}, headers=bearer(api_token("chair"))
+    )
+    assert ruling.status_code == 200
+    reader = user(who)
+    readable = {reply.id for reply in db.session.scalars(select(Reply)) if reply.can_view(reader)}
+    listed = client.get("/api/v1/replies?per_page=100", headers=bearer(api_token(who))).get_json()
+    assert {item["id"] for item in listed["items"]} == readable and listed["total"] == len(readable)
+    assert ruled in readable  # ruled and published: public
+
+
 # --- lots -------------------------------------------------------------------------------------------
 
 
