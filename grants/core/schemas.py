@@ -325,7 +325,10 @@ class Parser(FlaskParser):
         """A body that is not JSON is refused, not read as an empty object."""
         if not req.is_json and req.get_data(cache=True):
             _refuse_body()
-        return super()._raw_load_json(req)
+        try:
+            return super()._raw_load_json(req)
+        except (ValueError, RecursionError):  # malformed, or an integer too long for Python to read
+            _refuse_body()
 
 
 def _refuse_body():
