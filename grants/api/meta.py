@@ -72,6 +72,7 @@ def healthz():
 @reports_docs.route("/verify/<value>", endpoint="verify", tags=["reports"])
 @reports_docs.response(200, VerificationSchema)
 @reports_docs.alt_response(404, schema=VerificationSchema, description="No report with this code")
+@reports_docs.alt_response(404, schema={"type": "string"}, content_type="text/html", description="The page")
 @reports_docs.doc(security=[{}])
 def verify(value):
     """Was a report with this sha256 or printed code issued here, and is it the newest version?

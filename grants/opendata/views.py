@@ -33,6 +33,8 @@ XLSX_RULES = (
     "HTML pages (422 for a bad filter)."
 )
 PUBLIC = [{}]
+FILE = {"type": "string", "format": "binary"}  # the media type of a whole file, not a schema of ours
+PAGE = {"type": "string"}  # an HTML page
 
 
 def _download(content: bytes, mimetype: str, filename: str, disposition: str = "attachment"):
@@ -54,10 +56,14 @@ def _table(build, fmt: str, args: dict):
 
 
 def _file(path: str, mimetype: str, description: str):
-    """Register a file export with its filters and document it (the body is the whole file)."""
+    """Register a file export with its filters and document it (the body is the whole file; the
+    page downloads outside /api/ answer bad filters with the site's HTML error page)."""
 
     def decorate(view):
-        view = bp.response(200, content_type=mimetype, description=description)(view)
+        view = bp.response(200, FILE, content_type=mimetype, description=description)(view)
+        if not path.startswith("/api/"):
+            for status in (400, 422):
+                view = bp.alt_response(status, schema=PAGE, content_type="text/html", description="An error page")(view)
         view = bp.arguments(RegistryFilterArgs, location="query")(view)
         view = bp.doc(security=PUBLIC)(view)
         return bp.route(path, tags=["opendata"])(view)
