@@ -108,7 +108,7 @@ def register_security_headers(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from grants.accounts.views import bp as accounts_bp
-    from grants.api.views import bp as api_bp
+    from grants.api import init_app as init_api
     from grants.councils.views import bp as councils_bp
     from grants.imports.views import bp as imports_bp
     from grants.main.views import bp as main_bp
@@ -116,7 +116,6 @@ def register_blueprints(app: Flask) -> None:
     from grants.monitoring.views_methodologies import bp as methodologies_bp
     from grants.needs.views import bp as needs_bp
     from grants.notifications.views import bp as notifications_bp
-    from grants.opendata.views import bp as opendata_bp
     from grants.portal.lots import bp as lots_bp
     from grants.portal.organisations import bp as organisations_bp
     from grants.portal.views import bp as portal_bp
@@ -128,12 +127,11 @@ def register_blueprints(app: Flask) -> None:
 
     for bp in (
         main_bp, accounts_bp, lots_bp, projects_bp, needs_bp, organisations_bp, councils_bp,
-        campaigns_bp, methodologies_bp, evaluations_bp, reports_bp, report_jobs_bp, api_bp,
-        imports_bp, notifications_bp, opendata_bp, portal_bp, replies_bp,
+        campaigns_bp, methodologies_bp, evaluations_bp, reports_bp, report_jobs_bp,
+        imports_bp, notifications_bp, portal_bp, replies_bp,
     ):  # fmt: skip
         app.register_blueprint(bp)
-    csrf.exempt(api_bp)  # the API authenticates with bearer tokens, never with a cookie alone
-    csrf.exempt(opendata_bp)  # read-only exports
+    init_api(app)  # the JSON API and the open-data exports, with their OpenAPI document
 
     from grants.notifications import handlers
 

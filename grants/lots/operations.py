@@ -8,6 +8,7 @@ from sqlalchemy import Select, func, select
 
 from grants.audit.operations import record, snapshot
 from grants.core.db import current_language, text_search
+from grants.core.errors import RuleViolation
 from grants.core.i18n import money
 from grants.extensions import db
 from grants.lots.models import Lot, LotIndicator, LotStatus, Sphere
@@ -137,3 +138,32 @@ def save_lot(lot: Lot, data: dict, indicators: list[dict] | None = None) -> Lot:
     db.session.flush()
     record("lot.create" if before is None else "lot.update", lot, before=before)
     return lot
+
+
+def check_lot(lot: Lot, data: dict) -> None:
+    """The rules a lot's data meets whichever door it comes through (page or API), before save_lot.
+
+    data holds the changed fields (a partial update leaves the others as they are). The dates are in
+    order and the KATO code lies in the lot's region (422); the number is unique in its year and the
+    budget covers the contracts already signed (409, they depend on other records). Raises
+    RuleViolation naming the field.
+    """
+
+    def value(name):
+        return data[name] if name in data else getattr(lot, name)
+
+    fields = {}
+    start, end = value("start_date"), value("end_date")
+    if start and end and end < start:
+        fields["end_date"] = _("The end date cannot be before the start date.")
+    region = db.session.get(Region, value("region_id")) if value("region_id") else None
+    kato = value("kato")
+    if kato and region is not None and kato[:2] != region.kato[:2]:
+        fields["kato"] = _("The KATO code does not belong to the chosen region.")
+    if fields:
+        raise RuleViolation(_("Some fields are not valid."), status=422, fields=fields, code="validation_error")
+    if number_taken(value("number"), value("year"), exclude_id=lot.id):
+        message = _("A lot with this number already exists in this year.")
+        raise RuleViolation(message, status=409, fields={"number": message}, code="lot_number_taken")
+    if "budget" in data and (problem := budget_problem(lot.id, data["budget"])):
+        raise RuleViolation(problem, status=409, fields={"budget": problem}, code="budget_below_contracts")

@@ -10,6 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from grants.core import concurrency
+from grants.core.errors import RuleViolation
 from grants.core.validation import MAX_JSON_BYTES, JSONProblem, bad_text, check_json
 from grants.extensions import db
 
@@ -124,6 +125,12 @@ def register(app) -> None:
 
             return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
         return error_response(exc.code or 500)
+
+    @app.errorhandler(RuleViolation)
+    def _rule(exc: RuleViolation):
+        """A broken rule that reached no page of its own (the API's routes and request schemas)."""
+        db.session.rollback()
+        return error_response(exc.status, exc.message, exc.fields, exc.code)
 
     # Lost races answer 409 and a busy database 503, never 500 (docs/concurrency.md).
     @app.errorhandler(StaleDataError)

@@ -2,30 +2,39 @@
 
 Everything here is public (no login): the registry, and of evaluations only the published ones.
 The exports take the filters of GET /api/v1/lots (year, region, administrator, sphere, status, q),
-validated the same way (422 naming each bad parameter); there is no paging.
+validated by the same schema (422 naming each bad parameter); there is no paging. The blueprint is
+registered, and documented in /api/v1/openapi.json, by grants/api (docs/api.md).
 """
 
 import json
 
-from flask import Blueprint, current_app, request
+from flask import current_app
 
-from grants.api.views import lot_filters
-from grants.lots.operations import LotFilters
-from grants.main.errors import error_response
+from grants.core.schemas import Blueprint
+from grants.lots.schemas import RegistryFilterArgs, lot_filters
 from grants.opendata import export, ocds
+from grants.opendata.schemas import OcdsReleasePackageSchema
 
-bp = Blueprint("opendata", __name__)
+bp = Blueprint("opendata", __name__, description="Open data exports of public data only (CSV, XLSX, OCDS JSON)")
 
-FILTER_PARAMETERS = ("year", "region", "administrator", "sphere", "status", "q")
 CSV_MIMETYPE = "text/csv"
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _filters() -> tuple[LotFilters | None, dict]:
-    """The registry filters of the request (paging parameters are not taken: exports are whole)."""
-    args = {name: request.args.get(name) for name in FILTER_PARAMETERS if name in request.args}
-    filters, _page, _per_page, errors = lot_filters(args)
-    return (None if errors else filters), errors
+CSV_RULES = (
+    "Public data only: the index and band are those of the latest *published* evaluation, empty "
+    "otherwise. UTF-8 with a BOM, `;` as delimiter, CRLF line ends, RFC 4180 quoting; the header row is in "
+    "the request language (`lang` or Accept-Language). Money has two decimals and a dot (`12500000.00`), "
+    "dates are ISO 8601 (`2025-03-01`); a text cell starting with `=`, `+`, `-`, `@`, a tab or CR is "
+    "prefixed with `'` so that no spreadsheet evaluates it. Same filters (and 422s) as GET /api/v1/lots, "
+    "without paging. Columns are listed in the README (Open data)."
+)
+XLSX_RULES = (
+    "The same rows and headers as the CSV in one sheet, numbers as numbers and dates as dates; text cells "
+    "are neutralised as in the CSV and stored as text, never as formulas. Errors of this page download are "
+    "HTML pages (422 for a bad filter)."
+)
+PUBLIC = [{}]
+FILE = {"type": "string", "format": "binary"}  # the media type of a whole file, not a schema of ours
+PAGE = {"type": "string"}  # an HTML page
 
 
 def _download(content: bytes, mimetype: str, filename: str, disposition: str = "attachment"):
@@ -39,41 +48,65 @@ def _download(content: bytes, mimetype: str, filename: str, disposition: str = "
     return response
 
 
-def _table_response(build, fmt: str):
-    filters, errors = _filters()
-    if errors:
-        return error_response(422, fields=errors)
-    table = build(filters)
+def _table(build, fmt: str, args: dict):
+    table = build(lot_filters(args))
     if fmt == "csv":
         return _download(export.to_csv(table), CSV_MIMETYPE, f"{table.name}.csv")
     return _download(export.to_xlsx(table), XLSX_MIMETYPE, f"{table.name}.xlsx")
 
 
-@bp.get("/api/v1/export/lots.csv")
-def lots_csv():
-    return _table_response(export.lot_table, "csv")
+def _file(path: str, mimetype: str, description: str):
+    """Register a file export with its filters and document it (the body is the whole file; the
+    page downloads outside /api/ answer bad filters with the site's HTML error page)."""
+
+    def decorate(view):
+        view = bp.response(200, FILE, content_type=mimetype, description=description)(view)
+        if not path.startswith("/api/"):
+            for status in (400, 422):
+                view = bp.alt_response(status, schema=PAGE, content_type="text/html", description="An error page")(view)
+        view = bp.arguments(RegistryFilterArgs, location="query")(view)
+        view = bp.doc(security=PUBLIC)(view)
+        return bp.route(path, tags=["opendata"])(view)
+
+    return decorate
 
 
-@bp.get("/api/v1/export/projects.csv")
-def projects_csv():
-    return _table_response(export.project_table, "csv")
+@_file("/api/v1/export/lots.csv", CSV_MIMETYPE, CSV_RULES)
+def lots_csv(args):
+    """The lot registry as CSV, with the latest published relevance index and band."""
+    return _table(export.lot_table, "csv", args)
 
 
-@bp.get("/export/lots.xlsx")
-def lots_xlsx():
-    return _table_response(export.lot_table, "xlsx")
+@_file("/api/v1/export/projects.csv", CSV_MIMETYPE, CSV_RULES + " The filters select lots; every project of a selected lot is listed.")
+def projects_csv(args):
+    """Projects (contracts) of the selected lots as CSV, with the latest published effectiveness index and band."""
+    return _table(export.project_table, "csv", args)
 
 
-@bp.get("/export/projects.xlsx")
-def projects_xlsx():
-    return _table_response(export.project_table, "xlsx")
+@_file("/export/lots.xlsx", XLSX_MIMETYPE, XLSX_RULES)
+def lots_xlsx(args):
+    """The lot export as an Excel workbook (the registry page's download button)."""
+    return _table(export.lot_table, "xlsx", args)
 
 
-@bp.get("/api/v1/export/results.json")
-def results_json():
-    filters, errors = _filters()
-    if errors:
-        return error_response(422, fields=errors)
-    package = ocds.release_package(filters)
+@_file("/export/projects.xlsx", XLSX_MIMETYPE, XLSX_RULES)
+def projects_xlsx(args):
+    """The project export as an Excel workbook."""
+    return _table(export.project_table, "xlsx", args)
+
+
+@bp.route("/api/v1/export/results.json", tags=["opendata"])
+@bp.arguments(RegistryFilterArgs, location="query")
+@bp.response(200, OcdsReleasePackageSchema, description="The release package")
+@bp.doc(security=PUBLIC)
+def results_json(args):
+    """Lots, awards and contracts as an OCDS 1.1 release package, with published evaluation results.
+
+    One compiled release per selected lot (ocid `ocds-grantskz-<lot id>`): the lot is the tender, each
+    contract is an award and a contract whose supplier is the NGO (identifier scheme KZ-BIN), with
+    IATI-style indicators (baseline, target, actual). Published evaluations only are added under
+    `grantskz_evaluations`. Amounts are JSON numbers in KZT, dates ISO 8601.
+    """
+    package = ocds.release_package(lot_filters(args))
     body = json.dumps(package, ensure_ascii=False, separators=(",", ":"))
     return _download(body.encode("utf-8"), "application/json", "results.json", disposition="inline")

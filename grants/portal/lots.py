@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from grants.core.errors import RuleViolation
 from grants.core.permissions import load, require_role
 from grants.core.validation import bounded_int
 from grants.extensions import db
@@ -18,9 +19,8 @@ from grants.lots.models import Lot, LotStatus, Sphere
 from grants.lots.operations import (
     DEFAULT_SORT,
     LotFilters,
-    budget_problem,
+    check_lot,
     filter_options,
-    number_taken,
     save_lot,
     valid_sort,
 )
@@ -105,14 +105,14 @@ def _edit(lot: Lot, new: bool):
             )
         form.indicators.append_entry()
     if form.validate_on_submit():
-        problem = budget_problem(lot.id, form.budget.data)
-        if number_taken(form.number.data.strip(), form.year.data, exclude_id=lot.id):
-            form.number.errors.append(_("A lot with this number already exists in this year."))
-        elif problem:
-            form.budget.errors.append(problem)
+        data = {k: v for k, v in form.data.items() if k not in ("indicators", "submit", "csrf_token")}
+        data["number"] = data["number"].strip()
+        try:
+            check_lot(lot, data)  # the same rules as the API's (grants/lots/operations.py)
+        except RuleViolation as exc:
+            for name, message in exc.fields.items():
+                form[name].errors.append(message)
         else:
-            data = {k: v for k, v in form.data.items() if k not in ("indicators", "submit", "csrf_token")}
-            data["number"] = data["number"].strip()
             save_lot(lot, data, form.indicator_rows())
             db.session.commit()
             flash(_("Lot saved."), "success")

@@ -2,16 +2,31 @@
 
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from flask_babel import gettext as _
+from sqlalchemy import Select, func, select
 
 from grants.audit.operations import record, snapshot
+from grants.core.errors import RuleViolation
 from grants.extensions import db
+from grants.lots.models import Lot
+from grants.lots.operations import LotFilters, contract_problem, lots_matching
+from grants.organisations.models import Organisation, OrganisationKind
 from grants.projects.models import Indicator, Project, ProjectStatus
 
 PROJECT_FIELDS = (
     "ngo_id", "contract_number", "contract_date", "amount", "actual_amount", "start_date", "end_date",
     "status", "title_ru", "title_kk", "summary_ru", "summary_kk",
 )  # fmt: skip
+
+
+def project_query(filters: LotFilters, ngo_id: int | None = None) -> Select:
+    """Projects whose lot matches the lot registry's filters (of one NGO if ngo_id is given), newest
+    lots first, then by lot number and contract date."""
+    lot_ids = lots_matching(filters).with_only_columns(Lot.id)
+    query = select(Project).join(Lot, Project.lot_id == Lot.id).where(Project.lot_id.in_(lot_ids))
+    if ngo_id is not None:
+        query = query.where(Project.ngo_id == ngo_id)
+    return query.order_by(Lot.year.desc(), Lot.number, Project.contract_date, Project.id)
 
 
 def contract_taken(number: str, exclude_id: int | None = None) -> bool:
@@ -60,3 +75,30 @@ def contracted_totals() -> dict[int, Decimal]:
         select(Project.lot_id, func.sum(Project.amount)).where(Project.binds_budget).group_by(Project.lot_id)
     )
     return {lot_id: Decimal(total or 0) for lot_id, total in rows}
+def check_project(project: Project, lot: Lot, data: dict) -> None:
+    """The rules a contract's data meets whichever door it comes through (page or API), before save_project.
+
+    data holds the changed fields (a partial update leaves the others as they are). The dates are in
+    order and the contractor is an NGO (422); the contract number is unique and the amount fits the
+    lot's budget beside its other standing contracts (409, they depend on other records). Raises
+    RuleViolation naming the field.
+    """
+
+    def value(name):
+        return data[name] if name in data else getattr(project, name)
+
+    fields = {}
+    start, end = value("start_date"), value("end_date")
+    if start and end and end < start:
+        fields["end_date"] = _("The end date cannot be before the start date.")
+    ngo = db.session.get(Organisation, value("ngo_id")) if value("ngo_id") else None
+    if ngo is None or ngo.kind != OrganisationKind.ngo:
+        fields["ngo_id"] = _("Choose the NGO.")
+    if fields:
+        raise RuleViolation(_("Some fields are not valid."), status=422, fields=fields, code="validation_error")
+    if contract_taken(value("contract_number"), exclude_id=project.id):
+        message = _("A contract with this number already exists.")
+        raise RuleViolation(message, status=409, fields={"contract_number": message}, code="contract_number_taken")
+    status = value("status") or ProjectStatus.contracted
+    if problem := contract_problem(lot, project.id, value("amount"), status):
+        raise RuleViolation(problem, status=409, fields={"amount": problem}, code="over_lot_budget")

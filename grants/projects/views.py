@@ -3,14 +3,14 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import select
 
+from grants.core.errors import RuleViolation
 from grants.core.permissions import load
 from grants.extensions import db
 from grants.lots.models import Lot
-from grants.lots.operations import contract_problem
 from grants.organisations.models import Organisation, OrganisationKind
 from grants.projects.forms import ProjectForm
 from grants.projects.models import Project
-from grants.projects.operations import contract_taken, save_project
+from grants.projects.operations import check_project, save_project
 
 bp = Blueprint("projects", __name__)
 
@@ -59,14 +59,14 @@ def _edit(project: Project, lot: Lot, new: bool):
             )
         form.indicators.append_entry()
     if form.validate_on_submit():
-        number = form.contract_number.data.strip()
-        if contract_taken(number, exclude_id=project.id):
-            form.contract_number.errors.append(_("A contract with this number already exists."))
-        elif problem := contract_problem(lot, project.id, form.amount.data, form.status.data):
-            form.amount.errors.append(problem)
+        data = {k: v for k, v in form.data.items() if k not in ("indicators", "submit", "csrf_token")}
+        data["contract_number"] = data["contract_number"].strip()
+        try:
+            check_project(project, lot, data)  # the same rules as the API's (grants/projects/operations.py)
+        except RuleViolation as exc:
+            for name, message in exc.fields.items():
+                form[name].errors.append(message)
         else:
-            data = {k: v for k, v in form.data.items() if k not in ("indicators", "submit", "csrf_token")}
-            data["contract_number"] = number
             save_project(project, data, form.indicator_rows())
             db.session.commit()
             flash(_("Project saved."), "success")

@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, or_, select
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from grants.api import serializers
+from grants.core.db import as_utc
 from grants.core.errors import RuleViolation
 from grants.core.permissions import MAX_ID, load, require_role
 from grants.extensions import csrf, db
@@ -25,12 +25,11 @@ from grants.lots.models import Lot
 from grants.monitoring.models import Evaluation
 from grants.monitoring.results import EvaluationResult, evaluation_result
 from grants.reports import operations as reports
+from grants.reports.delivery import DEFAULT_REPORT_LANG, REPORT_LANGS, lang_order, report_for, send_report
 from grants.reports.models import Report, ReportKind, ReviewDecision
 
 bp = Blueprint("reports", __name__)
 
-REPORT_LANGS = ("kk", "ru", "en")
-DEFAULT_REPORT_LANG = "ru"
 UPLOAD_LIMIT = 20 * 1024 * 1024  # a PDF to verify
 RECENTLY = timedelta(days=30)  # decided evaluations stay in the review queue this long
 MAX_CODE = 200
@@ -64,22 +63,8 @@ def issued_versions(evaluation: Evaluation, user=None) -> list[IssuedVersion]:
         )
         entry.reports[report.lang] = report
     for entry in versions.values():
-        entry.reports = {lang: entry.reports[lang] for lang in sorted(entry.reports, key=_lang_order)}
+        entry.reports = {lang: entry.reports[lang] for lang in sorted(entry.reports, key=lang_order)}
     return list(versions.values())
-
-
-def _lang_order(lang: str) -> int:
-    return REPORT_LANGS.index(lang) if lang in REPORT_LANGS else len(REPORT_LANGS)
-
-
-def report_for(evaluation: Evaluation, lang: str, user) -> Report | None:
-    """The newest report of the evaluation in lang that user may read (the public: the newest final one)."""
-    report = reports.latest_report(evaluation, lang)
-    if report is not None and not report.can_view(user):
-        report = reports.latest_report(evaluation, lang, ReportKind.final)
-    if report is None or not report.can_view(user):
-        return None
-    return report
 
 
 @dataclass
@@ -116,25 +101,6 @@ def _published_results_global(subject) -> list[PublishedResult]:
 def _readable_reports_global(evaluation: Evaluation) -> list[IssuedVersion]:
     """The issued versions the current user may read, for the evaluation page."""
     return issued_versions(evaluation, current_user)
-
-
-def send_report(report: Report, latest: bool = False):
-    """The stored bytes of an issued report, exactly; its sha256 is the ETag."""
-    response = current_app.response_class(report.content, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'inline; filename="{report.filename}"'
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.set_etag(report.sha256)
-    public = report.is_public
-    if public and not latest:
-        response.cache_control.public = True
-        response.cache_control.max_age = 3600
-    else:
-        # Private reports are checked on every use, and "the latest report" changes with each new
-        # version: caches revalidate with the ETag.
-        response.cache_control.public = public
-        response.cache_control.private = not public
-        response.cache_control.no_cache = True
-    return response.make_conditional(request, accept_ranges=True, complete_length=report.size)
 
 
 # --- the ministry's review --------------------------------------------------------------------
@@ -328,17 +294,17 @@ def verify(value: str):
             evaluation_kind=evaluation.kind.value,
             subject=evaluation.title,
             lot={"number": evaluation.lot.number, "year": evaluation.lot.year},
-            ngo=serializers.organisation(evaluation.project.ngo) if evaluation.project else None,
+            ngo={"bin": evaluation.project.ngo.bin, "name": evaluation.project.ngo.name} if evaluation.project else None,
             campaign=evaluation.campaign.name,
             group=evaluation.group.name,
-            issued_at=serializers.iso(report.issued_at),
+            issued_at=as_utc(report.issued_at).isoformat(),
             issued_by=report.issued_by.full_name if report.issued_by else None,
             sha256=report.sha256,
             fingerprint=report.fingerprint,
             newer_version_exists=newer,
             published=published,
             newest_final_url=url_for("reports.download", report_id=newest_final.id) if newest_final else None,
-            index=serializers.decimal_str(evaluation.index_value, Decimal("0.1")) if shows_result else None,
+            index=format(evaluation.index_value.quantize(Decimal("0.1")), "f") if shows_result else None,
             band=evaluation.band if shows_result else None,
         )
     return render_template(

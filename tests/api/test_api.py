@@ -384,7 +384,7 @@ def test_unknown_paths_and_ids_are_json_404(client, path):
 
 
 def test_wrong_method_is_json_405(client):
-    assert_error(client.post("/api/v1/lots", json={}), 405, "method_not_allowed")
+    assert_error(client.put("/api/v1/lots", json={}), 405, "method_not_allowed")
     assert_error(client.get("/api/v1/auth/token"), 405, "method_not_allowed")
 
 

@@ -1,0 +1,89 @@
+"""The registry: lots and projects with their published results (public, no sign-in needed)."""
+
+from flask import abort
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from grants.api.common import bp, errors, paginate
+from grants.api.schemas import LotDetailSchema, LotPageSchema, ProjectSchema
+from grants.core.permissions import MAX_ID, authorize, load
+from grants.core.schemas import PageArgs, Shown
+from grants.extensions import db
+from grants.lots.models import Lot, LotNeed
+from grants.lots.operations import lot_query
+from grants.lots.schemas import RegistryFilterArgs, SortArgs, lot_filters
+from grants.monitoring.models import Evaluation
+from grants.monitoring.results import evaluation_result
+from grants.portal.results import final_reports, latest_for_lots, latest_for_projects, published
+from grants.projects.models import Project
+
+TAGS = ["lots"]
+
+
+class LotListArgs(RegistryFilterArgs, SortArgs, PageArgs):
+    pass
+
+
+def published_results(subject) -> list[Shown]:
+    """The published evaluations of a lot (its own and its projects') or of a project, newest first."""
+    column = Evaluation.lot_id if isinstance(subject, Lot) else Evaluation.project_id
+    evaluations = db.session.scalars(
+        published().where(column == subject.id).order_by(Evaluation.published_at.desc(), Evaluation.id.desc())
+    ).all()
+    finals = final_reports(e.id for e in evaluations)
+    return [
+        Shown(evaluation, evaluation=evaluation, result=evaluation_result(evaluation), finals=finals.get(evaluation.id, {}))
+        for evaluation in evaluations
+    ]
+
+
+@bp.get("/lots", tags=TAGS)
+@bp.arguments(LotListArgs, location="query")
+@bp.response(200, LotPageSchema)
+def lots(args):
+    """The lot registry, filtered and paged like the registry page."""
+    query = lot_query(lot_filters(args)).options(
+        selectinload(Lot.region), selectinload(Lot.administrator), selectinload(Lot.sphere)
+    )
+    page = paginate(query, args["page"], args["per_page"])
+    latest = latest_for_lots(item.id for item in page["items"])
+    page["items"] = [Shown(item, latest=latest.get(item.id)) for item in page["items"]]
+    return page
+
+
+@bp.get(f"/lots/<int(max={MAX_ID}):lot_id>", tags=TAGS)
+@bp.response(200, LotDetailSchema)
+@errors(404)
+def lot_detail(lot_id: int):
+    """A lot with its specification, linked public needs, contracts and published results."""
+    item = db.session.scalar(
+        select(Lot)
+        .where(Lot.id == lot_id)
+        .options(
+            selectinload(Lot.region),
+            selectinload(Lot.administrator),
+            selectinload(Lot.sphere),
+            selectinload(Lot.indicators),
+            selectinload(Lot.need_links).selectinload(LotNeed.need),
+            selectinload(Lot.projects).selectinload(Project.ngo),
+        )
+    )
+    if item is None:
+        abort(404)
+    authorize(item)
+    project_latest = latest_for_projects(p.id for p in item.projects)
+    return Shown(
+        item,
+        latest=latest_for_lots([item.id]).get(item.id),
+        results=published_results(item),
+        projects=[Shown(p, latest=project_latest.get(p.id)) for p in item.projects],
+    )
+
+
+@bp.get(f"/projects/<int(max={MAX_ID}):project_id>", tags=["projects"])
+@bp.response(200, ProjectSchema)
+@errors(404)
+def project_detail(project_id: int):
+    """A contract with its lot, NGO, result indicators and published evaluations."""
+    item = load(Project, project_id)
+    return Shown(item, results=published_results(item))
