@@ -14,7 +14,6 @@ from sqlalchemy import func, or_, select
 
 from grants.api import serializers
 from grants.api.views import DEFAULT_PER_PAGE, MAX_PER_PAGE, _positive_int, _storable, bp
-from grants.core.database import writes_on_read
 from grants.core.errors import RuleViolation
 from grants.core.permissions import MAX_ID
 from grants.councils.models import GroupMember, MonitoringGroup
@@ -145,7 +144,6 @@ def _visible(user):
 
 
 @bp.get("/evaluations")
-@writes_on_read  # closes evaluations past their deadline
 def evaluations():
     user = current_user
     if not user.is_authenticated:
@@ -190,9 +188,6 @@ def evaluations():
             query.order_by(Evaluation.deadline, Evaluation.id).limit(per_page).offset((page - 1) * per_page)
         )
         items = db.session.scalars(query).all()
-        for item in items:
-            if workflow.close_if_due(item):
-                db.session.commit()  # one evaluation's lock at a time (docs/concurrency.md)
     return jsonify(
         items=[
             serializers.evaluation_summary(
@@ -208,21 +203,8 @@ def evaluations():
 
 
 @bp.get(EVALUATION)
-@writes_on_read  # closes a due evaluation; creates the member's scorecard
 def evaluation_detail(evaluation_id: int):
-    evaluation = _load(evaluation_id)
-    user = current_user
-    changed = workflow.close_if_due(evaluation)
-    if (
-        evaluation.state in (EvaluationState.draft, EvaluationState.scoring)
-        and evaluation.group.has_member(user)
-        and evaluation.scorecard_of(user) is None
-    ):
-        # Opening the evaluation creates the member's scorecard, which recuses an affiliated member at once.
-        scoring.scorecard_for(evaluation, user)
-        changed = True
-    if changed:
-        db.session.commit()
+    evaluation = _load(evaluation_id)  # a GET never writes: no closing, no scorecard created here
     return _detail(evaluation)
 
 

@@ -1077,16 +1077,25 @@ def _report_schemas() -> dict:
                 "kind": {"type": "string", "enum": ["draft", "final"]},
                 "version": {"type": "integer", "minimum": 1},
                 "lang": {"type": "string", "enum": REPORT_LANGS},
-                "sha256": {**SHA256, "description": "SHA-256 of the PDF file."},
+                "sha256": {
+                    "type": ["string", "null"],
+                    "pattern": SHA256["pattern"],
+                    "description": "SHA-256 of the PDF file; null while the PDF is being prepared.",
+                },
+                "status": {
+                    "type": "string",
+                    "enum": ["pending", "ready", "failed"],
+                    "description": "The PDF is rendered after the decision commits: pending until it exists.",
+                },
                 "fingerprint": {
                     **SHA256,
                     "description": "The verification code printed in the PDF and its QR code.",
                 },
-                "size": {"type": "integer", "description": "Bytes."},
+                "size": {"type": ["integer", "null"], "description": "Bytes; null while being prepared."},
                 "issued_at": {"type": "string", "format": "date-time"},
                 "url": {
                     "type": "string",
-                    "description": "Path of the PDF (the stored bytes, never re-rendered).",
+                    "description": "Path of the PDF (the stored bytes, never re-rendered); 409 while being prepared.",
                 },
                 "verify_url": {"type": "string", "description": "Path of the public verification page."},
             },

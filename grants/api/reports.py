@@ -28,11 +28,12 @@ def report(item) -> dict:
         "version": item.version,
         "lang": item.lang,
         "sha256": item.sha256,
+        "status": item.render_status.value,
         "fingerprint": item.fingerprint,
         "size": item.size,
         "issued_at": serializers.iso(item.issued_at),
         "url": url_for("reports.download", report_id=item.id),
-        "verify_url": url_for("reports.verify", value=item.sha256),
+        "verify_url": url_for("reports.verify", value=item.fingerprint),
     }
 
 

@@ -16,6 +16,7 @@ from grants.monitoring.models import Evaluation, EvaluationState, SubjectKind
 from grants.projects.models import Project
 from grants.replies.models import Reply, Ruling
 from grants.replies.window import reply_deadline, window_open
+from grants.scoring.evidence import add_link, store_file
 
 MAX_TEXT = 5000
 MAX_FINDING = 1000
@@ -129,8 +130,6 @@ def submit_reply(evaluation: Evaluation, user, text: str, criterion: str | None 
     )
     db.session.add(reply)
     db.session.flush()
-    from grants.scoring.evidence import add_link, store_file
-
     for upload in files:
         try:
             store_file(upload, user, reply=reply)
@@ -149,10 +148,7 @@ def submit_reply(evaluation: Evaluation, user, text: str, criterion: str | None 
 def rule(reply: Reply, user, decision: str, reason: str | None, changes_score: bool = False) -> Reply:
     """The chair accepts or rejects a reply. An accepted reply that changes a score sends the evaluation back
     to consolidation (and then review); otherwise, once no reply is pending, the rulings are printed in a new
-    version of the final report."""
-    from grants.reports.models import ReportKind
-    from grants.reports.operations import issue_reports
-
+    version of the final report (issued by grants.reports on the rulings_complete signal)."""
     evaluation = reply.evaluation
     lock(evaluation)  # one ruling per reply, one report version per set of rulings (docs/concurrency.md)
     if not evaluation.is_chair(user):
@@ -202,9 +198,9 @@ def rule(reply: Reply, user, decision: str, reason: str | None, changes_score: b
             after={"state": "consolidation", "reply_id": reply.id},
             actor=user,
         )
-    elif evaluation.state == EvaluationState.published and not pending(evaluation):
-        issue_reports(evaluation, ReportKind.final, user)
     signals.reply_ruled.send(reply, actor=user)
+    if evaluation.state == EvaluationState.published and not pending(evaluation):
+        signals.rulings_complete.send(evaluation, actor=user)  # grants.reports issues the final report
     return reply
 
 

@@ -1,7 +1,7 @@
 """Rendering a campaign's reports into a ZIP as a background job (DESIGN §7, docs/operations.md).
 
 With REDIS_URL set the job goes to the RQ queue "reports" and a worker (`rq worker reports`)
-runs it in an app of its own; the job's state (status, files done of total, error) lives in
+runs it in an app of its own (grants/tasks.py); the job's state (status, files done of total, error) lives in
 Redis, where every app process can read it. Without REDIS_URL the job runs inline in the
 request, and its state is kept in a small JSON file next to the ZIP. The ZIP is a file under
 REPORTS_DIR (default instance/reports), named by the job id; it is never stored in the database.
@@ -181,7 +181,7 @@ def start_render_job(
 
         with Redis.from_url(url) as connection:
             Queue(QUEUE, connection=connection).enqueue_call(
-                "grants.reports.jobs.run_render_job",
+                "grants.tasks.render_campaign_zip",
                 args=(job_id, current_app.config.get("JOB_APP_CONFIG")),
                 job_id=job_id,
                 timeout=RQ_JOB_TIMEOUT,
@@ -287,22 +287,6 @@ def execute(job_id: str) -> dict:
             state.update(status="finished", files=files, finished_at=_now())
         heartbeat.save()
         return state
-
-
-def run_render_job(job_id: str, app_config: dict | None = None) -> dict:
-    """The RQ entry point: a worker process builds its own app (its environment gives DATABASE_URL)."""
-    from grants import create_app
-
-    app = create_app(app_config)
-    with app.app_context():
-        try:
-            state = execute(job_id)
-        finally:
-            db.session.remove()
-            db.engine.dispose()
-    if state["status"] == "failed":
-        raise RuntimeError(state["error"])  # RQ records the failure as well
-    return {"files": state["files"]}
 
 
 def load_job(job_id: str) -> dict | None:

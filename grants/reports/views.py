@@ -24,6 +24,7 @@ from grants.lots.models import Lot
 from grants.monitoring.models import Campaign, Evaluation, EvaluationState
 from grants.monitoring.results import EvaluationResult, evaluation_result
 from grants.reports import operations as reports
+from grants.reports import rendering
 from grants.reports.models import Report, ReportKind, ReviewDecision
 
 bp = Blueprint("reports", __name__)
@@ -120,7 +121,9 @@ def _readable_reports_global(evaluation: Evaluation) -> list[IssuedVersion]:
 
 
 def send_report(report: Report, latest: bool = False):
-    """The stored bytes of an issued report, exactly; its sha256 is the ETag."""
+    """The stored bytes of an issued report, exactly; its sha256 is the ETag. 409 while being prepared."""
+    if not report.is_ready:
+        return rendering.being_prepared()
     response = current_app.response_class(report.content, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'inline; filename="{report.filename}"'
     response.headers["X-Content-Type-Options"] = "nosniff"
