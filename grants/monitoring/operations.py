@@ -1,5 +1,8 @@
 """Campaigns, assignments and the evaluation workflow up to review (DESIGN §3).
 
+Closing after the deadline is the scheduled tick's (grants/monitoring/tick.py); finalize sends
+signals.evaluation_finalized and grants.reports issues the draft report (docs/operations.md).
+
 Operations check their rule, change state, audit and flush; views and the API commit once.
 """
 
@@ -14,6 +17,7 @@ from grants.audit.operations import record, snapshot
 from grants.core import signals
 from grants.core.concurrency import lock
 from grants.core.errors import RuleViolation, today_local
+from grants.councils.models import MonitoringGroup
 from grants.extensions import db
 from grants.lots.models import Lot, LotNeed
 from grants.lots.operations import LotFilters, lot_query
@@ -23,6 +27,7 @@ from grants.monitoring.models import (
     CriterionConclusion,
     Evaluation,
     EvaluationState,
+    Methodology,
     SubjectKind,
 )
 from grants.monitoring.results import evaluation_result
@@ -37,8 +42,6 @@ OPEN_FOR_CONSOLIDATION = (EvaluationState.consolidation, EvaluationState.returne
 
 def save_campaign(campaign: Campaign, data: dict, group_ids: list[int], user) -> Campaign:
     """Create or update a campaign and its groups (audited)."""
-    from grants.councils.models import MonitoringGroup
-
     if campaign.id is not None:
         lock(campaign)  # a group is not dropped while an assignment to it commits
     before = snapshot(campaign) if campaign.id else None
@@ -64,8 +67,6 @@ def save_campaign(campaign: Campaign, data: dict, group_ids: list[int], user) ->
 
 def _check_campaign(campaign: Campaign, data: dict, group_ids: list[int]) -> None:
     """Dates in order, methodologies of the right kind, no group dropped that already has work."""
-    from grants.monitoring.models import Methodology
-
     fields = {}
     start, end, deadline = data.get("period_start"), data.get("period_end"), data.get("scoring_deadline")
     if start and end and end < start:
