@@ -62,12 +62,19 @@ def _detail(evaluation: Evaluation):
         serializers.evaluation_detail(
             evaluation,
             user,
-            evaluation.scorecard_of(user),
+            evaluation.scorecard_of(user) or _blank_card(evaluation, user),
             evaluation_result(evaluation),
             _permissions(evaluation, user),
             shows_scores(evaluation, user),
         )
     )
+
+
+def _blank_card(evaluation: Evaluation, user):
+    """A member's scorecard before the first save: shown empty, never created by a GET."""
+    if evaluation.state in (EvaluationState.draft, EvaluationState.scoring) and evaluation.group.has_member(user):
+        return scoring.blank_scorecard(evaluation, user)
+    return None
 
 
 def _refused(exc: RuleViolation):

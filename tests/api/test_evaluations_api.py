@@ -571,12 +571,14 @@ def test_scoring_after_the_deadline_is_refused(api, evals):
     assert state_of(evaluation.id) == before
 
 
-def test_after_the_deadline_an_evaluation_with_its_quorum_moves_to_consolidation_when_read(api, evals):
+def test_after_the_deadline_an_evaluation_with_its_quorum_moves_to_consolidation_on_the_tick(app, api, evals):
     evaluation = evals.project
     for who, values in ISSUE_SCORES.items():
         score(api, who, evaluation, values)
     db.session.get(Evaluation, evaluation.id).deadline = today_local() - timedelta(days=1)
     db.session.commit()
+    assert api("member1", "get", url(evaluation)).get_json()["state"] == "scoring"  # reading closes nothing
+    assert app.test_cli_runner().invoke(args=["tick"]).exit_code == 0
     body = api("member1", "get", url(evaluation)).get_json()
     assert body["state"] == "consolidation" and body["index"] == "83.3"
     db.session.expire_all()
