@@ -122,20 +122,23 @@ def register_blueprints(app: Flask) -> None:
     from grants.projects.views import bp as projects_bp
     from grants.replies.views import bp as replies_bp
     from grants.reports.job_views import bp as report_jobs_bp
+    from grants.reports.render_views import bp as report_renders_bp
     from grants.reports.views import bp as reports_bp
     from grants.scoring.views import bp as evaluations_bp
 
     for bp in (
         main_bp, accounts_bp, lots_bp, projects_bp, needs_bp, organisations_bp, councils_bp,
         campaigns_bp, methodologies_bp, evaluations_bp, reports_bp, report_jobs_bp,
-        imports_bp, notifications_bp, portal_bp, replies_bp,
+        imports_bp, notifications_bp, portal_bp, replies_bp, report_renders_bp,
     ):  # fmt: skip
         app.register_blueprint(bp)
     init_api(app)  # the JSON API and the open-data exports, with their OpenAPI document
 
     from grants.notifications import handlers
+    from grants.reports import handlers as report_handlers
 
     handlers.connect(app)
+    report_handlers.connect(app)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -155,12 +158,13 @@ def register_commands(app: Flask) -> None:
     from grants.audit.cli import verify_audit
     from grants.imports.cli import import_lots, import_projects
     from grants.maintenance.cli import backup, restore
+    from grants.monitoring.cli import tick
     from grants.notifications.cli import send_mail, send_reminders
     from grants.reports.cli import render_reports
     from grants.seed.cli import seed_bench, seed_demo
 
     for command in (
         seed_demo, create_user, verify_audit, render_reports, seed_bench, import_lots, import_projects, send_reminders,
-        send_mail, set_password, backup, restore,
+        send_mail, set_password, backup, restore, tick,
     ):  # fmt: skip
         app.cli.add_command(command)

@@ -3,16 +3,18 @@ the rest; `app_config`, if given, overrides it), runs one function of a package 
 context, and releases the database before the work horse exits.
 
 They live here, beside create_app and outside the layered packages, so that no package imports
-the application factory (docs/architecture.md, "Jobs"). The packages enqueue them by dotted name
-("grants.tasks.deliver_mail"), which RQ imports in the worker; nothing under grants/ imports this module.
+the application factory (docs/architecture.md, "Jobs"; docs/operations.md, "Reports after commit" and
+"The tick"). The packages enqueue them by dotted name ("grants.tasks.deliver_mail"), which RQ imports in
+the worker; nothing under grants/ imports this module.
 """
 
 from contextlib import contextmanager
 
 from grants import create_app
 from grants.extensions import db
+from grants.monitoring.tick import tick as run_tick
 from grants.notifications.mail import deliver_ids
-from grants.reports import jobs
+from grants.reports import jobs, rendering
 
 
 @contextmanager
@@ -24,6 +26,12 @@ def app_context(app_config: dict | None):
         finally:
             db.session.remove()
             db.engine.dispose()
+
+
+def render_report(report_id: int, app_config: dict | None = None) -> bool:
+    """One attempt at a report's PDF; raises on failure so that RQ retries (grants/reports/rendering.py)."""
+    with app_context(app_config):
+        return rendering.render(report_id)
 
 
 def render_campaign_zip(job_id: str, app_config: dict | None = None) -> dict:
@@ -40,3 +48,8 @@ def deliver_mail(ids, app_config: dict | None = None) -> dict:
     with app_context(app_config):
         sent, failed = deliver_ids(ids)
     return {"sent": sent, "failed": failed}
+def tick(app_config: dict | None = None) -> dict:
+    """`flask --app grants tick`, enqueued by the RQ cron scheduler (grants/cron.py)."""
+    with app_context(app_config):
+        outcome = run_tick()
+    return {"closed": outcome["closed"]}

@@ -28,7 +28,7 @@ from grants.core.schemas import (
 from grants.core.schemas import lazy as _l
 from grants.monitoring.models import EvaluationState, SubjectKind
 from grants.reports.delivery import REPORT_LANGS
-from grants.reports.models import ReportKind
+from grants.reports.models import RenderStatus, ReportKind
 from grants.scoring.models import RecusalReason
 
 MAX_TEXT = 5000  # texts the operations store; they check it too (RuleViolation 422)
@@ -398,12 +398,24 @@ class ReportSchema(Answer):
     kind = EnumValue(ReportKind)
     version = fields.Integer(validate=between(1))
     lang = Text(metadata={"enum": list(REPORT_LANGS)})
-    sha256 = Text(metadata={"pattern": "^[0-9a-f]{64}$"})
-    fingerprint = Text(metadata={"pattern": "^[0-9a-f]{64}$"})
-    size = fields.Integer()
+    sha256 = Text(
+        allow_none=True,
+        metadata={"pattern": "^[0-9a-f]{64}$", "description": "SHA-256 of the PDF; null while it is being prepared."},
+    )
+    status = computed(
+        Text(
+            metadata={
+                "enum": [s.value for s in RenderStatus],
+                "description": "The PDF is rendered after the decision commits: pending until it exists.",
+            }
+        ),
+        lambda report: report.render_status.value,
+    )
+    fingerprint = Text(metadata={"pattern": "^[0-9a-f]{64}$", "description": "The code printed in the PDF."})
+    size = fields.Integer(allow_none=True, metadata={"description": "Bytes; null while being prepared."})
     issued_at = UtcDateTime()
     url = computed(Text(), lambda report: url_for("reports.download", report_id=report.id))
-    verify_url = computed(Text(), lambda report: url_for("reports.verify", value=report.sha256))
+    verify_url = computed(Text(), lambda report: url_for("reports.verify", value=report.fingerprint))
 
 
 class ReviewDecisionSchema(Answer):

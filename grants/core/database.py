@@ -5,41 +5,29 @@ It gets a write-ahead log (readers never wait for the writer), a busy timeout (a
 the lock instead of failing with "database is locked"), and every transaction that may write takes
 the write lock when it begins (`BEGIN IMMEDIATE`). A transaction that started as a reader and then
 tries to write could otherwise find its snapshot outdated and fail at once, which no timeout cures.
-Requests with a safe method (GET, HEAD, OPTIONS) begin as readers, except the few reading views
-marked `writes_on_read`; everything else (form posts, API writes, CLI commands, jobs) begins as a
-writer, so SQLite's writers form one queue: the same serialisation PostgreSQL gets from the row
-locks of grants/core/concurrency.py.
+Requests with a safe method (GET, HEAD, OPTIONS) never write (docs/operations.md, "Reads never
+write"), so they begin as plain readers; everything else (form posts, API writes, CLI commands,
+jobs) begins as a writer, so SQLite's writers form one queue: the same serialisation PostgreSQL
+gets from the row locks of grants/core/concurrency.py.
 """
 
-from flask import current_app, has_request_context, request
+from flask import has_request_context, request
 from sqlalchemy import event
 
 BUSY_TIMEOUT_SECONDS = 30
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def writes_on_read(view):
-    """Mark a view whose GET may write (it closes an evaluation past its deadline, or creates the
-    member's scorecard on first opening): on SQLite its transaction takes the write lock at once."""
-    view.writes_on_read = True
-    return view
-
-
 def begins_as_writer() -> bool:
     """Whether a new transaction should take SQLite's write lock at once."""
-    if not has_request_context() or request.method not in READ_ONLY_METHODS:
-        return True
-    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
-    return bool(getattr(view, "writes_on_read", False))
+    return not has_request_context() or request.method not in READ_ONLY_METHODS
 
 
 def configure_engine_events(app) -> None:
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         return
     with app.app_context():
-        from grants.extensions import db
-
-        engine = db.engine
+        engine = app.extensions["sqlalchemy"].engine
 
     @event.listens_for(engine, "connect")
     def _connect(dbapi_connection, _record):

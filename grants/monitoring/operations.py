@@ -1,5 +1,8 @@
 """Campaigns, assignments and the evaluation workflow up to review (docs/domain.md#evaluation-states).
 
+Closing after the deadline is the scheduled tick's (grants/monitoring/tick.py); finalize sends
+signals.evaluation_finalized and grants.reports issues the draft report (docs/operations.md).
+
 Operations check their rule, change state, audit and flush; views and the API commit once.
 """
 
@@ -198,15 +201,27 @@ def close_scoring(evaluation: Evaluation, user=None, automatic: bool = False) ->
     return evaluation
 
 
-def close_if_due(evaluation: Evaluation) -> bool:
-    """After the deadline, an evaluation with its quorum moves to consolidation by itself.
+def due_for_closing() -> list[int]:
+    """Ids of the evaluations still scoring after their deadline (`tick` closes those with a quorum)."""
+    return list(
+        db.session.scalars(
+            select(Evaluation.id)
+            .where(Evaluation.state == EvaluationState.scoring, Evaluation.deadline < today_local())
+            .order_by(Evaluation.id)
+        )
+    )
 
-    Reading pages call it, possibly several at once: it decides under the evaluation's lock and
-    never raises; the caller commits right away (docs/concurrency.md)."""
+
+def close_if_due(evaluation: Evaluation) -> bool:
+    """After the deadline, an evaluation with its quorum moves to consolidation (automatically, no actor).
+
+    Only the scheduled `tick` calls it, one evaluation per transaction, possibly from several
+    processes at once: it decides under the evaluation's lock and never raises (docs/concurrency.md).
+    Reading pages never call it: a GET never writes."""
     if not (evaluation.state == EvaluationState.scoring and today_local() > evaluation.deadline):
         return False
-    lock(evaluation)  # another reader may be closing it now: decide on the committed state
-    if evaluation.state != EvaluationState.scoring:
+    lock(evaluation)  # another tick may be closing it now: decide on the committed state
+    if evaluation.state != EvaluationState.scoring or not today_local() > evaluation.deadline:
         return False
     correcting = any(card.reopened_at and not card.submitted_at for card in evaluation.scorecards)
     if correcting or not evaluation_result(evaluation).quorum_met:
@@ -325,10 +340,7 @@ def finalize(evaluation: Evaluation, chair, payload: dict) -> Evaluation:
     evaluation.finalized_by_id = chair.id
     db.session.flush()
     record("evaluation.finalize", evaluation, before=before, after=describe_consolidation(evaluation), actor=chair)
-    from grants.reports.models import ReportKind
-    from grants.reports.operations import issue_reports  # reports build on the workflow, not the reverse
-
-    issue_reports(evaluation, ReportKind.draft, chair)
+    signals.evaluation_finalized.send(evaluation, actor=chair)  # grants.reports issues the draft report
     return evaluation
 
 

@@ -5,6 +5,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from grants.extensions import db
+from grants.monitoring.tick import close_due_evaluations
 from grants.notifications import mail
 from grants.notifications.reminders import due_reminders, queue_reminders
 
@@ -44,6 +45,9 @@ def send_reminders(days: int | None, dry_run: bool) -> None:
         click.echo(f"{len(due)} reminder(s) would be queued (dry run, nothing changed).")
         db.session.rollback()
         return
+    closed = close_due_evaluations()  # reminders speak of the states the tick would leave
+    if closed:
+        click.echo(f"Closed scoring of {len(closed)} evaluation(s) past their deadline.")
     queued = queue_reminders(days)
     db.session.commit()
     click.echo(f"Queued {len(queued)} reminder(s) for deadlines within {days} day(s).")

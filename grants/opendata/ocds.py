@@ -218,7 +218,7 @@ def evaluation_entry(evaluation: Evaluation) -> dict:
                     "version": report.version,
                     "url": url_for("reports.download", report_id=report.id, _external=True),
                     "sha256": report.sha256,
-                    "verifyUrl": url_for("reports.verify", value=report.sha256, _external=True),
+                    "verifyUrl": url_for("reports.verify", value=report.fingerprint, _external=True),
                     "issuedDate": moment(report.issued_at),
                 }
             )

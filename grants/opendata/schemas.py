@@ -122,7 +122,7 @@ class OcdsEvaluationReportSchema(Answer):
     language = enum(LANGS)
     version = fields.Integer()
     url = Text()
-    sha256 = Text(metadata={"pattern": "^[0-9a-f]{64}$"})
+    sha256 = Text(allow_none=True, metadata={"pattern": "^[0-9a-f]{64}$"})
     verifyUrl = Text()
     issuedDate = fields.DateTime()
 

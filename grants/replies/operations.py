@@ -148,10 +148,7 @@ def submit_reply(evaluation: Evaluation, user, text: str, criterion: str | None 
 def rule(reply: Reply, user, decision: str, reason: str | None, changes_score: bool = False) -> Reply:
     """The chair accepts or rejects a reply. An accepted reply that changes a score sends the evaluation back
     to consolidation (and then review); otherwise, once no reply is pending, the rulings are printed in a new
-    version of the final report."""
-    from grants.reports.models import ReportKind
-    from grants.reports.operations import issue_reports
-
+    version of the final report (issued by grants.reports on the rulings_complete signal)."""
     evaluation = reply.evaluation
     lock(evaluation)  # one ruling per reply, one report version per set of rulings (docs/concurrency.md)
     if not evaluation.is_chair(user):
@@ -201,9 +198,9 @@ def rule(reply: Reply, user, decision: str, reason: str | None, changes_score: b
             after={"state": "consolidation", "reply_id": reply.id},
             actor=user,
         )
-    elif evaluation.state == EvaluationState.published and not pending(evaluation):
-        issue_reports(evaluation, ReportKind.final, user)
     signals.reply_ruled.send(reply, actor=user)
+    if evaluation.state == EvaluationState.published and not pending(evaluation):
+        signals.rulings_complete.send(evaluation, actor=user)  # grants.reports issues the final report
     return reply
 
 

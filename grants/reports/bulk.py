@@ -19,7 +19,7 @@ from sqlalchemy.orm import selectinload
 from grants.core.db import as_utc
 from grants.extensions import db
 from grants.monitoring.models import Campaign, Evaluation, EvaluationState
-from grants.reports.models import Report, ReportKind
+from grants.reports.models import RenderStatus, Report, ReportKind
 from grants.reports.operations import issue_reports
 from grants.reports.summary import MANAGER_STATES, render_summary_pdf
 
@@ -50,11 +50,15 @@ class BundleFile:
 
 
 def latest_reports(campaign: Campaign, langs: Sequence[str]) -> list[Report]:
-    """The latest issued version of each of the campaign's evaluations' reports in each language."""
+    """The latest rendered version of each of the campaign's evaluations' reports in each language."""
     latest = (
         select(Report.evaluation_id, Report.lang, func.max(Report.version).label("version"))
         .join(Evaluation, Evaluation.id == Report.evaluation_id)
-        .where(Evaluation.campaign_id == campaign.id, Report.lang.in_(list(langs)))
+        .where(
+            Evaluation.campaign_id == campaign.id,
+            Report.lang.in_(list(langs)),
+            Report.render_status == RenderStatus.ready,  # a report still being prepared has no file yet
+        )
         .group_by(Report.evaluation_id, Report.lang)
         .subquery()
     )

@@ -11,6 +11,7 @@ from grants.monitoring.models import Campaign
 from grants.reports.bulk import bundle_files, issue_missing, write_campaign_zip
 from grants.reports.jobs import reports_dir
 from grants.reports.operations import report_languages
+from grants.reports.rendering import render_committed
 
 LANGS = ("kk", "ru", "en")
 
@@ -45,6 +46,7 @@ def render_reports(campaign_id: int, langs: tuple[str, ...], out: Path | None) -
         )
     repaired = issue_missing(campaign, langs)
     db.session.commit()
+    render_committed()  # inline without REDIS_URL; with it the worker renders them
     if repaired:
         click.echo(
             f"Issued the missing reports of {len(repaired)} evaluation(s): {', '.join(str(e.id) for e in repaired)}."

@@ -70,10 +70,16 @@ def report_context(evaluation: Evaluation, kind: str, version: int, lang: str, f
     }
 
 
-def render_evaluation_pdf(evaluation: Evaluation, kind: str, version: int, lang: str, fingerprint: str, issued_at: datetime) -> bytes:
-    """The PDF of one evaluation in one language (kk, ru or en)."""
+def render_evaluation_html(evaluation: Evaluation, kind: str, version: int, lang: str, fingerprint: str, issued_at: datetime) -> str:
+    """The text of one evaluation's report in one language (kk, ru or en), as issued: the
+    evaluation as it stands in the issuing transaction."""
     with force_locale(BABEL_LOCALES[lang]):
-        html = render_template(
+        return render_template(
             "reports/pdf/evaluation.html", **report_context(evaluation, kind, version, lang, fingerprint, issued_at)
         )
+
+
+def html_to_pdf(html: str) -> bytes:
+    """The PDF of an issued report's text (WeasyPrint: the slow part, run after commit)."""
     return render_pdf(html, STYLESHEET)
+

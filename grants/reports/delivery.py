@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from grants.extensions import db
 from grants.monitoring.models import Evaluation
+from grants.reports import rendering
 from grants.reports.models import Report, ReportKind
 from grants.reports.operations import latest_report
 
@@ -38,7 +39,9 @@ def report_for(evaluation: Evaluation, lang: str, user) -> Report | None:
 
 
 def send_report(report: Report, latest: bool = False):
-    """The stored bytes of an issued report, exactly; its sha256 is the ETag."""
+    """The stored bytes of an issued report, exactly; its sha256 is the ETag. 409 while being prepared."""
+    if not report.is_ready:
+        return rendering.being_prepared()
     response = current_app.response_class(report.content, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'inline; filename="{report.filename}"'
     response.headers["X-Content-Type-Options"] = "nosniff"

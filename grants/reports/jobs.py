@@ -2,7 +2,7 @@
 docs/architecture.md, "Jobs after commit").
 
 With REDIS_URL set the job goes to the RQ queue "reports" and a worker (`rq worker reports`)
-runs it in an app of its own; the job's state (status, files done of total, error) lives in
+runs it in an app of its own (grants/tasks.py); the job's state (status, files done of total, error) lives in
 Redis, where every app process can read it. Without REDIS_URL the job runs inline in the
 request, and its state is kept in a small JSON file next to the ZIP. The ZIP is a file under
 REPORTS_DIR (default instance/reports), named by the job id; it is never stored in the database.

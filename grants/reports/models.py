@@ -34,8 +34,25 @@ class ReportKind(TitledEnum):
         return {"draft": _l("Draft for review"), "final": _l("Final report")}
 
 
+class RenderStatus(TitledEnum):
+    """Where an issued report's PDF stands: it is rendered after the issuing transaction commits
+    (docs/operations.md, "Reports after commit")."""
+
+    pending = "pending"
+    ready = "ready"
+    failed = "failed"
+
+    @staticmethod
+    def TITLES():
+        return {"pending": _l("Being prepared"), "ready": _l("Ready"), "failed": _l("Rendering failed")}
+
+
 class Report(db.Model):
-    """An issued PDF of an evaluation in one language. Its bytes never change once stored."""
+    """An issued report of an evaluation in one language.
+
+    Issuing fixes its text (`html`, rendered in the issuing transaction) and its printed
+    fingerprint; the PDF bytes, their sha256 and size are written once, together, when the render
+    job finishes, and never change afterwards."""
 
     __tablename__ = "reports"
     __table_args__ = (UniqueConstraint("evaluation_id", "version", "lang"),)
@@ -45,16 +62,27 @@ class Report(db.Model):
     kind: Mapped[ReportKind] = mapped_column(enum_column(ReportKind), index=True)
     version: Mapped[int] = mapped_column(Integer)
     lang: Mapped[str] = mapped_column(String(2))
-    content: Mapped[bytes] = deferred(mapped_column(LargeBinary))
-    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    content: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+    html: Mapped[str | None] = deferred(mapped_column(Text))
+    sha256: Mapped[str | None] = mapped_column(String(64), unique=True)
     # Printed in the PDF and in its QR code: the link to /verify/<fingerprint> (a PDF cannot hold its own hash).
     fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
-    size: Mapped[int] = mapped_column(Integer)
+    size: Mapped[int | None] = mapped_column(Integer)
+    render_status: Mapped[RenderStatus] = mapped_column(
+        enum_column(RenderStatus), default=RenderStatus.pending, server_default="ready", index=True
+    )
+    render_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    render_error: Mapped[str | None] = mapped_column(Text)
+    rendered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     evaluation = relationship("Evaluation")
     issued_by = relationship("User")
+
+    @property
+    def is_ready(self) -> bool:
+        return self.render_status == RenderStatus.ready
 
     @property
     def filename(self) -> str:

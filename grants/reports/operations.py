@@ -1,6 +1,8 @@
-"""Issuing reports (immutable PDFs), the ministry's review, and publication.
+"""Issuing reports, the ministry's review, and publication.
 
-Rules: docs/domain.md#reports and docs/domain.md#review-and-publication.
+Rules: docs/domain.md#reports and docs/domain.md#review-and-publication. Issuing records a report
+version (its text, fixed now) in the caller's transaction; the PDFs are rendered after that
+transaction commits (grants/reports/rendering.py, docs/operations.md).
 """
 
 import hashlib
@@ -18,8 +20,8 @@ from grants.core.errors import RuleViolation
 from grants.core.validation import MAX_TEXT, check_length
 from grants.extensions import db
 from grants.monitoring.models import Evaluation, EvaluationState
-from grants.reports.content import render_evaluation_pdf
-from grants.reports.models import Report, ReportKind, ReviewDecision
+from grants.reports.content import render_evaluation_html
+from grants.reports.models import RenderStatus, Report, ReportKind, ReviewDecision
 
 
 def report_languages() -> tuple[str, ...]:
@@ -40,36 +42,38 @@ def _fingerprint(evaluation: Evaluation, kind: ReportKind, version: int, lang: s
 
 
 def issue_reports(evaluation: Evaluation, kind: ReportKind, user) -> list[Report]:
-    """Render and store a new version of the evaluation's report in every report language."""
+    """Record a new version of the evaluation's report in every report language, its PDFs to be rendered.
+
+    The text is fixed here, from the evaluation as this transaction sees it; the PDF is rendered
+    from that text once the transaction commits, so a slow or failing render never holds the
+    evaluation's lock and never undoes the decision that issued the report."""
     version = next_version(evaluation)
     issued_at = datetime.now(UTC)
     reports = []
+    if kind == ReportKind.final:
+        for reply in evaluation.replies:  # the rulings this version prints for the first time
+            if reply.ruling is not None and reply.report_version is None:
+                reply.report_version = version
     for lang in report_languages():
         fingerprint = _fingerprint(evaluation, kind, version, lang, issued_at)
-        content = render_evaluation_pdf(evaluation, kind.value, version, lang, fingerprint, issued_at)
         report = Report(
             evaluation_id=evaluation.id,
             kind=kind,
             version=version,
             lang=lang,
-            content=content,
-            sha256=hashlib.sha256(content).hexdigest(),
+            html=render_evaluation_html(evaluation, kind.value, version, lang, fingerprint, issued_at),
             fingerprint=fingerprint,
-            size=len(content),
+            render_status=RenderStatus.pending,
             issued_by_id=getattr(user, "id", None),
             issued_at=issued_at,
         )
         db.session.add(report)
         reports.append(report)
-    if kind == ReportKind.final:
-        for reply in evaluation.replies:  # the rulings this version prints for the first time
-            if reply.ruling is not None and reply.report_version is None:
-                reply.report_version = version
     db.session.flush()
     record(
         f"report.issue_{kind.value}",
         evaluation,
-        after={"version": version, "reports": {r.lang: r.sha256 for r in reports}},
+        after={"version": version, "fingerprints": {r.lang: r.fingerprint for r in reports}},
         actor=user,
     )
     return reports

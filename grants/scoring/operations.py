@@ -45,6 +45,17 @@ def scorecard_for(evaluation: Evaluation, user) -> Scorecard:
     return card
 
 
+def blank_scorecard(evaluation: Evaluation, user) -> Scorecard:
+    """The member's scorecard before its first save, to show: never added to the session (a GET
+    never writes). An affiliated member sees the recusal the first save will record."""
+    # Only ids and the member (a relationship without a back-reference): nothing cascades it into the session.
+    card = Scorecard(evaluation_id=evaluation.id, member_id=user.id, member=user, recused=False, conflict_of_interest=None)
+    if evaluation.is_affiliated(user):
+        card.recused = True
+        card.recusal_reason = RecusalReason.affiliation
+    return card
+
+
 def affiliation_recusal(card: Scorecard, user) -> None:
     """A member tied to the evaluated NGO's BIN is recused without being asked."""
     ngo_bin = card.evaluation.ngo_bin

@@ -5,7 +5,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from grants.core.database import writes_on_read
 from grants.core.errors import RuleViolation, today_local
 from grants.core.permissions import MAX_ID, load
 from grants.extensions import db
@@ -31,10 +30,7 @@ bp = Blueprint("evaluations", __name__, url_prefix="/evaluations")
 
 def _load(evaluation_id: int) -> Evaluation:
     """An evaluation the user may view; others are told it does not exist (404)."""
-    evaluation = load(Evaluation, evaluation_id, hide=True)
-    if workflow.close_if_due(evaluation):
-        db.session.commit()
-    return evaluation
+    return load(Evaluation, evaluation_id, hide=True)
 
 
 def _refused(exc: RuleViolation, target: str):
@@ -46,7 +42,6 @@ def _refused(exc: RuleViolation, target: str):
 
 
 @bp.get("/")
-@writes_on_read  # closes evaluations past their deadline
 @login_required
 def queue():
     """The evaluations of the groups I sit in, with what I still have to do."""
@@ -55,21 +50,16 @@ def queue():
         .where(Evaluation.in_groups_of(current_user), Evaluation.state != EvaluationState.draft)
         .order_by(Evaluation.deadline, Evaluation.id)
     ).all()
-    for evaluation in rows:
-        if workflow.close_if_due(evaluation):
-            db.session.commit()  # one evaluation's lock at a time (docs/concurrency.md)
     return render_template("scoring/queue.html", evaluations=rows, today=today_local())
 
 
 @bp.get("/<int:evaluation_id>")
-@writes_on_read  # closes a due evaluation; creates the member's scorecard
 @login_required
 def show(evaluation_id: int):
     evaluation = _load(evaluation_id)
     card = evaluation.scorecard_of(current_user)
     if card is None and evaluation.state == EvaluationState.scoring and evaluation.group.has_member(current_user):
-        card = scoring.scorecard_for(evaluation, current_user)  # recuses an affiliated member at once
-        db.session.commit()
+        card = scoring.blank_scorecard(evaluation, current_user)  # shown empty; created by the first save
     result = evaluation_result(evaluation) if evaluation.can_see_scores(current_user) else None
     return render_template(
         "scoring/evaluation.html",
@@ -211,7 +201,6 @@ def add_visit(evaluation_id: int):
 
 
 @bp.route("/<int:evaluation_id>/consolidate", methods=["GET", "POST"])
-@writes_on_read  # closes a due evaluation
 @login_required
 def consolidate(evaluation_id: int):
     evaluation = _load(evaluation_id)

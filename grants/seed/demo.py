@@ -20,6 +20,7 @@ from grants.needs.models import NeedSource, Priority, PublicNeed
 from grants.organisations.models import Organisation, OrganisationKind
 from grants.projects.models import Indicator, Project, ProjectStatus
 from grants.regions.models import Region
+from grants.reports.rendering import render_committed
 from grants.seed.campaign import seed_campaign
 from grants.seed.data.administrators import ADMINISTRATORS
 from grants.seed.data.bins import demo_bin
@@ -108,6 +109,7 @@ def seed_demo(password: str) -> dict[str, int]:
     campaign = seed_campaign(users, groups)
     published = seed_published_campaign(users, groups)
     db.session.commit()
+    render_committed()  # the published campaign's reports (grants/reports/rendering.py)
     return {
         "regions": len(regions),
         "spheres": len(spheres),

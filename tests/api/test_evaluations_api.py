@@ -564,7 +564,7 @@ def test_scoring_after_the_deadline_is_refused(api, evals):
     assert state_of(evaluation.id) == before
 
 
-def test_reading_an_evaluation_past_its_deadline_changes_nothing(api, evals):
+def test_reading_an_evaluation_past_its_deadline_changes_nothing_until_the_tick(app, api, evals):
     """Closing due evaluations is the scheduled `tick` command's work, never a reader's."""
     evaluation = evals.project
     for who, values in ISSUE_SCORES.items():
@@ -577,6 +577,11 @@ def test_reading_an_evaluation_past_its_deadline_changes_nothing(api, evals):
     assert body["state"] == "scoring" and body["index"] == "83.3"
     assert {item["id"]: item["state"] for item in listed}[evaluation.id] == "scoring"
     assert state_of(evaluation.id) == before
+    assert app.test_cli_runner().invoke(args=["tick"]).exit_code == 0
+    body = api("member1", "get", url(evaluation)).get_json()
+    listed = api("member1", "get", "/api/v1/evaluations?mine=1").get_json()["items"]
+    assert body["state"] == "consolidation" and body["index"] == "83.3"
+    assert {item["id"]: item["state"] for item in listed}[evaluation.id] == "consolidation"
 
 
 # --- 8. audit -----------------------------------------------------------------------------------

@@ -7,15 +7,18 @@ audit chain must verify.
 """
 
 from collections import Counter
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from grants.audit.cli import verify_chain
 from grants.audit.models import AuditEvent
+from grants.core.errors import today_local
 from grants.extensions import db
 from grants.monitoring import operations as workflow
 from grants.monitoring.models import Evaluation, EvaluationState
+from grants.monitoring.tick import tick
 from grants.notifications.models import OutboxMessage
 from grants.reports import operations as reports
 from grants.reports.models import Report, ReportKind, ReviewDecision
@@ -388,16 +391,13 @@ def test_concurrent_rulings_on_one_reply_give_one_ruling(served):
     assert_audit_chain_valid(run)
 
 
-def test_readers_closing_a_due_evaluation_together_close_it_once(served):
-    """Past the deadline, reading pages close the evaluation by themselves: ten at once close it once, no 5xx."""
+def test_ticks_closing_a_due_evaluation_together_close_it_once(served):
+    """Past the deadline, readers close nothing; ticks run at once (cron and the RQ scheduler
+    overlapping) close the evaluation once, with one audit event, and no request answers 5xx."""
     base_url, _app, run = served
     evaluation_id = prepared(run)
 
     def past_deadline():
-        from datetime import timedelta
-
-        from grants.core.errors import today_local
-
         evaluation = db.session.get(Evaluation, evaluation_id)
         evaluation.deadline = today_local() - timedelta(days=1)
         db.session.commit()
@@ -407,15 +407,20 @@ def test_readers_closing_a_due_evaluation_together_close_it_once(served):
     web = live.web_session(base_url, "member1@example.kz")
     urls = [f"{base_url}/api/v1/evaluations/{evaluation_id}", f"{base_url}/api/v1/evaluations"]
 
-    def read(i: int):
-        if i % 5 == 4:
+    def read_or_tick(i: int):
+        if i % 2:
+            return run(tick)
+        if i % 4 == 0:
             return web.get(f"{base_url}/evaluations/{evaluation_id}", timeout=120)
-        return sessions[i % len(sessions)].get(urls[i % 2], timeout=120)
+        return sessions[i % len(sessions)].get(urls[i % 3 % 2], timeout=120)
 
-    responses = live.release_together(10, read)
+    results = live.release_together(12, read_or_tick)
 
-    codes = statuses(responses)
-    assert codes == Counter({200: 10}), [(r.status_code, r.text[:200]) for r in responses]
+    responses = [r for i, r in enumerate(results) if not i % 2]
+    assert statuses(responses) == Counter({200: 6}), [(getattr(r, "status_code", r), str(r)[:200]) for r in responses]
+    ticks = [r for i, r in enumerate(results) if i % 2]
+    assert all(isinstance(t, dict) for t in ticks), ticks
+    assert sorted(t["closed"] for t in ticks) == [[]] * 5 + [[evaluation_id]]
 
     def check():
         assert db.session.get(Evaluation, evaluation_id).state == EvaluationState.consolidation
@@ -426,7 +431,8 @@ def test_readers_closing_a_due_evaluation_together_close_it_once(served):
 
 
 def test_members_opening_an_evaluation_while_others_save(served):
-    """Opening an evaluation creates the member's scorecard; on SQLite that read must queue like a writer."""
+    """Opening an evaluation creates nothing (a GET never writes); each member's concurrent first
+    saves create one scorecard, and readers meanwhile never fail."""
     base_url, _app, run = served
     evaluation_id = prepared(run, scorers=())
     members, sessions = group_sessions(base_url)
@@ -443,7 +449,8 @@ def test_members_opening_an_evaluation_while_others_save(served):
 
     codes = statuses(responses)
     assert codes == Counter({200: 24}), [(r.status_code, r.text[:200]) for r in responses if r.status_code != 200]
-    run(lambda: assert_one_card_each(evaluation_id, len(members)))
+    savers = {i % len(sessions) for i in range(24) if not i % 2}
+    run(lambda: assert_one_card_each(evaluation_id, len(savers)))
 
 
 def assert_one_card_each(evaluation_id: int, count: int) -> None:

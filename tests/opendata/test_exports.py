@@ -17,6 +17,7 @@ from grants.projects.models import Indicator, Project
 from grants.replies.models import Reply, Ruling
 from grants.reports.models import ReportKind
 from grants.reports.operations import publish, review
+from grants.reports.rendering import render_committed
 from tests.api.evaluation_fixtures import user
 from tests.api.test_openapi import conforms
 from tests.factories import astana, ngo, own_lot
@@ -81,6 +82,7 @@ def add_project(lot: Lot, number: str = "OD-C-1", amount: str = "6250000.50") ->
     )
     database.session.add(project)
     database.session.commit()
+    render_committed()
     return project
 
 
@@ -114,6 +116,7 @@ def test_lots_csv_keeps_kazakh_and_cyrillic_and_parses_with_semicolons(client, d
     title_kk = f"Жастар арасында нашақорлықтың алдын алу {KAZAKH}"
     lot = add_lot(title_ru, title_kk)
     database.session.commit()
+    render_committed()
     response = client.get("/api/v1/export/lots.csv?lang=en")
     assert response.headers["Content-Disposition"] == 'attachment; filename="lots.csv"'
     rows = by_column(csv_rows(response))
@@ -147,6 +150,7 @@ def test_formula_cells_are_neutralised_in_csv_and_xlsx_but_numbers_are_not(clien
     lots = [add_lot(title, title, number=f"OD-{i}") for i, title in enumerate(HOSTILE)]
     project = add_project(lots[0])
     database.session.commit()
+    render_committed()
 
     rows = {
         r["ID"]: r
@@ -202,6 +206,7 @@ def test_filters_select_lots_and_their_projects(client, db):
     add_project(lot)
     other = add_lot("Другой", number="OD-G")
     database.session.commit()
+    render_committed()
     admin_bin = lot.administrator.bin
     query = f"year={TEST_YEAR}&region=710000000&administrator={admin_bin}&q=Фильтр&status=in_implementation"
     rows = by_column(csv_rows(client.get(f"/api/v1/export/lots.csv?{query}&lang=en")))
@@ -318,6 +323,7 @@ def accepted(kind: str):
     evaluation = in_review(kind)
     review(evaluation, user("ministry"), "accept", None)
     database.session.commit()
+    render_committed()
     return reload(evaluation)
 
 
@@ -398,6 +404,7 @@ def test_a_published_project_evaluation_is_in_every_export(client, db):
     database.session.add_all([pending, ruled])
     publish(evaluation, user("ministry"))
     database.session.commit()
+    render_committed()
 
     lot_row, project_row, results = exported(client, evaluation)
     assert project_row["Effectiveness index"] == "83.3"
@@ -447,6 +454,7 @@ def test_a_published_lot_evaluation_is_in_every_export(client, db):
     evaluation = accepted("lot")
     publish(evaluation, user("ministry"))
     database.session.commit()
+    render_committed()
     lot_row, _project_row, results = exported(client, evaluation)
     assert (lot_row["Relevance index"], lot_row["Relevance band code"]) == ("80.0", "relevant")
     release = release_of(results, evaluation)

@@ -12,6 +12,7 @@ from grants.extensions import db
 from grants.monitoring import operations as workflow
 from grants.monitoring.models import Evaluation
 from grants.reports.operations import publish, review
+from grants.reports.rendering import render_committed
 from grants.scoring import operations as scoring
 from tests.api.evaluation_fixtures import EvaluationSetup, build_campaign, user
 
@@ -77,6 +78,7 @@ def published_campaign() -> Published:
         review(evaluation, ministry, "accept", None)
         publish(evaluation, ministry)
     db.session.commit()
+    render_committed()  # the PDFs, after the commit (grants/reports/rendering.py)
     return Published(setup, setup.project, setup.lot)
 
 
@@ -87,6 +89,7 @@ def unpublished_campaign() -> Published:
         finalize(evaluation, HIDDEN_FINDINGS)
     review(setup.lot, user("ministry"), "accept", None)
     db.session.commit()
+    render_committed()
     return Published(setup, setup.project, setup.lot)
 
 

@@ -11,6 +11,7 @@ from grants.extensions import db
 from grants.monitoring import operations as workflow
 from grants.monitoring.models import Evaluation
 from grants.reports.models import Report, ReviewDecision
+from grants.reports.rendering import render_committed
 from grants.scoring import operations as scoring
 from tests.api.evaluation_fixtures import build_campaign, user
 from tests.conftest import DEMO_PASSWORD
@@ -53,10 +54,12 @@ def scored(kind: str = "project") -> Evaluation:
 
 
 def in_review(kind: str = "project") -> Evaluation:
-    """scored(), then finalized by the chair: in review with draft version 1 issued."""
+    """scored(), then finalized by the chair: in review with draft version 1 issued and rendered
+    (after the commit, as a request's end would: grants/reports/rendering.py)."""
     evaluation = scored(kind)
     workflow.finalize(evaluation, user("chair"), consolidation(evaluation))
     db.session.commit()
+    render_committed()
     return evaluation
 
 

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from grants.extensions import db
 from grants.monitoring import operations as workflow
 from grants.monitoring.models import Evaluation, EvaluationState, SubjectKind
+from grants.reports.rendering import render_committed
 from grants.scoring import operations as scoring
 from tests.helpers import pdf_text, user  # noqa: F401  (pdf_text: imported from here by report tests)
 
@@ -23,7 +24,8 @@ def group1_project_evaluation() -> Evaluation:
 
 def finalize_with(evaluation: Evaluation, comment: str = "Проверено на месте", findings: str = "Выводы группы",
                   recommendations: str = "Рекомендации группы") -> Evaluation:
-    """Three members score (the issue's example) with `comment` on every score; the chair finalizes."""
+    """Three members score (the issue's example) with `comment` on every score; the chair finalizes;
+    the draft reports are rendered after the commit, as at a request's end."""
     codes = evaluation.methodology.codes
     for who, scores in SCORES.items():
         member = user(who)
@@ -40,7 +42,8 @@ def finalize_with(evaluation: Evaluation, comment: str = "Проверено н�
             "consensus_notes": {},
         },
     )
-    db.session.flush()
+    db.session.commit()
+    render_committed()
     return evaluation
 
 

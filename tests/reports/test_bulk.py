@@ -14,6 +14,7 @@ from grants.monitoring import operations as workflow
 from grants.monitoring.models import Campaign, Evaluation, EvaluationState, SubjectKind
 from grants.reports.models import Report
 from grants.reports.operations import review
+from grants.reports.rendering import render_committed
 from grants.scoring import operations as scoring
 from tests import live
 from tests.conftest import DEMO_PASSWORD, login
@@ -53,6 +54,7 @@ def finalize(evaluation: Evaluation) -> Evaluation:
         },
     )
     _db.session.commit()
+    render_committed()  # inline, or queued on the worker's queue ahead of any ZIP job
     return evaluation
 
 
@@ -105,6 +107,7 @@ def test_render_reports_writes_the_latest_report_per_evaluation_and_language(
     lot = finalize(group1_evaluation(SubjectKind.lot))
     review(lot, user("ministry"), "accept", None)  # final reports, version 2
     db.session.commit()
+    render_committed()
 
     out = tmp_path / "campaign.zip"
     result = app.test_cli_runner().invoke(
@@ -267,7 +270,7 @@ def test_job_runs_on_an_rq_worker_and_reports_progress(worker_app):
         campaign = _db.session.get(Campaign, evaluation.campaign_id)
         job_id = start_render_job(campaign, user("ministry"))
         assert load_job(job_id)["status"] == "queued"
-        assert queue.count == 1
+        assert queue.count == 2  # the draft report's rendering, then the ZIP
         _db.session.remove()
 
     try:

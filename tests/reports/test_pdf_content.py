@@ -7,6 +7,7 @@ import pytest
 from grants.extensions import db
 from grants.reports.models import Report, ReportKind
 from grants.reports.operations import review
+from grants.reports.rendering import render_committed
 from tests.reports.report_helpers import finalize_with, group1_project_evaluation, pdf_fonts, pdf_text, user
 
 
@@ -18,7 +19,8 @@ def normalise(text: str) -> str:
 def accepted(db, reports_in_all_languages):
     evaluation = finalize_with(group1_project_evaluation())
     review(evaluation, user("ministry"), "accept", None)
-    db.session.flush()
+    db.session.commit()
+    render_committed()
     return evaluation
 
 

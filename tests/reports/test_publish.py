@@ -8,6 +8,7 @@ from grants.extensions import db as database
 from grants.monitoring.models import EvaluationState
 from grants.reports.models import ReportKind
 from grants.reports.operations import publish, review
+from grants.reports.rendering import render_committed
 from tests.api.evaluation_fixtures import user
 from tests.conftest import login
 from tests.reports import FINDINGS, RECOMMENDATIONS, audit_actions, in_review, reload, reports_of
@@ -26,6 +27,7 @@ def accepted(kind: str = "project"):
     evaluation = in_review(kind)
     review(evaluation, user("ministry"), "accept", None)
     database.session.commit()
+    render_committed()
     return evaluation
 
 
@@ -64,6 +66,7 @@ def test_unpublished_results_stay_private_in_review_and_once_accepted(app, db):
     assert_nothing_public(app, evaluation)
     review(evaluation, user("ministry"), "accept", None)
     db.session.commit()
+    render_committed()
     assert_nothing_public(app, evaluation)
 
 

@@ -2,6 +2,7 @@
 
 from grants.monitoring import operations as workflow
 from grants.reports.operations import publish, review
+from grants.reports.rendering import render_committed
 from tests.api.evaluation_fixtures import user
 from tests.api.test_openapi import conforms
 from tests.conftest import login
@@ -96,6 +97,7 @@ def test_an_old_version_says_a_newer_one_exists(app, client, db):
     review(evaluation, user("ministry"), "return", "Уточните выводы.")
     workflow.finalize(evaluation, user("chair"), consolidation(evaluation))
     db.session.commit()
+    render_committed()
     second = reports_of(evaluation)[-1]
     assert second.version == 2
     page = client.get(f"/verify/{first.sha256}?lang=en").get_data(as_text=True)
@@ -107,6 +109,7 @@ def test_an_old_version_says_a_newer_one_exists(app, client, db):
 
     review(evaluation, user("ministry"), "accept", None)
     db.session.commit()
+    render_committed()
     final = reports_of(evaluation)[-1]
     page = client.get(f"/verify/{final.sha256}?lang=en").get_data(as_text=True)
     assert 'data-kind="final"' in page and "data-index" not in page, "not public before publication"
