@@ -10,9 +10,9 @@ from grants.core.permissions import MAX_ID, authorize, load
 from grants.core.schemas import PageArgs, Shown
 from grants.extensions import db
 from grants.lots.models import Lot, LotNeed
-from grants.lots.operations import lot_query
 from grants.lots.schemas import RegistryFilterArgs, SortArgs, lot_filters
 from grants.monitoring.models import Evaluation
+from grants.monitoring.registry import lot_query
 from grants.monitoring.results import evaluation_result
 from grants.portal.results import final_reports, latest_for_lots, latest_for_projects, published
 from grants.projects.models import Project

@@ -11,12 +11,12 @@ from grants.audit.models import AuditEvent
 from grants.core.errors import today_local
 from grants.extensions import db
 from grants.lots.models import Lot
-from grants.lots.operations import LotFilters, contracted_total
+from grants.lots.operations import LotFilters
 from grants.monitoring.defaults import LOT_RELEVANCE, PROJECT_EFFECTIVENESS
 from grants.monitoring.models import Campaign, Evaluation
 from grants.organisations.models import Organisation, OrganisationKind
 from grants.projects.models import Project
-from grants.projects.operations import project_query
+from grants.projects.operations import contracted_total, project_query
 from grants.replies.models import Reply
 from tests.api.evaluation_fixtures import build_campaign, group_chaired_by, group_of, methodology, user
 
