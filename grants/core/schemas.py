@@ -294,7 +294,11 @@ class PageArgs(QuerySchema):
 def flatten(messages, prefix: str = "") -> dict[str, str]:
     """marshmallow's nested {name: [message]} as {"name.sub": message}; the whole body is "body"."""
     found: dict[str, str] = {}
-    if isinstance(messages, dict):
+    if isinstance(messages, dict) and prefix and messages and set(messages) <= {"key", "value"}:
+        # a Dict field's entry: {"key": [...], "value": {...}} is reported at the entry itself
+        for value in messages.values():
+            found.update(flatten(value, prefix))
+    elif isinstance(messages, dict):
         for key, value in messages.items():
             name = "body" if key == "_schema" else str(key)
             found.update(flatten(value, f"{prefix}.{name}" if prefix and name != "body" else (prefix or name)))
