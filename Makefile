@@ -46,6 +46,7 @@ run: deps
 # lint-imports checks the one-way layers of grants/ (pyproject.toml [tool.importlinter]; docs/architecture.md).
 lint: $(VENV)/.synced
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache
 
 test: deps lint test-sqlite

@@ -78,6 +78,7 @@ class Config:
     JOB_HEARTBEAT_INTERVAL = 5.0  # seconds between heartbeats of a running report job
     JOB_HEARTBEAT_TIMEOUT = 60.0  # a running report job silent this long is dead
     JOB_APP_CONFIG = None  # tests only: the configuration an RQ job builds its app with
+    TICK_INTERVAL = 300  # seconds between ticks enqueued by RQ's cron scheduler (grants/cron.py)
     PROPAGATE_TEST_ERRORS = True  # tests only: an unexpected error in a view fails the test (TESTING)
     AUDIT_FORMER_SECRET_KEYS = ""  # comma-separated SECRET_KEYs that signed older audit checkpoints
     OPEN_DATA_PUBLISHER = None  # the publisher named in OCDS exports; None: the service's name
@@ -185,6 +186,7 @@ ENVIRONMENT: dict[str, tuple[str, Callable[[str], object]]] = {
     "OPEN_DATA_PUBLISHER": ("OPEN_DATA_PUBLISHER", str),
     "OPEN_DATA_LICENSE": ("OPEN_DATA_LICENSE", str),
     "PG_BIN_DIR": ("PG_BIN_DIR", str),
+    "TICK_INTERVAL": ("GRANTS_TICK_INTERVAL", int),
 }
 
 

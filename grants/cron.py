@@ -3,12 +3,11 @@ queue "reports" every TICK_INTERVAL seconds; `rq worker reports mail` runs it (d
 "The tick"). Without Redis, run `flask --app grants tick` from cron instead.
 """
 
-import os
-
 from rq import cron
 
+from grants.config import Config, from_environment
 from grants.tasks import tick
 
-TICK_INTERVAL = int(os.environ.get("GRANTS_TICK_INTERVAL", "300"))
+TICK_INTERVAL = from_environment().get("TICK_INTERVAL", Config.TICK_INTERVAL)
 
 cron.register(tick, "reports", interval=TICK_INTERVAL, job_timeout=600, name="grants-tick")
