@@ -80,39 +80,55 @@ def seed(url: str, password: str, secret_key: str) -> dict:
         seed_demo(password)
         ministry = db.session.scalar(select(User).where(User.email == "ministry@example.kz"))
         organiser = ministry.organisation_id
-        local = db.session.scalar(select(Council).where(Council.level == CouncilLevel.local).order_by(Council.id))
+        local = db.session.scalar(
+            select(Council).where(Council.level == CouncilLevel.local).order_by(Council.id)
+        )
         republican = db.session.scalar(
             select(Council).where(Council.level == CouncilLevel.republican).order_by(Council.id)
         )
         subjects = list(
-            db.session.scalars(select(Project).join(Lot).where(Lot.administrator_id == organiser).order_by(Project.id))
+            db.session.scalars(
+                select(Project).join(Lot).where(Lot.administrator_id == organiser).order_by(Project.id)
+            )
         ) + list(db.session.scalars(select(Lot).where(Lot.administrator_id == organiser).order_by(Lot.id)))
         if len(subjects) < GROUPS:
-            raise SystemExit(f"the demo has only {len(subjects)} projects and lots of the ministry, {GROUPS} needed")
+            raise SystemExit(
+                f"the demo has only {len(subjects)} projects and lots of the ministry, {GROUPS} needed"
+            )
 
         template = User(email="template@load.test")
         template.set_password(password)  # one scrypt hash for every load account: seeding stays fast
 
         def person(email: str, name: str, roles: set[Role]) -> User:
-            user = User(email=email, full_name=name, password_hash=template.password_hash, language="ru", active=True)
+            user = User(
+                email=email, full_name=name, password_hash=template.password_hash, language="ru", active=True
+            )
             user.set_roles(roles)
             db.session.add(user)
             return user
 
         def methodology(code: str) -> Methodology:
             return db.session.scalar(
-                select(Methodology).where(Methodology.code == code, Methodology.active.is_(True))
+                select(Methodology)
+                .where(Methodology.code == code, Methodology.active.is_(True))
                 .order_by(Methodology.version.desc())
             )
 
         today = date.today()
         campaign = Campaign(
-            name_ru="Нагрузочный тест", name_kk="Жүктеме сынағы", name_en="Load test",
-            organiser_id=organiser, period_start=today.replace(month=1, day=1),
-            period_end=today.replace(month=12, day=31), scoring_deadline=today + timedelta(days=30),
-            review_deadline=today + timedelta(days=45), reply_window_days=10,
-            project_methodology=methodology("project_effectiveness"), lot_methodology=methodology("lot_relevance"),
-            status=CampaignStatus.draft, created_by_id=ministry.id,
+            name_ru="Нагрузочный тест",
+            name_kk="Жүктеме сынағы",
+            name_en="Load test",
+            organiser_id=organiser,
+            period_start=today.replace(month=1, day=1),
+            period_end=today.replace(month=12, day=31),
+            scoring_deadline=today + timedelta(days=30),
+            review_deadline=today + timedelta(days=45),
+            reply_window_days=10,
+            project_methodology=methodology("project_effectiveness"),
+            lot_methodology=methodology("lot_relevance"),
+            status=CampaignStatus.draft,
+            created_by_id=ministry.id,
         )
         db.session.add(campaign)
         plan = []
@@ -123,8 +139,12 @@ def seed(url: str, password: str, secret_key: str) -> dict:
                 for m in range(MEMBERS_PER_GROUP)
             ]
             group = MonitoringGroup(
-                name_ru=f"Нагрузочная группа {g:02d}", name_en=f"Load group {g:02d}", chair=chair,
-                organiser_id=organiser, period_start=campaign.period_start, period_end=campaign.period_end,
+                name_ru=f"Нагрузочная группа {g:02d}",
+                name_en=f"Load group {g:02d}",
+                chair=chair,
+                organiser_id=organiser,
+                period_start=campaign.period_start,
+                period_end=campaign.period_end,
             )
             group.councils = [local, republican]
             db.session.add(group)
@@ -139,12 +159,14 @@ def seed(url: str, password: str, secret_key: str) -> dict:
         work = []
         for (group, chair, members), subject in zip(plan, subjects, strict=False):
             evaluation = assign(campaign, group, subject, ministry)
-            work.append({
-                "evaluation_id": evaluation.id,
-                "codes": list(evaluation.methodology.codes),
-                "chair": chair.email,
-                "members": [m.email for m in members],
-            })
+            work.append(
+                {
+                    "evaluation_id": evaluation.id,
+                    "codes": list(evaluation.methodology.codes),
+                    "chair": chair.email,
+                    "members": [m.email for m in members],
+                }
+            )
         start_campaign(campaign, ministry)
         db.session.commit()
         db.session.remove()
@@ -230,9 +252,23 @@ def free_port() -> int:
 def start_gunicorn(env: dict, port: int, workers: int, threads: int, log: Path) -> subprocess.Popen:
     with log.open("wb") as out:
         return subprocess.Popen(
-            [str(ROOT / ".venv" / "bin" / "gunicorn"), "-w", str(workers), "--threads", str(threads),
-             "-b", f"127.0.0.1:{port}", "--timeout", "300", "wsgi:app"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                str(ROOT / ".venv" / "bin" / "gunicorn"),
+                "-w",
+                str(workers),
+                "--threads",
+                str(threads),
+                "-b",
+                f"127.0.0.1:{port}",
+                "--timeout",
+                "300",
+                "wsgi:app",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
 
 
@@ -265,7 +301,9 @@ def scorecard_body(codes: list[str], m: int) -> dict:
     # Scores 3 or 4 only: no comment is required and no criterion is flagged (max - min < 3).
     return {
         "conflict_of_interest": False,
-        "scores": {code: {"score": 3 + (m + k) % 2, "comment": "Проверено на месте"} for k, code in enumerate(codes)},
+        "scores": {
+            code: {"score": 3 + (m + k) % 2, "comment": "Проверено на месте"} for k, code in enumerate(codes)
+        },
     }
 
 
@@ -300,7 +338,9 @@ def check_race(outcome: dict, phase: str, failures: list) -> dict:
     for evaluation_id, answers in outcome.items():
         statuses = Counter(s for s, _tag in answers)
         if statuses.get(200, 0) != 1 or set(statuses) - {200, 409}:
-            failures.append(f"{phase}: evaluation {evaluation_id} answered {dict(statuses)} (want one 200, the rest 409)")
+            failures.append(
+                f"{phase}: evaluation {evaluation_id} answered {dict(statuses)} (want one 200, the rest 409)"
+            )
         winners[evaluation_id] = next((tag for s, tag in answers if s == 200), None)
     return winners
 
@@ -312,15 +352,22 @@ def run(args) -> int:
     url = recreate_database(args.admin_url, args.database)
     started = time.monotonic()
     plan = seed(url, password, secret_key)["evaluations"]
-    print(f"   seeded the demo and {len(plan)} evaluations, {sum(len(p['members']) for p in plan)} members "
-          f"({time.monotonic() - started:.0f} s)")
+    print(
+        f"   seeded the demo and {len(plan)} evaluations, {sum(len(p['members']) for p in plan)} members "
+        f"({time.monotonic() - started:.0f} s)"
+    )
 
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     log = Path(args.log)
     # The demo accounts were seeded with a random password: production (wsgi.py) refuses published ones.
-    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": secret_key, "GRANTS_ENV": "production",
-           "PUBLIC_BASE_URL": base}
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "SECRET_KEY": secret_key,
+        "GRANTS_ENV": "production",
+        "PUBLIC_BASE_URL": base,
+    }
     for name in ("REDIS_URL", "MAIL_SERVER", "DEMO_PASSWORD"):
         env.pop(name, None)
     if args.redis_url:
@@ -366,7 +413,9 @@ def login_everyone(base: str, stats: Stats, plan: list, password: str, failures:
     def login(batch: list[str]) -> None:
         client = Client(base, stats)
         for email in batch:
-            response = client.call("login", "POST", "/api/v1/auth/token", {"email": email, "password": password})
+            response = client.call(
+                "login", "POST", "/api/v1/auth/token", {"email": email, "password": password}
+            )
             if response is not None and response.status_code == 200:
                 tokens[email] = response.json()["token"]
             else:
@@ -395,7 +444,9 @@ def drive(base: str, stats: Stats, plan: list, tokens: dict, failures: list) -> 
         submitted = client.call("score", "POST", f"{path}/submit") if status_of(saved) == 200 else None
         return email, status_of(saved), status_of(submitted)
 
-    results = together([lambda p=p, m=m, e=e: score(p, m, e) for p in plan for m, e in enumerate(p["members"])])
+    results = together(
+        [lambda p=p, m=m, e=e: score(p, m, e) for p in plan for m, e in enumerate(p["members"])]
+    )
     for email, saved, submitted in results:
         if (saved, submitted) != (200, 200):
             failures.append(f"score: {email} save {saved}, submit {submitted} (want 200, 200)")
@@ -403,10 +454,17 @@ def drive(base: str, stats: Stats, plan: list, tokens: dict, failures: list) -> 
 
     # 2. Chairs finalize, each finalize sent several times at once.
     t = time.monotonic()
-    outcome = race(stats, base, tokens, {
-        e: [(p["chair"], "POST", f"/api/v1/evaluations/{e}/finalize", finalize_body(p["codes"]))] * FINALIZE_COPIES
-        for e, p in evaluations.items()
-    }, "finalize")
+    outcome = race(
+        stats,
+        base,
+        tokens,
+        {
+            e: [(p["chair"], "POST", f"/api/v1/evaluations/{e}/finalize", finalize_body(p["codes"]))]
+            * FINALIZE_COPIES
+            for e, p in evaluations.items()
+        },
+        "finalize",
+    )
     check_race(outcome, "finalize", failures)
     print(f"   finalize: {FINALIZE_COPIES} at once per evaluation ({time.monotonic() - t:.1f} s)")
 
@@ -415,38 +473,65 @@ def drive(base: str, stats: Stats, plan: list, tokens: dict, failures: list) -> 
     review = {}
     for e in evaluations:
         path = f"/api/v1/evaluations/{e}/review"
-        review[e] = [("ministry@example.kz", "POST", f"{path}#accept", {"decision": "accept", "comment": "Принято."})] * ACCEPTS
-        review[e] += [("ministry@example.kz", "POST", f"{path}#return",
-                       {"decision": "return", "comment": "Уточните выводы."})] * RETURNS
+        review[e] = [
+            ("ministry@example.kz", "POST", f"{path}#accept", {"decision": "accept", "comment": "Принято."})
+        ] * ACCEPTS
+        review[e] += [
+            (
+                "ministry@example.kz",
+                "POST",
+                f"{path}#return",
+                {"decision": "return", "comment": "Уточните выводы."},
+            )
+        ] * RETURNS
     winners = check_race(race(stats, base, tokens, review, "review"), "review", failures)
     returned = [e for e, tag in winners.items() if tag == "return"]
-    print(f"   review: {ACCEPTS} accepts racing {RETURNS} returns per evaluation; "
-          f"{len(evaluations) - len(returned)} accepted, {len(returned)} returned ({time.monotonic() - t:.1f} s)")
+    print(
+        f"   review: {ACCEPTS} accepts racing {RETURNS} returns per evaluation; "
+        f"{len(evaluations) - len(returned)} accepted, {len(returned)} returned ({time.monotonic() - t:.1f} s)"
+    )
     # A returned evaluation goes round once more: one request at a time for it, all of them together.
     t = time.monotonic()
 
     def second_round(e: int) -> None:
         p = evaluations[e]
-        chair, ministry = Client(base, stats, tokens[p["chair"]]), Client(base, stats, tokens["ministry@example.kz"])
-        again = chair.call("second round", "POST", f"/api/v1/evaluations/{e}/finalize", finalize_body(p["codes"]))
-        accepted = ministry.call("second round", "POST", f"/api/v1/evaluations/{e}/review",
-                                 {"decision": "accept", "comment": "Принято."})
+        chair, ministry = (
+            Client(base, stats, tokens[p["chair"]]),
+            Client(base, stats, tokens["ministry@example.kz"]),
+        )
+        again = chair.call(
+            "second round", "POST", f"/api/v1/evaluations/{e}/finalize", finalize_body(p["codes"])
+        )
+        accepted = ministry.call(
+            "second round",
+            "POST",
+            f"/api/v1/evaluations/{e}/review",
+            {"decision": "accept", "comment": "Принято."},
+        )
         if (status_of(again), status_of(accepted)) != (200, 200):
             failures.append(f"second round of {e}: finalize {status_of(again)}, accept {status_of(accepted)}")
 
     if returned:
         together([lambda e=e: second_round(e) for e in returned])
-    print(f"   second round: {len(returned)} returned evaluations finalized and accepted again "
-          f"({time.monotonic() - t:.1f} s)")
+    print(
+        f"   second round: {len(returned)} returned evaluations finalized and accepted again "
+        f"({time.monotonic() - t:.1f} s)"
+    )
     for e in evaluations:
         evaluations[e]["rounds"] = 2 if e in returned else 1
 
     # 4. Publishing, several at once.
     t = time.monotonic()
-    outcome = race(stats, base, tokens, {
-        e: [("ministry@example.kz", "POST", f"/api/v1/evaluations/{e}/publish", None)] * PUBLISH_COPIES
-        for e in evaluations
-    }, "publish")
+    outcome = race(
+        stats,
+        base,
+        tokens,
+        {
+            e: [("ministry@example.kz", "POST", f"/api/v1/evaluations/{e}/publish", None)] * PUBLISH_COPIES
+            for e in evaluations
+        },
+        "publish",
+    )
     check_race(outcome, "publish", failures)
     print(f"   publish: {PUBLISH_COPIES} at once per evaluation ({time.monotonic() - t:.1f} s)")
 
@@ -465,21 +550,29 @@ def check_database(url: str, plan: list, stats: Stats, failures: list) -> None:
         ids = [p["evaluation_id"] for p in plan]
         expected_scores = sum(len(p["codes"]) * len(p["members"]) for p in plan)
         stored = db.session.scalar(
-            select(func.count()).select_from(Score).join(Scorecard, Scorecard.id == Score.scorecard_id)
+            select(func.count())
+            .select_from(Score)
+            .join(Scorecard, Scorecard.id == Score.scorecard_id)
             .where(Scorecard.evaluation_id.in_(ids), Scorecard.submitted_at.is_not(None))
         )
         distinct = db.session.scalar(
             select(func.count()).select_from(
-                select(Score.scorecard_id, Score.criterion_code).join(Scorecard, Scorecard.id == Score.scorecard_id)
-                .where(Scorecard.evaluation_id.in_(ids), Scorecard.submitted_at.is_not(None)).distinct().subquery()
+                select(Score.scorecard_id, Score.criterion_code)
+                .join(Scorecard, Scorecard.id == Score.scorecard_id)
+                .where(Scorecard.evaluation_id.in_(ids), Scorecard.submitted_at.is_not(None))
+                .distinct()
+                .subquery()
             )
         )
         submitted = db.session.scalar(
-            select(func.count()).select_from(Scorecard)
+            select(func.count())
+            .select_from(Scorecard)
             .where(Scorecard.evaluation_id.in_(ids), Scorecard.submitted_at.is_not(None))
         )
-        print(f"scores expected: {expected_scores}, stored: {stored} (distinct {distinct}); "
-              f"submitted scorecards: {submitted} of {sum(len(p['members']) for p in plan)}")
+        print(
+            f"scores expected: {expected_scores}, stored: {stored} (distinct {distinct}); "
+            f"submitted scorecards: {submitted} of {sum(len(p['members']) for p in plan)}"
+        )
         if not expected_scores == stored == distinct:
             failures.append(f"scores: expected {expected_scores}, stored {stored}, distinct {distinct}")
         if submitted != sum(len(p["members"]) for p in plan):
@@ -491,25 +584,40 @@ def check_database(url: str, plan: list, stats: Stats, failures: list) -> None:
         events = defaultdict(Counter)
         for action, object_id, n in db.session.execute(
             select(AuditEvent.action, AuditEvent.object_id, func.count())
-            .where(AuditEvent.object_type == Evaluation.__name__, AuditEvent.object_id.in_(ids), AuditEvent.action.in_(
-                ["evaluation.close_scoring", "evaluation.finalize", "evaluation.accept", "evaluation.return",
-                 "evaluation.publish"]))
+            .where(
+                AuditEvent.object_type == Evaluation.__name__,
+                AuditEvent.object_id.in_(ids),
+                AuditEvent.action.in_(
+                    [
+                        "evaluation.close_scoring",
+                        "evaluation.finalize",
+                        "evaluation.accept",
+                        "evaluation.return",
+                        "evaluation.publish",
+                    ]
+                ),
+            )
             .group_by(AuditEvent.action, AuditEvent.object_id)
         ):
             events[action][int(object_id)] = n
         decisions = per_evaluation(
-            select(ReviewDecision.evaluation_id, func.count()).where(ReviewDecision.evaluation_id.in_(ids))
+            select(ReviewDecision.evaluation_id, func.count())
+            .where(ReviewDecision.evaluation_id.in_(ids))
             .group_by(ReviewDecision.evaluation_id)
         )
         drafts = per_evaluation(
-            select(Report.evaluation_id, func.count()).where(Report.evaluation_id.in_(ids), Report.kind == ReportKind.draft)
+            select(Report.evaluation_id, func.count())
+            .where(Report.evaluation_id.in_(ids), Report.kind == ReportKind.draft)
             .group_by(Report.evaluation_id)
         )
         finals = per_evaluation(
-            select(Report.evaluation_id, func.count()).where(Report.evaluation_id.in_(ids), Report.kind == ReportKind.final)
+            select(Report.evaluation_id, func.count())
+            .where(Report.evaluation_id.in_(ids), Report.kind == ReportKind.final)
             .group_by(Report.evaluation_id)
         )
-        states = dict(db.session.execute(select(Evaluation.id, Evaluation.state).where(Evaluation.id.in_(ids))).all())
+        states = dict(
+            db.session.execute(select(Evaluation.id, Evaluation.state).where(Evaluation.id.in_(ids))).all()
+        )
         per_transition, ratios = Counter(), {}
         for p in plan:
             e, rounds = p["evaluation_id"], p.get("rounds", 1)
@@ -517,7 +625,11 @@ def check_database(url: str, plan: list, stats: Stats, failures: list) -> None:
             have = {
                 "close events": (events["evaluation.close_scoring"][e], 1, 1),
                 "finalize events": (events["evaluation.finalize"][e], rounds, rounds),
-                "review events": (events["evaluation.accept"][e] + events["evaluation.return"][e], rounds, rounds),
+                "review events": (
+                    events["evaluation.accept"][e] + events["evaluation.return"][e],
+                    rounds,
+                    rounds,
+                ),
                 "accept events": (events["evaluation.accept"][e], 1, 1),
                 "review decisions": (decisions[e], rounds, rounds),
                 "publish events": (events["evaluation.publish"][e], 1, 1),
@@ -531,10 +643,18 @@ def check_database(url: str, plan: list, stats: Stats, failures: list) -> None:
                     failures.append(f"evaluation {e}: {got:g} {name}, want {want} ({rounds} round(s))")
             if states[e] != EvaluationState.published:
                 failures.append(f"evaluation {e} ended {states[e].value}, want published")
-        print("decisions per transition (values seen over the evaluations; 1 is right): " + ", ".join(
-            f"{name} {'/'.join(f'{r:g}' for r in sorted(values))}" for name, values in ratios.items()))
-        print("evaluations right / wrong: " + ", ".join(
-            f"{name} {per_transition[name, True]}/{per_transition[name, False]}" for name in ratios))
+        print(
+            "decisions per transition (values seen over the evaluations; 1 is right): "
+            + ", ".join(
+                f"{name} {'/'.join(f'{r:g}' for r in sorted(values))}" for name, values in ratios.items()
+            )
+        )
+        print(
+            "evaluations right / wrong: "
+            + ", ".join(
+                f"{name} {per_transition[name, True]}/{per_transition[name, False]}" for name in ratios
+            )
+        )
         db.session.remove()
         db.engine.dispose()
 
@@ -542,7 +662,11 @@ def check_database(url: str, plan: list, stats: Stats, failures: list) -> None:
 def verify_audit(env: dict, failures: list) -> bool:
     result = subprocess.run(
         [str(ROOT / ".venv" / "bin" / "flask"), "--app", "grants", "verify-audit"],
-        cwd=ROOT, env={**env, "GRANTS_ENV": "development"}, capture_output=True, text=True, timeout=600,
+        cwd=ROOT,
+        env={**env, "GRANTS_ENV": "development"},
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     output = (result.stdout + result.stderr).strip()
     print(f"verify-audit (exit {result.returncode}): {output.splitlines()[-1] if output else ''}")
@@ -553,13 +677,18 @@ def verify_audit(env: dict, failures: list) -> bool:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--admin-url", default=os.environ.get(
-        "LOADTEST_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"))
+    parser.add_argument(
+        "--admin-url",
+        default=os.environ.get("LOADTEST_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"),
+    )
     parser.add_argument("--database", default=os.environ.get("LOADTEST_DATABASE", "grants_loadtest"))
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=4)
-    parser.add_argument("--redis-url", default=os.environ.get("LOADTEST_REDIS_URL"),
-                        help="give the server a Redis (shared throttling, mail queue); default none")
+    parser.add_argument(
+        "--redis-url",
+        default=os.environ.get("LOADTEST_REDIS_URL"),
+        help="give the server a Redis (shared throttling, mail queue); default none",
+    )
     parser.add_argument("--log", default=str(ROOT / "instance" / "loadtest-gunicorn.log"))
     args = parser.parse_args()
     Path(args.log).parent.mkdir(parents=True, exist_ok=True)

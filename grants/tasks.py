@@ -48,6 +48,8 @@ def deliver_mail(ids, app_config: dict | None = None) -> dict:
     with app_context(app_config):
         sent, failed = deliver_ids(ids)
     return {"sent": sent, "failed": failed}
+
+
 def tick(app_config: dict | None = None) -> dict:
     """`flask --app grants tick`, enqueued by the RQ cron scheduler (grants/cron.py)."""
     with app_context(app_config):

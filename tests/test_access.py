@@ -73,7 +73,10 @@ def group1_evaluation() -> Evaluation:
     """The demo campaign's evaluation of a project by the chair's group."""
     chair = user("chair")
     return db.session.scalars(
-        select(Evaluation).join(MonitoringGroup).where(MonitoringGroup.chair_id == chair.id).order_by(Evaluation.id)
+        select(Evaluation)
+        .join(MonitoringGroup)
+        .where(MonitoringGroup.chair_id == chair.id)
+        .order_by(Evaluation.id)
     ).first()
 
 

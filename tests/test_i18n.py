@@ -45,7 +45,10 @@ def test_every_string_is_translated(messages, lang):
             missing.append(msgid)
         elif entry.fuzzy:
             fuzzy.append(msgid)
-        elif any(set(PLACEHOLDER.findall(msgid)) - {"num"} != set(PLACEHOLDER.findall(s)) - {"num"} for s in strings):
+        elif any(
+            set(PLACEHOLDER.findall(msgid)) - {"num"} != set(PLACEHOLDER.findall(s)) - {"num"}
+            for s in strings
+        ):
             bad_placeholders.append(msgid)
     assert not missing, f"{len(missing)} strings lack a {lang} translation, e.g. {missing[:10]}"
     assert not fuzzy, f"{len(fuzzy)} {lang} translations are fuzzy, e.g. {fuzzy[:10]}"

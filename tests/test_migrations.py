@@ -35,7 +35,14 @@ def scratch_url(tmp_path):
 def test_downgrade_to_base_and_upgrade_again(scratch_url):
     from grants.seed.demo import seed_demo
 
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": scratch_url, "SECRET_KEY": "x", "PASSWORD_HASH_METHOD": FAST_PASSWORD_HASH})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": scratch_url,
+            "SECRET_KEY": "x",
+            "PASSWORD_HASH_METHOD": FAST_PASSWORD_HASH,
+        }
+    )
     with app.app_context():
         upgrade()
         seed_demo(DEMO_PASSWORD)  # downgrade must also work with data in the tables
@@ -71,7 +78,9 @@ def test_every_foreign_key_is_indexed():
     missing = []
     for table in db.metadata.sorted_tables:
         leading = {idx.columns.values()[0].name for idx in table.indexes}
-        leading |= {c.columns.values()[0].name for c in table.constraints if hasattr(c, "columns") and c.columns}
+        leading |= {
+            c.columns.values()[0].name for c in table.constraints if hasattr(c, "columns") and c.columns
+        }
         pk = [c.name for c in table.primary_key.columns]
         if pk:
             leading.add(pk[0])

@@ -32,7 +32,8 @@ class UserForm(FlaskForm):
     organisation_id = IntSelectField(_l("Organisation"), validators=[Optional()])
     roles = MultiCheckboxField(_l("Roles"))
     affiliations = TextAreaField(
-        _l("Affiliations (BINs of organisations this person is tied to, one per line)"), validators=[Optional()]
+        _l("Affiliations (BINs of organisations this person is tied to, one per line)"),
+        validators=[Optional()],
     )
     active = BooleanField(_l("Active"), default=True)
     password = PasswordField(_l("New password"), validators=[Optional(), Length(min=10, max=200)])

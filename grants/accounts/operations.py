@@ -97,7 +97,9 @@ def _describe(user: User) -> dict:
 def open_accounts(emails, passwords) -> list[str]:
     """Those of these accounts that are active and open with one of these (published) passwords."""
     found = []
-    for user in db.session.scalars(select(User).where(func.lower(User.email).in_([e.lower() for e in emails]))):
+    for user in db.session.scalars(
+        select(User).where(func.lower(User.email).in_([e.lower() for e in emails]))
+    ):
         if user.is_active and any(user.check_password(p) for p in passwords if p):
             found.append(user.email)
     return sorted(found)

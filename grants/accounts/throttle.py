@@ -113,12 +113,19 @@ class LoginThrottle:
         config = current_app.config
         prefix = config.get("RATELIMIT_KEY_PREFIX") or "grants"
         account = _account(email)
-        keys = [_Key(parse(config["LOGIN_LIMIT_PER_ADDRESS"]), (prefix, "login-address", request.remote_addr or "-"))]
+        keys = [
+            _Key(
+                parse(config["LOGIN_LIMIT_PER_ADDRESS"]),
+                (prefix, "login-address", request.remote_addr or "-"),
+            )
+        ]
         device = _known_device(account)
         if device is None:
             keys.append(_Key(parse(config["LOGIN_LIMIT_PER_ACCOUNT"]), (prefix, "login-account", account)))
         else:
-            keys.append(_Key(parse(config["LOGIN_LIMIT_PER_DEVICE"]), (prefix, "login-device", account, device)))
+            keys.append(
+                _Key(parse(config["LOGIN_LIMIT_PER_DEVICE"]), (prefix, "login-device", account, device))
+            )
         return keys
 
 

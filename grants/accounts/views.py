@@ -110,7 +110,8 @@ def user_edit(user_id: int):
 def _edit_user(user: User, new: bool):
     form = UserForm(obj=None if new else user)
     form.organisation_id.choices = [(None, "—")] + [
-        (o.id, f"{o.name} ({o.bin})") for o in db.session.scalars(select(Organisation).order_by(Organisation.name_ru))
+        (o.id, f"{o.name} ({o.bin})")
+        for o in db.session.scalars(select(Organisation).order_by(Organisation.name_ru))
     ]
     if request.method == "GET" and not new:
         form.roles.data = [r.value for r in user.roles]

@@ -32,7 +32,12 @@ def published_results(subject) -> list[Shown]:
     ).all()
     finals = final_reports(e.id for e in evaluations)
     return [
-        Shown(evaluation, evaluation=evaluation, result=evaluation_result(evaluation), finals=finals.get(evaluation.id, {}))
+        Shown(
+            evaluation,
+            evaluation=evaluation,
+            result=evaluation_result(evaluation),
+            finals=finals.get(evaluation.id, {}),
+        )
         for evaluation in evaluations
     ]
 

@@ -62,7 +62,12 @@ def publish_evaluation(evaluation_id: int):
 
 @bp.get(f"{EVALUATION}/report.pdf", tags=TAGS)
 @bp.arguments(ReportArgs, location="query")
-@bp.response(200, {"type": "string", "format": "binary"}, content_type="application/pdf", description="The issued PDF, exactly as stored")
+@bp.response(
+    200,
+    {"type": "string", "format": "binary"},
+    content_type="application/pdf",
+    description="The issued PDF, exactly as stored",
+)
 @bp.alt_response(304, response="NOT_MODIFIED")
 @errors(404)
 def evaluation_report(args, evaluation_id: int):
@@ -72,5 +77,3 @@ def evaluation_report(args, evaluation_id: int):
     if found is None:
         refuse(404, _("No report of this evaluation has been issued in this language."))
     return send_report(found, latest=True)
-
-

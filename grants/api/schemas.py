@@ -222,7 +222,9 @@ class PublishedResultSchema(Answer):
     kind = computed(EnumValue(SubjectKind), lambda item: item.evaluation.kind)
     kind_title = computed(Text(), lambda item: item.evaluation.kind.title)
     campaign = computed(fields.Nested(NamedRefSchema), lambda item: item.evaluation.campaign)
-    project = computed(fields.Nested(ResultProjectSchema, allow_none=True), lambda item: item.evaluation.project)
+    project = computed(
+        fields.Nested(ResultProjectSchema, allow_none=True), lambda item: item.evaluation.project
+    )
     methodology = computed(fields.Nested(MethodologyRefSchema), lambda item: item.evaluation.methodology)
     index = computed(DecimalString(TENTH, allow_none=True), lambda item: item.evaluation.index_value)
     band = computed(fields.Nested(BandSchema, allow_none=True), lambda item: band_of(item.evaluation))
@@ -292,7 +294,9 @@ class ProjectSchema(Answer):
     ngo = fields.Nested(OrganisationRefSchema)
     beneficiaries_actual = fields.Integer(allow_none=True)
     indicators = fields.List(fields.Nested(ProjectIndicatorSchema))
-    public_needs = computed(fields.List(fields.Nested(PublicNeedRefSchema)), lambda project: project.lot.needs)
+    public_needs = computed(
+        fields.List(fields.Nested(PublicNeedRefSchema)), lambda project: project.lot.needs
+    )
     results = fields.List(fields.Nested(PublishedResultSchema))
     url = computed(Text(), lambda project: url_for("api.project_detail", project_id=project.id))
     html_url = computed(Text(), lambda project: url_for("projects.show", project_id=project.id))

@@ -92,7 +92,9 @@ class NeedLinkRequestSchema(ReasonRequestSchema):
 
 class ConsolidationRequestSchema(Schema):
     conclusions = fields.Dict(keys=Text(), values=limited_text(MAX_TEXT, allow_none=True), allow_none=True)
-    consensus_notes = fields.Dict(keys=Text(), values=limited_text(MAX_TEXT, allow_none=True), allow_none=True)
+    consensus_notes = fields.Dict(
+        keys=Text(), values=limited_text(MAX_TEXT, allow_none=True), allow_none=True
+    )
     findings = limited_text(MAX_FINDINGS, allow_none=True)
     recommendations = limited_text(MAX_FINDINGS, allow_none=True)
 
@@ -278,7 +280,9 @@ def subject_of(evaluation):
         url = url_for("api.project_detail", project_id=item.id)
         return _Subject(item, url, project=item, public_needs=None)
     item = evaluation.lot
-    return _Subject(item, url_for("api.lot_detail", lot_id=item.id), project=None, public_needs=linked_needs(item))
+    return _Subject(
+        item, url_for("api.lot_detail", lot_id=item.id), project=None, public_needs=linked_needs(item)
+    )
 
 
 class _Subject:
@@ -347,7 +351,8 @@ class EvaluationSchema(Answer):
     permissions = fields.Nested(PermissionsSchema)
     # Shown only when the caller may see the group's scores:
     aggregates = computed(
-        fields.Dict(keys=Text(), values=fields.Nested(AggregateSchema), **SCORES), lambda v: v.result.aggregates
+        fields.Dict(keys=Text(), values=fields.Nested(AggregateSchema), **SCORES),
+        lambda v: v.result.aggregates,
     )
     index = computed(DecimalString(TENTH, allow_none=True, **SCORES), _index)
     band = computed(Text(allow_none=True, **SCORES), _band)
@@ -400,7 +405,10 @@ class ReportSchema(Answer):
     lang = Text(metadata={"enum": list(REPORT_LANGS)})
     sha256 = Text(
         allow_none=True,
-        metadata={"pattern": "^[0-9a-f]{64}$", "description": "SHA-256 of the PDF; null while it is being prepared."},
+        metadata={
+            "pattern": "^[0-9a-f]{64}$",
+            "description": "SHA-256 of the PDF; null while it is being prepared.",
+        },
     )
     status = computed(
         Text(
@@ -423,7 +431,9 @@ class ReviewDecisionSchema(Answer):
     comment = Text(**Nullable)
     reviewer = fields.Nested(PersonSchema)
     decided_at = UtcDateTime()
-    report_version = computed(fields.Integer(**Nullable), lambda item: item.report.version if item.report else None)
+    report_version = computed(
+        fields.Integer(**Nullable), lambda item: item.report.version if item.report else None
+    )
 
 
 class ReviewedEvaluationSchema(EvaluationSchema):

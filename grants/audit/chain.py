@@ -37,7 +37,9 @@ def lock_head() -> None:
 
 def head() -> tuple[int, str] | None:
     """(id, hash) of the newest event, or None for an empty trail; call with the lock held."""
-    row = db.session.execute(select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).first()
+    row = db.session.execute(
+        select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
+    ).first()
     return (row.id, row.hash) if row else None
 
 
@@ -94,7 +96,9 @@ def write_checkpoint(through: tuple[int, str] | None = None) -> AuditCheckpoint 
     event_id, event_hash = through
     count = db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.id <= event_id))
     key_id, key = signing_key()
-    checkpoint = AuditCheckpoint(at=utcnow(), event_id=event_id, event_hash=event_hash, event_count=count, key_id=key_id)
+    checkpoint = AuditCheckpoint(
+        at=utcnow(), event_id=event_id, event_hash=event_hash, event_count=count, key_id=key_id
+    )
     checkpoint.signature = _sign(key, checkpoint)
     db.session.add(checkpoint)
     db.session.flush()
@@ -155,7 +159,9 @@ def verify() -> Verification:
         result.events += 1
         broken = []
         if event.prev_hash != prev:
-            broken.append("its link to the previous event is broken (an event before it was removed or altered)")
+            broken.append(
+                "its link to the previous event is broken (an event before it was removed or altered)"
+            )
         if event.compute_hash() != event.hash:
             broken.append("its content does not match its hash (the event was altered)")
         if broken:
@@ -165,7 +171,9 @@ def verify() -> Verification:
         for cp in trusted.get(event.id, ()):
             seen.add(cp.id)
             if cp.event_hash != event.hash:
-                result.problems.append(f"event {event.id} no longer matches checkpoint {cp.id} of {cp.at:%Y-%m-%d %H:%M}")
+                result.problems.append(
+                    f"event {event.id} no longer matches checkpoint {cp.id} of {cp.at:%Y-%m-%d %H:%M}"
+                )
             if cp.event_count != result.events:
                 result.problems.append(
                     f"checkpoint {cp.id} counted {cp.event_count} events up to event {event.id}; "

@@ -28,7 +28,11 @@ def verify_audit(checkpoint: bool):
             click.echo(line, err=True)
         raise click.ClickException(f"{len(result.problems)} problems in {result.events} audit events")
     last = result.last_checkpoint
-    since = f"; last checkpoint {last.id} at event {last.event_id}, {last.at:%Y-%m-%d %H:%M}" if last else "; no checkpoint yet"
+    since = (
+        f"; last checkpoint {last.id} at event {last.event_id}, {last.at:%Y-%m-%d %H:%M}"
+        if last
+        else "; no checkpoint yet"
+    )
     click.echo(f"audit trail intact: {result.events} events, {result.checkpoints} checkpoints{since}")
     if checkpoint:
         # Sign the head just verified, not whatever was appended meanwhile (no lock held while checking).

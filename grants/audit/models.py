@@ -22,9 +22,7 @@ def canonical_time(value: datetime) -> str:
     return as_utc(value).astimezone(UTC).isoformat(timespec="microseconds")
 
 
-def event_hash(
-    *, id, at, actor_id, action, object_type, object_id, before, after, prev_hash
-) -> str:
+def event_hash(*, id, at, actor_id, action, object_type, object_id, before, after, prev_hash) -> str:
     """sha256 over every field of an event and the previous event's hash (docs/audit.md)."""
     payload = json.dumps(
         {
@@ -97,7 +95,14 @@ class AuditCheckpoint(db.Model):
 
     def signed_content(self) -> bytes:
         return json.dumps(
-            ["grants-audit-checkpoint", 1, canonical_time(self.at), self.event_id, self.event_hash, self.event_count],
+            [
+                "grants-audit-checkpoint",
+                1,
+                canonical_time(self.at),
+                self.event_id,
+                self.event_hash,
+                self.event_count,
+            ],
             separators=(",", ":"),
         ).encode("ascii")
 

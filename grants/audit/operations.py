@@ -36,7 +36,9 @@ def _stored_form(value):
     return None if value is None else json.loads(json.dumps(value, default=str))
 
 
-def record(action: str, obj, before: dict | None = None, after: dict | None = None, actor=CURRENT_USER) -> AuditEvent:
+def record(
+    action: str, obj, before: dict | None = None, after: dict | None = None, actor=CURRENT_USER
+) -> AuditEvent:
     """Append an audit event for obj (flushes, never commits); actor None records the system itself.
 
     Takes the chain's lock until the transaction ends (docs/audit.md): take row locks before the

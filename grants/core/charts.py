@@ -33,22 +33,34 @@ def horizontal_bars(
     for n in range(ticks + 1):
         tick = n * step
         x = label_width + plot * tick / maximum
-        parts.append(f'<line x1="{x:.1f}" y1="4" x2="{x:.1f}" y2="{height - 18}" stroke="#ddd" stroke-width="1"/>')
-        parts.append(f'<text x="{x:.1f}" y="{height - 4}" text-anchor="middle" fill="#666">{_fmt(tick)}</text>')
+        parts.append(
+            f'<line x1="{x:.1f}" y1="4" x2="{x:.1f}" y2="{height - 18}" stroke="#ddd" stroke-width="1"/>'
+        )
+        parts.append(
+            f'<text x="{x:.1f}" y="{height - 4}" text-anchor="middle" fill="#666">{_fmt(tick)}</text>'
+        )
     for i, (label, value, text) in enumerate(items):
         y = 6 + i * row
         short = label if len(label) <= 34 else label[:33] + "…"
-        parts.append(f'<text x="{label_width - 6}" y="{y + 13}" text-anchor="end" fill="#222">{escape(short)}</text>')
+        parts.append(
+            f'<text x="{label_width - 6}" y="{y + 13}" text-anchor="end" fill="#222">{escape(short)}</text>'
+        )
         if value is not None:
             w = max(0.0, min(1.0, value / maximum)) * plot
             color = PALETTE[i % len(PALETTE)]
-            parts.append(f'<rect x="{label_width}" y="{y}" width="{w:.1f}" height="{row - 8}" fill="{color}" rx="2"/>')
-            parts.append(f'<text x="{label_width + w + 4:.1f}" y="{y + 13}" fill="#222">{escape(text)}</text>')
+            parts.append(
+                f'<rect x="{label_width}" y="{y}" width="{w:.1f}" height="{row - 8}" fill="{color}" rx="2"/>'
+            )
+            parts.append(
+                f'<text x="{label_width + w + 4:.1f}" y="{y + 13}" fill="#222">{escape(text)}</text>'
+            )
     parts.append("</svg>")
     return Markup("".join(parts))
 
 
-def distribution(items: Sequence[tuple[str, int]], width: int = 520, height: int = 28, title: str = "") -> Markup:
+def distribution(
+    items: Sequence[tuple[str, int]], width: int = 520, height: int = 28, title: str = ""
+) -> Markup:
     """One stacked bar of counts (e.g. evaluations per band), with a legend underneath."""
     total = sum(count for _label, count in items) or 1
     parts = [
@@ -59,7 +71,9 @@ def distribution(items: Sequence[tuple[str, int]], width: int = 520, height: int
     x = 0.0
     for i, (_label, count) in enumerate(items):
         w = width * count / total
-        parts.append(f'<rect x="{x:.1f}" y="0" width="{w:.1f}" height="{height - 6}" fill="{PALETTE[i % len(PALETTE)]}"/>')
+        parts.append(
+            f'<rect x="{x:.1f}" y="0" width="{w:.1f}" height="{height - 6}" fill="{PALETTE[i % len(PALETTE)]}"/>'
+        )
         x += w
     for i, (label, count) in enumerate(items):
         y = height + 22 * i

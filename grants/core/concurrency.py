@@ -37,7 +37,9 @@ def lock(obj) -> None:
 def conflict() -> RuleViolation:
     """The error a request gets when another one changed the same thing at the same moment."""
     return RuleViolation(
-        _("Someone else changed this at the same moment. Reload the page and try again."), status=409, code="conflict"
+        _("Someone else changed this at the same moment. Reload the page and try again."),
+        status=409,
+        code="conflict",
     )
 
 
@@ -46,8 +48,6 @@ def is_unique_violation(exc: IntegrityError) -> bool:
     orig = getattr(exc, "orig", None)
     sqlstate = getattr(orig, "sqlstate", None)
     return sqlstate == "23505" or "UNIQUE constraint failed" in str(orig)
-
-
 
 
 TRANSIENT_SQLSTATES = ("40P01", "40001", "55P03")  # deadlock, serialization failure, lock not available

@@ -29,6 +29,7 @@ MAX_ID = INT_MAX
 CENT = Decimal("0.01")
 TENTH = Decimal("0.1")
 
+
 class _Lazy(LazyString):
     """A lazy gettext string that schemas may deep-copy (flask-smorest copies its route docs)
     without translating it outside a request."""
@@ -62,7 +63,10 @@ _FIELD_MESSAGES = {
     fields.List: {"invalid": _l("Send a list.")},
     fields.Dict: {"invalid": _l("Send a JSON object.")},
     fields.Nested: {"type": _l("Send a JSON object.")},
-    fields.Date: {"invalid": _l("Must be a date (YYYY-MM-DD)."), "format": _l("Must be a date (YYYY-MM-DD).")},
+    fields.Date: {
+        "invalid": _l("Must be a date (YYYY-MM-DD)."),
+        "format": _l("Must be a date (YYYY-MM-DD)."),
+    },
 }
 
 
@@ -301,7 +305,9 @@ def flatten(messages, prefix: str = "") -> dict[str, str]:
     elif isinstance(messages, dict):
         for key, value in messages.items():
             name = "body" if key == "_schema" else str(key)
-            found.update(flatten(value, f"{prefix}.{name}" if prefix and name != "body" else (prefix or name)))
+            found.update(
+                flatten(value, f"{prefix}.{name}" if prefix and name != "body" else (prefix or name))
+            )
     elif isinstance(messages, list) and messages and not all(isinstance(m, dict | list) for m in messages):
         found[prefix or "body"] = str(messages[0])
     elif isinstance(messages, list):
@@ -320,7 +326,9 @@ class Parser(FlaskParser):
         found: dict[str, str] = {}
         for messages in by_location.values():
             found.update(flatten(messages))
-        raise RuleViolation(_("Some fields are not valid."), status=422, fields=found, code="validation_error")
+        raise RuleViolation(
+            _("Some fields are not valid."), status=422, fields=found, code="validation_error"
+        )
 
     def _handle_invalid_json_error(self, error, req, *args, **kwargs):
         _refuse_body()

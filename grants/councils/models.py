@@ -92,7 +92,9 @@ class MonitoringGroup(LocalizedMixin, TimestampMixin, db.Model):
     chair = relationship("User", foreign_keys=[chair_id])
     organiser = relationship("Organisation")
     councils = relationship("Council", secondary=group_councils, order_by="Council.id")
-    memberships: Mapped[list["GroupMember"]] = relationship(back_populates="group", cascade="all, delete-orphan")
+    memberships: Mapped[list["GroupMember"]] = relationship(
+        back_populates="group", cascade="all, delete-orphan"
+    )
 
     @property
     def name(self) -> str:

@@ -16,7 +16,9 @@ def describe_group(group: MonitoringGroup) -> dict:
     }
 
 
-def save_group(group: MonitoringGroup, data: dict, council_ids: list[int], member_ids: list[int]) -> MonitoringGroup:
+def save_group(
+    group: MonitoringGroup, data: dict, council_ids: list[int], member_ids: list[int]
+) -> MonitoringGroup:
     """Create or update a monitoring group, its councils and members; the chair gets the chair role."""
     before = describe_group(group) if group.id else None
     for name in ("name_ru", "name_kk", "name_en", "chair_id", "organiser_id", "period_start", "period_end"):
@@ -34,13 +36,31 @@ def save_group(group: MonitoringGroup, data: dict, council_ids: list[int], membe
         if user.id == group.chair_id:
             roles.add(Role.chair.value)
         user.set_roles(roles)
-    record("group.create" if before is None else "group.update", group, before=before, after=describe_group(group))
+    record(
+        "group.create" if before is None else "group.update",
+        group,
+        before=before,
+        after=describe_group(group),
+    )
     return group
 
 
 def save_council(council: Council, data: dict, member_ids: list[int]) -> Council:
-    before = {"name_ru": council.name_ru, "members": sorted(m.user_id for m in council.memberships)} if council.id else None
-    for name in ("name_ru", "name_kk", "name_en", "level", "body_id", "region_id", "description_ru", "description_kk"):
+    before = (
+        {"name_ru": council.name_ru, "members": sorted(m.user_id for m in council.memberships)}
+        if council.id
+        else None
+    )
+    for name in (
+        "name_ru",
+        "name_kk",
+        "name_en",
+        "level",
+        "body_id",
+        "region_id",
+        "description_ru",
+        "description_kk",
+    ):
         setattr(council, name, data.get(name) or None)
     keep = set(member_ids)
     council.memberships = [m for m in council.memberships if m.user_id in keep]

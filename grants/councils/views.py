@@ -18,7 +18,9 @@ def _government_choices():
     return [(None, "—")] + [
         (o.id, o.name)
         for o in db.session.scalars(
-            select(Organisation).where(Organisation.kind == OrganisationKind.government).order_by(Organisation.name_ru)
+            select(Organisation)
+            .where(Organisation.kind == OrganisationKind.government)
+            .order_by(Organisation.name_ru)
         )
     ]
 
@@ -104,7 +106,8 @@ def _edit_group(group: MonitoringGroup, new: bool):
     form.members.choices = [(u.id, u.full_name) for u in people]
     form.chair_id.choices = [(None, "—")] + [(u.id, u.full_name) for u in people]
     form.councils.choices = [
-        (c.id, f"{c.name} ({c.level.title})") for c in db.session.scalars(select(Council).order_by(Council.name_ru))
+        (c.id, f"{c.name} ({c.level.title})")
+        for c in db.session.scalars(select(Council).order_by(Council.name_ru))
     ]
     form.organiser_id.choices = _government_choices()
     if not current_user.has_role("admin"):

@@ -267,7 +267,9 @@ def _scan_xlsx(content: bytes) -> None:
                 if local == "si":
                     totals["strings"] += 1
                     if totals["strings"] > MAX_SHARED_STRINGS:
-                        raise problem(_("The file has too many different texts: at most %(n)s.", n=MAX_SHARED_STRINGS))
+                        raise problem(
+                            _("The file has too many different texts: at most %(n)s.", n=MAX_SHARED_STRINGS)
+                        )
                 elif worksheet and local == "row":
                     state["rows"] += 1
                     state["cells"] = 0
@@ -285,7 +287,10 @@ def _scan_xlsx(content: bytes) -> None:
                     raise problem(_("A cell holds more than %(n)s characters.", n=MAX_CELL_CHARS))
                 if totals["text"] > MAX_TEXT_CHARS:
                     raise problem(
-                        _("The file holds too much text: at most %(n)s million characters.", n=MAX_TEXT_CHARS // 10**6)
+                        _(
+                            "The file holds too much text: at most %(n)s million characters.",
+                            n=MAX_TEXT_CHARS // 10**6,
+                        )
                     )
 
             parser.StartDoctypeDeclHandler = doctype

@@ -197,7 +197,10 @@ def validate_projects(content: bytes, user=None) -> ImportResult:
     numbers_by_lot: dict[int, set[str]] = defaultdict(set)
     for _number, row, lot, _project in good:
         numbers_by_lot[lot.id].add(row["contract_number"])
-    totals = {lot_id: contracted_total(lot_id, exclude_numbers=numbers) for lot_id, numbers in numbers_by_lot.items()}
+    totals = {
+        lot_id: contracted_total(lot_id, exclude_numbers=numbers)
+        for lot_id, numbers in numbers_by_lot.items()
+    }
     planned_ngos: dict[str, Organisation | None] = {}
     for number, row, lot, project in good:
         binds = project is None or project.binds_budget

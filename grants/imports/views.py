@@ -118,7 +118,9 @@ def _confirm(kind: str):
         db.session.rollback()
         claim.release()
         flash(
-            _("Another import changed the same records at the same time. Nothing was imported: confirm again."),
+            _(
+                "Another import changed the same records at the same time. Nothing was imported: confirm again."
+            ),
             "warning",
         )
         result = KINDS[kind]["validate"](claim.content, current_user)  # the preview as things are now

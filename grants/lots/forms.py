@@ -59,13 +59,19 @@ class LotForm(FlaskForm):
         validators=[Optional(), Regexp(r"^[0-9]{9}$", message=_l("KATO code is 9 digits."))],
     )
     sphere_id = IntSelectField(_l("Sphere"), validators=[Optional()])
-    budget = MoneyField(_l("Budget, ₸"), validators=[InputRequired(message=_l("Enter the budget.")), Positive()])
+    budget = MoneyField(
+        _l("Budget, ₸"), validators=[InputRequired(message=_l("Enter the budget.")), Positive()]
+    )
     start_date = DateField(_l("Start date"), validators=[Optional()])
     end_date = DateField(_l("End date"), validators=[Optional(), EndAfterStart()])
-    status = SelectField(_l("Status"), choices=enum_select_choices(LotStatus), default=LotStatus.planned.value)
+    status = SelectField(
+        _l("Status"), choices=enum_select_choices(LotStatus), default=LotStatus.planned.value
+    )
     target_group_ru = TextAreaField(_l("Target group (ru)"), validators=[Optional()])
     target_group_kk = TextAreaField(_l("Target group (kk)"), validators=[Optional()])
-    beneficiaries = BoundedIntegerField(_l("Number of beneficiaries"), validators=[Optional(), NumberRange(min=0)])
+    beneficiaries = BoundedIntegerField(
+        _l("Number of beneficiaries"), validators=[Optional(), NumberRange(min=0)]
+    )
     goal_ru = TextAreaField(_l("Goal (ru)"), validators=[Optional()])
     goal_kk = TextAreaField(_l("Goal (kk)"), validators=[Optional()])
     tasks_ru = TextAreaField(_l("Tasks (ru)"), validators=[Optional()])
@@ -82,7 +88,12 @@ class LotForm(FlaskForm):
 
     def indicator_rows(self) -> list[dict]:
         return [
-            {"name_ru": row["name_ru"], "name_kk": row["name_kk"] or None, "unit": Unit(row["unit"]), "target": row["target"]}
+            {
+                "name_ru": row["name_ru"],
+                "name_kk": row["name_kk"] or None,
+                "unit": Unit(row["unit"]),
+                "target": row["target"],
+            }
             for row in self.indicators.data
             if row["name_ru"]
         ]

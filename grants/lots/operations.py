@@ -63,7 +63,9 @@ def lots_matching(f: LotFilters) -> Select:
     if f.status:
         query = query.where(Lot.status == LotStatus(f.status))
     if f.q:
-        query = query.where(text_search((Lot.title_ru, Lot.title_kk, Lot.title_en, Lot.number, Lot.goal_ru), f.q))
+        query = query.where(
+            text_search((Lot.title_ru, Lot.title_kk, Lot.title_en, Lot.number, Lot.goal_ru), f.q)
+        )
     return query
 
 
@@ -73,7 +75,9 @@ def filter_options() -> dict:
         "years": db.session.scalars(select(Lot.year).distinct().order_by(Lot.year.desc())).all(),
         "regions": db.session.scalars(select(Region).order_by(Region.name_ru)).all(),
         "administrators": db.session.scalars(
-            select(Organisation).where(Organisation.id.in_(select(Lot.administrator_id))).order_by(Organisation.name_ru)
+            select(Organisation)
+            .where(Organisation.id.in_(select(Lot.administrator_id)))
+            .order_by(Organisation.name_ru)
         ).all(),
         "spheres": db.session.scalars(select(Sphere).order_by(Sphere.name_ru)).all(),
         "statuses": list(LotStatus),
@@ -96,7 +100,10 @@ def budget_problem(lot_id: int | None, budget: Decimal) -> str | None:
     """Why a lot cannot have this budget (it must cover the contracts already signed), or None."""
     total = contracted(db.session.get(Lot, lot_id) if lot_id is not None else None)
     if budget < total:
-        return _("The budget cannot be less than the contracts signed for this lot (%(amount)s).", amount=money(total))
+        return _(
+            "The budget cannot be less than the contracts signed for this lot (%(amount)s).",
+            amount=money(total),
+        )
     return None
 
 
@@ -161,7 +168,9 @@ def check_lot(lot: Lot, data: dict) -> None:
     if kato and region is not None and kato[:2] != region.kato[:2]:
         fields["kato"] = _("The KATO code does not belong to the chosen region.")
     if fields:
-        raise RuleViolation(_("Some fields are not valid."), status=422, fields=fields, code="validation_error")
+        raise RuleViolation(
+            _("Some fields are not valid."), status=422, fields=fields, code="validation_error"
+        )
     if number_taken(value("number"), value("year"), exclude_id=lot.id):
         message = _("A lot with this number already exists in this year.")
         raise RuleViolation(message, status=409, fields={"number": message}, code="lot_number_taken")

@@ -22,7 +22,9 @@ class RegistryFilterArgs(QuerySchema):
 
 
 class SortArgs(QuerySchema):
-    sort = fields.String(load_default=DEFAULT_SORT, validate=one_of(SORTS), metadata={"default": DEFAULT_SORT})
+    sort = fields.String(
+        load_default=DEFAULT_SORT, validate=one_of(SORTS), metadata={"default": DEFAULT_SORT}
+    )
 
 
 def lot_filters(args: dict) -> LotFilters:

@@ -32,7 +32,9 @@ def wants_json() -> bool:
     return request.path.startswith("/api/") or request.path == "/healthz"
 
 
-def error_response(status: int, message: str | None = None, fields: dict | None = None, code: str | None = None):
+def error_response(
+    status: int, message: str | None = None, fields: dict | None = None, code: str | None = None
+):
     message = message or MESSAGES.get(status, MESSAGES[400])()
     if wants_json():
         body = {"error": {"code": code or _code(status), "message": message, "fields": fields or {}}}
@@ -105,7 +107,9 @@ def _reject_absurd_pages():
     if request.path.startswith("/api/"):
         return None
     page = request.args.get("page")
-    if page is not None and re.fullmatch(r"\s*[0-9]+\s*", page) and int(page) > MAX_PAGE:  # ASCII digits: "²".isdigit()
+    if (
+        page is not None and re.fullmatch(r"\s*[0-9]+\s*", page) and int(page) > MAX_PAGE
+    ):  # ASCII digits: "²".isdigit()
         return error_response(404)
     return None
 
@@ -116,7 +120,9 @@ def register(app) -> None:
 
     @app.errorhandler(CSRFError)
     def _csrf(exc):
-        return error_response(400, _("The form has expired or was not sent from this site. Please try again."))
+        return error_response(
+            400, _("The form has expired or was not sent from this site. Please try again.")
+        )
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):

@@ -52,7 +52,9 @@ def _admin_panel() -> dict:
     if inactive:
         todo.append((_l("Deactivated accounts"), inactive, "accounts.users"))
     if single_level:
-        todo.append((_l("Groups drawn from one level of councils only"), len(single_level), "councils.groups"))
+        todo.append(
+            (_l("Groups drawn from one level of councils only"), len(single_level), "councils.groups")
+        )
     return {
         "role": "admin",
         "title": _l("Administration"),
@@ -86,7 +88,9 @@ def _ministry_panel(user) -> dict:
         .where(Campaign.organiser_id == org_id, Evaluation.state == EvaluationState.in_review)
     )
     announced = db.session.scalar(
-        select(func.count()).select_from(Lot).where(Lot.administrator_id == org_id, Lot.status == LotStatus.announced)
+        select(func.count())
+        .select_from(Lot)
+        .where(Lot.administrator_id == org_id, Lot.status == LotStatus.announced)
     )
     return {
         "role": "ministry",
@@ -110,7 +114,9 @@ def _chair_panel(user) -> dict:
         select(Evaluation)
         .where(
             Evaluation.group_id.in_([g.id for g in groups]),
-            Evaluation.state.in_([EvaluationState.scoring, EvaluationState.consolidation, EvaluationState.returned]),
+            Evaluation.state.in_(
+                [EvaluationState.scoring, EvaluationState.consolidation, EvaluationState.returned]
+            ),
         )
         .order_by(Evaluation.deadline)
     ).all()
@@ -121,8 +127,16 @@ def _chair_panel(user) -> dict:
         "evaluations": evaluations,
         "stats": [],
         "todo": [
-            (_l("Evaluations to consolidate"), sum(e.state != EvaluationState.scoring for e in evaluations), "evaluations.queue"),
-            (_l("Evaluations still in scoring"), sum(e.state == EvaluationState.scoring for e in evaluations), "evaluations.queue"),
+            (
+                _l("Evaluations to consolidate"),
+                sum(e.state != EvaluationState.scoring for e in evaluations),
+                "evaluations.queue",
+            ),
+            (
+                _l("Evaluations still in scoring"),
+                sum(e.state == EvaluationState.scoring for e in evaluations),
+                "evaluations.queue",
+            ),
             (_l("NGO replies awaiting your ruling"), _pending_replies(groups), "evaluations.queue"),
         ],
     }
@@ -170,9 +184,11 @@ def _ngo_panel(user) -> dict:
         "latest": {project_id: found[0] for project_id, found in evaluations.items()},
         "stats": [
             (_l("Projects"), len(projects), "portal.my_projects"),
-            (_l("Published evaluations"), sum(len(found) for found in evaluations.values()), "portal.my_projects"),
+            (
+                _l("Published evaluations"),
+                sum(len(found) for found in evaluations.values()),
+                "portal.my_projects",
+            ),
         ],
         "todo": [(_l("Projects with indicators lacking actual values"), missing, "portal.my_projects")],
     }
-
-

@@ -36,5 +36,7 @@ def register(app) -> None:
 def css_string(value) -> Markup:
     """A CSS string literal: quotes, backslashes and line breaks escaped, so text cannot leave the string."""
     text = str(value)
-    escaped = "".join(c if c.isalnum() or c in " .,:;·-_()/%" or ord(c) > 127 else f"\\{ord(c):x} " for c in text)
+    escaped = "".join(
+        c if c.isalnum() or c in " .,:;·-_()/%" or ord(c) > 127 else f"\\{ord(c):x} " for c in text
+    )
     return Markup(f'"{escaped}"')

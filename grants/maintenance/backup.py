@@ -77,7 +77,9 @@ def database_state(conn) -> tuple[str | None, dict[str, int]]:
     """(Alembic revision, rows per table) as seen by the connection."""
     existing = set(inspect(conn).get_table_names())
     revision = (
-        conn.execute(text("SELECT version_num FROM alembic_version")).scalar() if "alembic_version" in existing else None
+        conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        if "alembic_version" in existing
+        else None
     )
     counts = {
         name: conn.execute(select(func.count()).select_from(table(name))).scalar()
@@ -207,7 +209,12 @@ def create_backup(target: Path) -> dict:
             "format": FORMAT,
             "format_version": FORMAT_VERSION,
             "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "database": {"dialect": dialect, "file": database_file.name, "revision": revision, "rows": counts},
+            "database": {
+                "dialect": dialect,
+                "file": database_file.name,
+                "revision": revision,
+                "rows": counts,
+            },
             "file_roots": sorted(file_roots()),
             "files": _listing(work),
         }
@@ -237,7 +244,10 @@ def _dump_postgres(database_file: Path) -> tuple[str | None, dict[str, int]]:
 
 def _copy_sqlite(database_file: Path) -> tuple[str | None, dict[str, int]]:
     """SQLite's online backup API: a consistent copy even while the application writes."""
-    with closing(sqlite3.connect(_sqlite_path(), timeout=30)) as source, closing(sqlite3.connect(database_file)) as copy:
+    with (
+        closing(sqlite3.connect(_sqlite_path(), timeout=30)) as source,
+        closing(sqlite3.connect(database_file)) as copy,
+    ):
         source.backup(copy)
         copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
     engine = create_engine(f"sqlite:///{database_file}")
@@ -262,7 +272,9 @@ def verify_backup(source: Path) -> dict:
     try:
         manifest = json.loads((source / MANIFEST).read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise BackupError(f"{source} holds no {MANIFEST}: not a backup made by `flask --app grants backup`") from None
+        raise BackupError(
+            f"{source} holds no {MANIFEST}: not a backup made by `flask --app grants backup`"
+        ) from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise BackupError(f"{source / MANIFEST} cannot be read ({exc}); the backup is damaged") from None
     try:
@@ -285,7 +297,9 @@ def verify_backup(source: Path) -> dict:
             problems.append(f"{name}: not a path inside the backup")
         elif name not in present:
             problems.append(f"{name}: missing")
-        elif present[name]["size"] != expected.get("size") or present[name]["sha256"] != expected.get("sha256"):
+        elif present[name]["size"] != expected.get("size") or present[name]["sha256"] != expected.get(
+            "sha256"
+        ):
             problems.append(f"{name}: checksum or size differs from the manifest (file damaged or altered)")
     problems += [f"{name}: not listed in the manifest" for name in sorted(set(present) - set(listed))]
     if database_file != DATABASE_FILES.get(dialect) or database_file not in listed:
@@ -303,7 +317,9 @@ def verify_backup(source: Path) -> dict:
             f"release that made it, then upgrade (`flask --app grants db upgrade`)"
         )
     if sorted(roots) != sorted(file_roots()):
-        raise BackupError(f"this backup holds the file folders {roots}, this code expects {sorted(file_roots())}")
+        raise BackupError(
+            f"this backup holds the file folders {roots}, this code expects {sorted(file_roots())}"
+        )
     if dialect == "postgresql":
         _checked_pg_tool("pg_restore")
     return manifest
@@ -332,7 +348,10 @@ def restore_backup(source: Path, manifest: dict | None = None) -> dict:
     else:
         target = _sqlite_path()
         target.parent.mkdir(parents=True, exist_ok=True)
-        with closing(sqlite3.connect(database_file)) as backup, closing(sqlite3.connect(target, timeout=30)) as live:
+        with (
+            closing(sqlite3.connect(database_file)) as backup,
+            closing(sqlite3.connect(target, timeout=30)) as live,
+        ):
             backup.backup(live)
     db.engine.dispose()
 
@@ -341,7 +360,9 @@ def restore_backup(source: Path, manifest: dict | None = None) -> dict:
 
     revision, counts = current_state()
     if revision != manifest["database"]["revision"] or counts != manifest["database"]["rows"]:
-        raise BackupError("the restored database does not hold what the manifest lists; check the server's log")
+        raise BackupError(
+            "the restored database does not hold what the manifest lists; check the server's log"
+        )
     return manifest
 
 

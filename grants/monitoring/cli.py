@@ -13,6 +13,8 @@ def tick() -> None:
     safe to run concurrently), and hand reports still waiting for their PDF to the renderer."""
     outcome = run_tick()
     closed = outcome["closed"]
-    click.echo(f"Closed scoring of {len(closed)} evaluation(s){': ' + ', '.join(map(str, closed)) if closed else ''}.")
+    click.echo(
+        f"Closed scoring of {len(closed)} evaluation(s){': ' + ', '.join(map(str, closed)) if closed else ''}."
+    )
     for name, value in outcome["listeners"].items():
         click.echo(f"{name}: {value}")  # what each listener of signals.ticked did

@@ -200,7 +200,10 @@ class CampaignForm(FlaskForm):
     reply_window_days = BoundedIntegerField(
         _l("Reply window, working days"),
         default=10,
-        validators=[InputRequired(message=_l("Enter a number of days.")), NumberRange(min=REPLY_WINDOW_DAYS[0], max=REPLY_WINDOW_DAYS[1])],
+        validators=[
+            InputRequired(message=_l("Enter a number of days.")),
+            NumberRange(min=REPLY_WINDOW_DAYS[0], max=REPLY_WINDOW_DAYS[1]),
+        ],
     )
     project_methodology_id = IntSelectField(_l("Methodology for projects"), validators=[Optional()])
     lot_methodology_id = IntSelectField(_l("Methodology for lots"), validators=[Optional()])

@@ -101,7 +101,10 @@ class Methodology(LocalizedMixin, TimestampMixin, db.Model):
 
     @property
     def in_use(self) -> bool:
-        return db.session.scalar(select(Evaluation.id).where(Evaluation.methodology_id == self.id).limit(1)) is not None
+        return (
+            db.session.scalar(select(Evaluation.id).where(Evaluation.methodology_id == self.id).limit(1))
+            is not None
+        )
 
     def can_view(self, user) -> bool:
         return True  # the rules of evaluation are public
@@ -115,7 +118,9 @@ class Criterion(LocalizedMixin, db.Model):
     __table_args__ = (UniqueConstraint("methodology_id", "code"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    methodology_id: Mapped[int] = mapped_column(ForeignKey("methodologies.id", ondelete="CASCADE"), index=True)
+    methodology_id: Mapped[int] = mapped_column(
+        ForeignKey("methodologies.id", ondelete="CASCADE"), index=True
+    )
     position: Mapped[int] = mapped_column(Integer, default=0)
     code: Mapped[str] = mapped_column(String(60))
     name_ru: Mapped[str] = mapped_column(Text)
@@ -179,14 +184,18 @@ class Campaign(LocalizedMixin, TimestampMixin, db.Model):
     reply_window_days: Mapped[int] = mapped_column(Integer, default=10)
     project_methodology_id: Mapped[int | None] = mapped_column(ForeignKey("methodologies.id"), index=True)
     lot_methodology_id: Mapped[int | None] = mapped_column(ForeignKey("methodologies.id"), index=True)
-    status: Mapped[CampaignStatus] = mapped_column(enum_column(CampaignStatus), default=CampaignStatus.draft, index=True)
+    status: Mapped[CampaignStatus] = mapped_column(
+        enum_column(CampaignStatus), default=CampaignStatus.draft, index=True
+    )
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
 
     organiser = relationship("Organisation")
     project_methodology = relationship("Methodology", foreign_keys=[project_methodology_id])
     lot_methodology = relationship("Methodology", foreign_keys=[lot_methodology_id])
     groups = relationship("MonitoringGroup", secondary=campaign_groups, order_by="MonitoringGroup.id")
-    evaluations: Mapped[list["Evaluation"]] = relationship(back_populates="campaign", order_by="Evaluation.id")
+    evaluations: Mapped[list["Evaluation"]] = relationship(
+        back_populates="campaign", order_by="Evaluation.id"
+    )
 
     @property
     def name(self) -> str:
@@ -346,7 +355,12 @@ class Evaluation(TimestampMixin, db.Model):
         visible_to is the same rule as SQL, for lists."""
         if not user.is_authenticated:
             return False
-        return self.group.has_member(user) or self.is_chair(user) or self.campaign.is_manager(user) or user.has_role("admin")
+        return (
+            self.group.has_member(user)
+            or self.is_chair(user)
+            or self.campaign.is_manager(user)
+            or user.has_role("admin")
+        )
 
     @classmethod
     def visible_to(cls, user):

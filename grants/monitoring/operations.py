@@ -53,7 +53,9 @@ def save_campaign(campaign: Campaign, data: dict, group_ids: list[int], user) ->
     ):  # fmt: skip
         if name in data:
             setattr(campaign, name, data[name] if data[name] != "" else None)
-    campaign.groups = list(db.session.scalars(select(MonitoringGroup).where(MonitoringGroup.id.in_(group_ids))))
+    campaign.groups = list(
+        db.session.scalars(select(MonitoringGroup).where(MonitoringGroup.id.in_(group_ids)))
+    )
     if campaign.id is None:
         campaign.organiser_id = user.organisation_id
         campaign.created_by_id = user.id
@@ -79,12 +81,17 @@ def _check_campaign(campaign: Campaign, data: dict, group_ids: list[int]) -> Non
         fields["review_deadline"] = _("The review deadline cannot be before the scoring deadline.")
     days = data.get("reply_window_days")
     if days is not None and not REPLY_WINDOW_DAYS[0] <= days <= REPLY_WINDOW_DAYS[1]:
-        fields["reply_window_days"] = _("Between %(min)s and %(max)s working days.", min=REPLY_WINDOW_DAYS[0], max=REPLY_WINDOW_DAYS[1])
+        fields["reply_window_days"] = _(
+            "Between %(min)s and %(max)s working days.", min=REPLY_WINDOW_DAYS[0], max=REPLY_WINDOW_DAYS[1]
+        )
     if not data.get("project_methodology_id") and not data.get("lot_methodology_id"):
         fields["lot_methodology_id"] = _("Choose a methodology for projects, for lots, or both.")
     if not group_ids:
         fields["groups"] = _("Choose at least one monitoring group.")
-    for key, kind in (("project_methodology_id", SubjectKind.project), ("lot_methodology_id", SubjectKind.lot)):
+    for key, kind in (
+        ("project_methodology_id", SubjectKind.project),
+        ("lot_methodology_id", SubjectKind.lot),
+    ):
         mid = data.get(key)
         if mid:
             methodology = db.session.get(Methodology, mid)
@@ -123,15 +130,25 @@ def check_assignable(campaign: Campaign, group, subject: Project | Lot) -> None:
     kind = SubjectKind.project if isinstance(subject, Project) else SubjectKind.lot
     lot = subject.lot if kind == SubjectKind.project else subject
     if group not in campaign.groups:
-        raise RuleViolation(_("The group does not take part in this campaign."), status=422, fields={"group": _("Choose one of the campaign's groups.")})
+        raise RuleViolation(
+            _("The group does not take part in this campaign."),
+            status=422,
+            fields={"group": _("Choose one of the campaign's groups.")},
+        )
     if lot.administrator_id != campaign.organiser_id:
-        raise RuleViolation(_("Only lots and projects of the campaign's organiser can be assigned."), status=403)
+        raise RuleViolation(
+            _("Only lots and projects of the campaign's organiser can be assigned."), status=403
+        )
     methodology = campaign.methodology_for(kind)
     if methodology is None:
         raise RuleViolation(_("The campaign has no methodology for this kind of subject."), status=409)
     if campaign.status == CampaignStatus.closed:
         raise RuleViolation(_("The campaign is closed."), status=409)
-    if db.session.scalar(select(Evaluation.id).where(Evaluation.campaign_id == campaign.id, Evaluation.subject_key == f"{kind.value}:{subject.id}")):
+    if db.session.scalar(
+        select(Evaluation.id).where(
+            Evaluation.campaign_id == campaign.id, Evaluation.subject_key == f"{kind.value}:{subject.id}"
+        )
+    ):
         raise RuleViolation(_("This subject is already assigned in this campaign."), status=409)
 
 
@@ -160,7 +177,9 @@ def assign(campaign: Campaign, group, subject: Project | Lot, user) -> Evaluatio
     return evaluation
 
 
-def assign_by_filter(campaign: Campaign, group, kind: SubjectKind, filters: LotFilters, user) -> list[Evaluation]:
+def assign_by_filter(
+    campaign: Campaign, group, kind: SubjectKind, filters: LotFilters, user
+) -> list[Evaluation]:
     """Assign every matching lot (or every project of matching lots) not yet in the campaign."""
     filters.administrator = campaign.organiser.bin
     lots = db.session.scalars(lot_query(filters)).all()
@@ -185,7 +204,11 @@ def close_scoring(evaluation: Evaluation, user=None, automatic: bool = False) ->
     result = evaluation_result(evaluation)
     if not result.quorum_met:
         raise RuleViolation(
-            _("The quorum is not met: %(submitted)s of %(quorum)s scorecards submitted.", submitted=result.submitted, quorum=result.quorum),
+            _(
+                "The quorum is not met: %(submitted)s of %(quorum)s scorecards submitted.",
+                submitted=result.submitted,
+                quorum=result.quorum,
+            ),
             status=409,
             code="quorum_not_met",
         )
@@ -197,7 +220,12 @@ def close_scoring(evaluation: Evaluation, user=None, automatic: bool = False) ->
     if evaluation.scores_revealed_at is None:
         evaluation.scores_revealed_at = evaluation.scoring_closed_at
     db.session.flush()
-    record("evaluation.close_scoring", evaluation, after={"state": "consolidation", "automatic": automatic}, actor=None if automatic else user)
+    record(
+        "evaluation.close_scoring",
+        evaluation,
+        after={"state": "consolidation", "automatic": automatic},
+        actor=None if automatic else user,
+    )
     return evaluation
 
 
@@ -308,7 +336,11 @@ def finalize(evaluation: Evaluation, chair, payload: dict) -> Evaluation:
     result = evaluation_result(evaluation)
     if not result.quorum_met:
         raise RuleViolation(
-            _("The quorum is not met: %(submitted)s of %(quorum)s scorecards submitted.", submitted=result.submitted, quorum=result.quorum),
+            _(
+                "The quorum is not met: %(submitted)s of %(quorum)s scorecards submitted.",
+                submitted=result.submitted,
+                quorum=result.quorum,
+            ),
             status=409,
             code="quorum_not_met",
         )
@@ -319,7 +351,10 @@ def finalize(evaluation: Evaluation, chair, payload: dict) -> Evaluation:
     }
     if unresolved:
         raise RuleViolation(
-            _("Every criterion on which members disagree needs a consensus note."), status=409, fields=unresolved, code="consensus_missing"
+            _("Every criterion on which members disagree needs a consensus note."),
+            status=409,
+            fields=unresolved,
+            code="consensus_missing",
         )
     missing = {
         f"conclusions.{code}": _("Write the group's conclusion on this criterion.")
@@ -339,7 +374,13 @@ def finalize(evaluation: Evaluation, chair, payload: dict) -> Evaluation:
     evaluation.finalized_at = datetime.now(UTC)
     evaluation.finalized_by_id = chair.id
     db.session.flush()
-    record("evaluation.finalize", evaluation, before=before, after=describe_consolidation(evaluation), actor=chair)
+    record(
+        "evaluation.finalize",
+        evaluation,
+        before=before,
+        after=describe_consolidation(evaluation),
+        actor=chair,
+    )
     signals.evaluation_finalized.send(evaluation, actor=chair)  # grants.reports issues the draft report
     return evaluation
 
@@ -375,7 +416,12 @@ def link_need(evaluation: Evaluation, need: PublicNeed, user, reason: str) -> Lo
     link = LotNeed(lot=lot, need=need, reason=reason.strip(), linked_by_id=user.id)
     db.session.add(link)
     db.session.flush()
-    record("lot.link_need", lot, after={"need_id": need.id, "reason": reason.strip(), "evaluation_id": evaluation.id}, actor=user)
+    record(
+        "lot.link_need",
+        lot,
+        after={"need_id": need.id, "reason": reason.strip(), "evaluation_id": evaluation.id},
+        actor=user,
+    )
     return link
 
 
@@ -394,4 +440,10 @@ def unlink_need(evaluation: Evaluation, need: PublicNeed, user, reason: str) -> 
     before = {"need_id": need.id, "reason": link.reason}
     lot.need_links.remove(link)
     db.session.flush()
-    record("lot.unlink_need", lot, before=before, after={"reason": reason.strip(), "evaluation_id": evaluation.id}, actor=user)
+    record(
+        "lot.unlink_need",
+        lot,
+        before=before,
+        after={"reason": reason.strip(), "evaluation_id": evaluation.id},
+        actor=user,
+    )

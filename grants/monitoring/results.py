@@ -40,7 +40,9 @@ def evaluation_result(evaluation: Evaluation) -> EvaluationResult:
     aggregates = rules.aggregate(counted, methodology.codes, methodology.disagreement_threshold)
     index = band = None
     if counted and all(agg.mean is not None for agg in aggregates.values()):
-        exact = rules.weighted_index({c: a.mean for c, a in aggregates.items()}, methodology.weights, methodology.scale_max)
+        exact = rules.weighted_index(
+            {c: a.mean for c, a in aggregates.items()}, methodology.weights, methodology.scale_max
+        )
         index = rules.round_half_up(exact, 1)
         band = rules.band(exact, methodology.band_pairs())
     return EvaluationResult(

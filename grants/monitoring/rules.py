@@ -69,12 +69,16 @@ def aggregate(
     """Per-criterion aggregates over members' scorecards ({code: score}); missing scores are skipped."""
     cards = list(scorecards)
     return {
-        code: aggregate_criterion(code, [card[code] for card in cards if card.get(code) is not None], threshold)
+        code: aggregate_criterion(
+            code, [card[code] for card in cards if card.get(code) is not None], threshold
+        )
         for code in criteria
     }
 
 
-def weighted_index(means: Mapping[str, Fraction | int], weights: Mapping[str, int | Fraction], scale_max: int) -> Fraction:
+def weighted_index(
+    means: Mapping[str, Fraction | int], weights: Mapping[str, int | Fraction], scale_max: int
+) -> Fraction:
     """Σ weightᵢ · meanᵢ / scale_max, normalised to 0–100 by the total weight (exact).
 
     With weights summing to 100 this is the Σ wᵢ·meanᵢ / 5 of docs/domain.md#formula.
@@ -103,7 +107,9 @@ def quorum_met(submitted: int, quorum: int) -> bool:
     return submitted >= quorum
 
 
-def krippendorff_alpha(units: Iterable[Sequence[float | int | None]], metric: str = "interval") -> float | None:
+def krippendorff_alpha(
+    units: Iterable[Sequence[float | int | None]], metric: str = "interval"
+) -> float | None:
     """Krippendorff's alpha for the values coders gave each unit (None = not rated).
 
     metric: "interval" (squared difference) or "nominal". Units with fewer than two values carry no

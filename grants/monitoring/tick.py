@@ -39,4 +39,7 @@ def tick() -> dict:
     closed = close_due_evaluations()
     results = signals.ticked.send(current_app._get_current_object(), closed=closed)
     db.session.rollback()
-    return {"closed": closed, "listeners": {getattr(f, "__qualname__", str(f)): value for f, value in results}}
+    return {
+        "closed": closed,
+        "listeners": {getattr(f, "__qualname__", str(f)): value for f, value in results},
+    }

@@ -17,6 +17,10 @@ class NeedForm(FlaskForm):
     region_id = IntSelectField(_l("Region"), validators=[Optional()])
     source = SelectField(_l("Source"), choices=enum_select_choices(NeedSource))
     evidence = TextAreaField(_l("Evidence (links or references, one per line)"), validators=[Optional()])
-    priority = SelectField(_l("Priority"), choices=enum_select_choices(Priority), default=Priority.medium.value)
-    year_raised = BoundedIntegerField(_l("Year raised"), validators=[DataRequired(), NumberRange(min=2000, max=2100)])
+    priority = SelectField(
+        _l("Priority"), choices=enum_select_choices(Priority), default=Priority.medium.value
+    )
+    year_raised = BoundedIntegerField(
+        _l("Year raised"), validators=[DataRequired(), NumberRange(min=2000, max=2100)]
+    )
     submit = SubmitField(_l("Save"))

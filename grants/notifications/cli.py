@@ -31,7 +31,9 @@ def _deliver() -> None:
     default=None,
     help="Remind of deadlines from today up to this many days ahead (default REMINDER_DAYS, 3).",
 )
-@click.option("--dry-run", is_flag=True, help="List the reminders that would be queued; queue and send nothing.")
+@click.option(
+    "--dry-run", is_flag=True, help="List the reminders that would be queued; queue and send nothing."
+)
 @with_appcontext
 def send_reminders(days: int | None, dry_run: bool) -> None:
     """Queue one reminder per person, evaluation and deadline (scoring, review, rulings on NGO replies),
@@ -41,7 +43,9 @@ def send_reminders(days: int | None, dry_run: bool) -> None:
     if dry_run:
         due = due_reminders(days)
         for item in due:
-            click.echo(f"{item.template}: {item.user.email} · evaluation {item.evaluation.id} · {item.deadline.isoformat()}")
+            click.echo(
+                f"{item.template}: {item.user.email} · evaluation {item.evaluation.id} · {item.deadline.isoformat()}"
+            )
         click.echo(f"{len(due)} reminder(s) would be queued (dry run, nothing changed).")
         db.session.rollback()
         return

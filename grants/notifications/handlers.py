@@ -53,9 +53,8 @@ def absolute_url(endpoint: str, **values) -> str:
 def render_mail(template: str, lang: str, **context) -> tuple[str, str]:
     """(subject, body) of templates/notifications/mail/<template>.txt in lang."""
     with force_locale(BABEL_LOCALES[lang]):
-        text = (
-            current_app.jinja_env.get_template(f"notifications/mail/{template}.txt")
-            .render(lang=lang, **context)
+        text = current_app.jinja_env.get_template(f"notifications/mail/{template}.txt").render(
+            lang=lang, **context
         )
     subject, _sep, body = text.lstrip("\n").partition("\n")
     subject = " ".join(subject.split())
@@ -64,7 +63,9 @@ def render_mail(template: str, lang: str, **context) -> tuple[str, str]:
     return subject, body.strip("\n") + "\n"
 
 
-def queue_message(kind: str, user, template: str, obj=None, dedupe_key: str | None = None, **context) -> OutboxMessage:
+def queue_message(
+    kind: str, user, template: str, obj=None, dedupe_key: str | None = None, **context
+) -> OutboxMessage:
     """Add one message for user to the session (no flush, no commit)."""
     lang = language_of(user)
     subject, body = render_mail(template, lang, recipient=user, **context)
@@ -153,7 +154,9 @@ def on_scoring_opened(evaluation, actor=None, **_kw) -> None:
 def on_evaluation_returned(evaluation, actor=None, comment=None, **_kw) -> None:
     link = absolute_url("evaluations.consolidate", evaluation_id=evaluation.id)
     for user in recipients([evaluation.group.chair], actor):
-        queue_message("returned", user, "returned", evaluation, evaluation=evaluation, comment=comment or "", link=link)
+        queue_message(
+            "returned", user, "returned", evaluation, evaluation=evaluation, comment=comment or "", link=link
+        )
 
 
 def on_evaluation_published(evaluation, actor=None, **_kw) -> None:
@@ -191,7 +194,9 @@ def on_reply_ruled(reply, actor=None, **_kw) -> None:
     for user in recipients(people, actor):
         if user.organisation_id != reply.organisation_id:
             continue  # the author has since left the NGO
-        queue_message("ruling", user, "ruling", reply, reply=reply, evaluation=evaluation, link=replies_link(evaluation))
+        queue_message(
+            "ruling", user, "ruling", reply, reply=reply, evaluation=evaluation, link=replies_link(evaluation)
+        )
 
 
 LISTENERS = (

@@ -52,7 +52,9 @@ def build_email(message: OutboxMessage) -> MIMEText:
     email["From"] = formataddr((name, address), charset="utf-8")
     email["To"] = message.recipient_email
     email["Date"] = formatdate(localtime=True)
-    email["Message-ID"] = make_msgid(idstring=f"outbox{message.id}", domain=address.rpartition("@")[2] or None)
+    email["Message-ID"] = make_msgid(
+        idstring=f"outbox{message.id}", domain=address.rpartition("@")[2] or None
+    )
     email["Content-Language"] = message.lang or "ru"
     email["Auto-Submitted"] = "auto-generated"
     return email
@@ -95,7 +97,9 @@ def _record(message: OutboxMessage, error: BaseException | None) -> None:
         message.last_error = None
     else:
         message.last_error = _error_text(error)
-        log.warning("mail %s to %s not delivered: %s", message.id, message.recipient_email, message.last_error)
+        log.warning(
+            "mail %s to %s not delivered: %s", message.id, message.recipient_email, message.last_error
+        )
 
 
 def send_batch(messages: list[OutboxMessage]) -> tuple[int, int]:
@@ -120,7 +124,9 @@ def send_batch(messages: list[OutboxMessage]) -> tuple[int, int]:
         except Exception as exc:  # refused recipient, dropped connection…
             _record(message, exc)
             failed += 1
-            if not isinstance(exc, smtplib.SMTPRecipientsRefused | smtplib.SMTPDataError | smtplib.SMTPSenderRefused):
+            if not isinstance(
+                exc, smtplib.SMTPRecipientsRefused | smtplib.SMTPDataError | smtplib.SMTPSenderRefused
+            ):
                 _close(connection)
                 connection = None
         else:
@@ -161,7 +167,11 @@ def deliver_ids(ids) -> tuple[int, int]:
     messages = list(
         db.session.scalars(
             select(OutboxMessage)
-            .where(OutboxMessage.id.in_(ids), OutboxMessage.sent_at.is_(None), OutboxMessage.attempts < MAX_ATTEMPTS)
+            .where(
+                OutboxMessage.id.in_(ids),
+                OutboxMessage.sent_at.is_(None),
+                OutboxMessage.attempts < MAX_ATTEMPTS,
+            )
             .order_by(OutboxMessage.id)
         )
     )

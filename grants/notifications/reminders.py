@@ -44,7 +44,11 @@ def _scoring(first: date, last: date) -> list[Due]:
     due = []
     evaluations = db.session.scalars(
         select(Evaluation)
-        .where(Evaluation.state == EvaluationState.scoring, Evaluation.deadline >= first, Evaluation.deadline <= last)
+        .where(
+            Evaluation.state == EvaluationState.scoring,
+            Evaluation.deadline >= first,
+            Evaluation.deadline <= last,
+        )
         .order_by(Evaluation.deadline, Evaluation.id)
     )
     for evaluation in evaluations:
@@ -112,7 +116,13 @@ def due_reminders(days: int, today: date | None = None) -> list[Due]:
         return []
     known = set()
     for start in range(0, len(keys), 500):
-        known.update(db.session.scalars(select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(keys[start : start + 500]))))
+        known.update(
+            db.session.scalars(
+                select(OutboxMessage.dedupe_key).where(
+                    OutboxMessage.dedupe_key.in_(keys[start : start + 500])
+                )
+            )
+        )
     chosen, seen = [], set()
     for item in candidates:
         if item.key in known or item.key in seen:

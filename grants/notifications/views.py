@@ -51,9 +51,7 @@ def index():
         query = query.where(OutboxMessage.kind == kind)
     query = query.order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
     page = db.paginate(query, per_page=current_app.config["PER_PAGE"], max_per_page=100, error_out=False)
-    pending = db.session.scalar(
-        select(db.func.count()).select_from(mail.pending_query().subquery())
-    )
+    pending = db.session.scalar(select(db.func.count()).select_from(mail.pending_query().subquery()))
     return render_template(
         "notifications/index.html",
         page=page,
@@ -110,5 +108,8 @@ def send_pending():
     else:
         sent, failed = mail.deliver_pending()
         db.session.commit()
-        flash(_("Sent: %(sent)s; failed: %(failed)s.", sent=sent, failed=failed), "error" if failed else "success")
+        flash(
+            _("Sent: %(sent)s; failed: %(failed)s.", sent=sent, failed=failed),
+            "error" if failed else "success",
+        )
     return redirect(url_for("notifications.index"))

@@ -15,7 +15,9 @@ from grants.lots.schemas import RegistryFilterArgs, lot_filters
 from grants.opendata import export, ocds
 from grants.opendata.schemas import OcdsReleasePackageSchema
 
-bp = Blueprint("opendata", __name__, description="Open data exports of public data only (CSV, XLSX, OCDS JSON)")
+bp = Blueprint(
+    "opendata", __name__, description="Open data exports of public data only (CSV, XLSX, OCDS JSON)"
+)
 
 CSV_MIMETYPE = "text/csv"
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -63,7 +65,9 @@ def _file(path: str, mimetype: str, description: str):
         view = bp.response(200, FILE, content_type=mimetype, description=description)(view)
         if not path.startswith("/api/"):
             for status in (400, 422):
-                view = bp.alt_response(status, schema=PAGE, content_type="text/html", description="An error page")(view)
+                view = bp.alt_response(
+                    status, schema=PAGE, content_type="text/html", description="An error page"
+                )(view)
         view = bp.arguments(RegistryFilterArgs, location="query")(view)
         view = bp.doc(security=PUBLIC)(view)
         return bp.route(path, tags=["opendata"])(view)
@@ -77,7 +81,11 @@ def lots_csv(args):
     return _table(export.lot_table, "csv", args)
 
 
-@_file("/api/v1/export/projects.csv", CSV_MIMETYPE, CSV_RULES + " The filters select lots; every project of a selected lot is listed.")
+@_file(
+    "/api/v1/export/projects.csv",
+    CSV_MIMETYPE,
+    CSV_RULES + " The filters select lots; every project of a selected lot is listed.",
+)
 def projects_csv(args):
     """Projects (contracts) of the selected lots as CSV, with the latest published effectiveness index and band."""
     return _table(export.project_table, "csv", args)

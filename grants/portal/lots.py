@@ -52,7 +52,9 @@ def filters_from_args(args) -> LotFilters:
 @bp.get("/")
 def index():
     filters = filters_from_args(request.args)
-    page = db.paginate(lot_query(filters), per_page=current_app.config["PER_PAGE"], max_per_page=100, error_out=False)
+    page = db.paginate(
+        lot_query(filters), per_page=current_app.config["PER_PAGE"], max_per_page=100, error_out=False
+    )
     return render_template(
         "lots/index.html",
         page=page,

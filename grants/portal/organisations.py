@@ -30,16 +30,26 @@ def index():
         query = query.where(Organisation.kind == OrganisationKind(kind))
     q = (request.args.get("q") or "").strip()[:200]
     if q:
-        query = query.where(text_search((Organisation.name_ru, Organisation.name_kk, Organisation.name_en, Organisation.bin), q))
+        query = query.where(
+            text_search(
+                (Organisation.name_ru, Organisation.name_kk, Organisation.name_en, Organisation.bin), q
+            )
+        )
     page = db.paginate(query, per_page=current_app.config["PER_PAGE"], error_out=False)
-    return render_template("organisations/index.html", page=page, kind=kind, q=q, kinds=list(OrganisationKind))
+    return render_template(
+        "organisations/index.html", page=page, kind=kind, q=q, kinds=list(OrganisationKind)
+    )
 
 
 @bp.get("/<int:org_id>")
 def show(org_id: int):
     org = load(Organisation, org_id)
-    lots = db.session.scalars(select(Lot).where(Lot.administrator_id == org.id).order_by(Lot.year.desc()).limit(50)).all()
-    projects = db.session.scalars(select(Project).where(Project.ngo_id == org.id).order_by(Project.start_date.desc())).all()
+    lots = db.session.scalars(
+        select(Lot).where(Lot.administrator_id == org.id).order_by(Lot.year.desc()).limit(50)
+    ).all()
+    projects = db.session.scalars(
+        select(Project).where(Project.ngo_id == org.id).order_by(Project.start_date.desc())
+    ).all()
     return render_template("organisations/show.html", org=org, lots=lots, projects=projects)
 
 
@@ -64,7 +74,9 @@ def _edit(org: Organisation, new: bool):
     if request.method == "GET" and not new:
         form.kind.data = org.kind.value
     if form.validate_on_submit():
-        clash = db.session.scalar(select(Organisation).where(Organisation.bin == form.bin.data, Organisation.id != org.id))
+        clash = db.session.scalar(
+            select(Organisation).where(Organisation.bin == form.bin.data, Organisation.id != org.id)
+        )
         if clash is not None:
             form.bin.errors.append(_("An organisation with this BIN already exists."))
         else:

@@ -37,7 +37,9 @@ def _latest_by(column, ids: Iterable[int] | None, kind: SubjectKind) -> dict[int
         query = query.where(column.in_(ids))
     found: dict[int, Evaluation] = {}
     rows = db.session.scalars(
-        query.options(selectinload(Evaluation.methodology)).order_by(Evaluation.published_at.desc(), Evaluation.id.desc())
+        query.options(selectinload(Evaluation.methodology)).order_by(
+            Evaluation.published_at.desc(), Evaluation.id.desc()
+        )
     )
     for evaluation in rows:
         found.setdefault(getattr(evaluation, column.key), evaluation)

@@ -42,7 +42,9 @@ class ProjectForm(FlaskForm):
     ngo_id = IntSelectField(_l("NGO"), validators=[DataRequired(message=_l("Choose the NGO."))])
     contract_number = StringField(_l("Contract number"), validators=[DataRequired(), Length(max=60)])
     contract_date = DateField(_l("Contract date"), validators=[DataRequired()])
-    amount = MoneyField(_l("Contract amount, ₸"), validators=[InputRequired(message=_l("Enter the amount.")), Positive()])
+    amount = MoneyField(
+        _l("Contract amount, ₸"), validators=[InputRequired(message=_l("Enter the amount.")), Positive()]
+    )
     actual_amount = MoneyField(_l("Actual amount spent, ₸"), validators=[Optional(), NonNegative()])
     start_date = DateField(_l("Start date"), validators=[DataRequired()])
     end_date = DateField(_l("End date"), validators=[DataRequired(), EndAfterStart()])

@@ -75,7 +75,9 @@ class Project(LocalizedMixin, TimestampMixin, db.Model):
 
     def can_edit(self, user) -> bool:
         """Staff of the lot's administrator manage its contracts; editable_by is the same rule as SQL."""
-        return user.is_authenticated and user.has_role("ministry") and user.works_for(self.lot.administrator_id)
+        return (
+            user.is_authenticated and user.has_role("ministry") and user.works_for(self.lot.administrator_id)
+        )
 
     @classmethod
     def editable_by(cls, user):

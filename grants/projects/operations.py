@@ -57,11 +57,15 @@ def save_project(project: Project, data: dict, indicators: list[dict] | None = N
 # --- what a lot's standing contracts add up to (Project.binds_budget) -----------------------------
 
 
-def contracted_total(lot_id: int | None, exclude_project_id: int | None = None, exclude_numbers=()) -> Decimal:
+def contracted_total(
+    lot_id: int | None, exclude_project_id: int | None = None, exclude_numbers=()
+) -> Decimal:
     """Sum of the lot's standing contracts, leaving out one project or some contract numbers."""
     if lot_id is None:
         return Decimal(0)
-    query = select(func.coalesce(func.sum(Project.amount), 0)).where(Project.lot_id == lot_id, Project.binds_budget)
+    query = select(func.coalesce(func.sum(Project.amount), 0)).where(
+        Project.lot_id == lot_id, Project.binds_budget
+    )
     if exclude_project_id:
         query = query.where(Project.id != exclude_project_id)
     if exclude_numbers:
@@ -75,6 +79,8 @@ def contracted_totals() -> dict[int, Decimal]:
         select(Project.lot_id, func.sum(Project.amount)).where(Project.binds_budget).group_by(Project.lot_id)
     )
     return {lot_id: Decimal(total or 0) for lot_id, total in rows}
+
+
 def check_project(project: Project, lot: Lot, data: dict) -> None:
     """The rules a contract's data meets whichever door it comes through (page or API), before save_project.
 
@@ -95,10 +101,14 @@ def check_project(project: Project, lot: Lot, data: dict) -> None:
     if ngo is None or ngo.kind != OrganisationKind.ngo:
         fields["ngo_id"] = _("Choose the NGO.")
     if fields:
-        raise RuleViolation(_("Some fields are not valid."), status=422, fields=fields, code="validation_error")
+        raise RuleViolation(
+            _("Some fields are not valid."), status=422, fields=fields, code="validation_error"
+        )
     if contract_taken(value("contract_number"), exclude_id=project.id):
         message = _("A contract with this number already exists.")
-        raise RuleViolation(message, status=409, fields={"contract_number": message}, code="contract_number_taken")
+        raise RuleViolation(
+            message, status=409, fields={"contract_number": message}, code="contract_number_taken"
+        )
     status = value("status") or ProjectStatus.contracted
     if problem := contract_problem(lot, project.id, value("amount"), status):
         raise RuleViolation(problem, status=409, fields={"amount": problem}, code="over_lot_budget")

@@ -39,7 +39,9 @@ def _edit(project: Project, lot: Lot, new: bool):
     form.ngo_id.choices = [(None, "—")] + [
         (o.id, f"{o.name} ({o.bin})")
         for o in db.session.scalars(
-            select(Organisation).where(Organisation.kind == OrganisationKind.ngo).order_by(Organisation.name_ru)
+            select(Organisation)
+            .where(Organisation.kind == OrganisationKind.ngo)
+            .order_by(Organisation.name_ru)
         )
     ]
     if request.method == "GET" and not new:

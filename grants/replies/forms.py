@@ -11,7 +11,9 @@ FINDING = "__finding__"
 
 class ReplyForm(FlaskForm):
     target = SelectField(_l("The reply concerns"), validators=[DataRequired()])
-    finding = TextAreaField(_l("Which finding (quote it or give its number)"), validators=[Optional(), Length(max=MAX_FINDING)])
+    finding = TextAreaField(
+        _l("Which finding (quote it or give its number)"), validators=[Optional(), Length(max=MAX_FINDING)]
+    )
     text = TextAreaField(_l("Your reply"), validators=[DataRequired(), Length(max=MAX_TEXT)])
     files = MultipleFileField(_l("Attachments (PDF, image, Word or Excel, up to 10 MB each)"))
     link = StringField(_l("Or a link to a document"), validators=[Optional(), URL(), Length(max=1000)])
@@ -20,7 +22,9 @@ class ReplyForm(FlaskForm):
 
 def make_reply_form(evaluation, **kwargs) -> ReplyForm:
     form = ReplyForm(**kwargs)
-    form.target.choices = [(c.code, c.name) for c in evaluation.methodology.criteria] + [(FINDING, str(_l("A finding of the group")))]
+    form.target.choices = [(c.code, c.name) for c in evaluation.methodology.criteria] + [
+        (FINDING, str(_l("A finding of the group")))
+    ]
     return form
 
 

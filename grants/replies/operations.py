@@ -40,7 +40,11 @@ def speaks_for_ngo(evaluation: Evaluation, user) -> bool:
 
 
 def can_reply(evaluation: Evaluation, user) -> bool:
-    return speaks_for_ngo(evaluation, user) and evaluation.state == EvaluationState.published and window_open(evaluation)
+    return (
+        speaks_for_ngo(evaluation, user)
+        and evaluation.state == EvaluationState.published
+        and window_open(evaluation)
+    )
 
 
 def may_view_replies(evaluation: Evaluation, user) -> bool:
@@ -72,7 +76,9 @@ def describe(reply: Reply) -> dict:
     }
 
 
-def _check_target(evaluation: Evaluation, criterion: str | None, finding: str | None) -> tuple[str | None, str | None]:
+def _check_target(
+    evaluation: Evaluation, criterion: str | None, finding: str | None
+) -> tuple[str | None, str | None]:
     criterion = (criterion or "").strip() or None
     finding = (finding or "").strip() or None
     if bool(criterion) == bool(finding):
@@ -82,11 +88,15 @@ def _check_target(evaluation: Evaluation, criterion: str | None, finding: str | 
         raise RuleViolation(
             _("Unknown criterion."),
             status=422,
-            fields={"criterion": _("Choose one of: %(codes)s.", codes=", ".join(evaluation.methodology.codes))},
+            fields={
+                "criterion": _("Choose one of: %(codes)s.", codes=", ".join(evaluation.methodology.codes))
+            },
         )
     if finding and len(finding) > MAX_FINDING:
         raise RuleViolation(
-            _("The finding is too long."), status=422, fields={"finding": _("At most %(n)s characters.", n=MAX_FINDING)}
+            _("The finding is too long."),
+            status=422,
+            fields={"finding": _("At most %(n)s characters.", n=MAX_FINDING)},
         )
     return criterion, finding
 
@@ -96,7 +106,9 @@ def submit_reply(evaluation: Evaluation, user, text: str, criterion: str | None 
     """The NGO's reply, with optional attachments (files checked like evidence, or links)."""
     lock(evaluation)  # not interleaved with a ruling that sends the evaluation back (docs/concurrency.md)
     if not speaks_for_ngo(evaluation, user):
-        raise RuleViolation(_("Only the NGO whose work was evaluated may reply to this evaluation."), status=403)
+        raise RuleViolation(
+            _("Only the NGO whose work was evaluated may reply to this evaluation."), status=403
+        )
     if evaluation.state != EvaluationState.published:
         raise RuleViolation(_("Replies are accepted only while the evaluation is published."), status=409)
     if not window_open(evaluation):
@@ -111,13 +123,17 @@ def submit_reply(evaluation: Evaluation, user, text: str, criterion: str | None 
         raise RuleViolation(_("Write the reply."), status=422, fields={"text": _("This field is required.")})
     if len(text) > MAX_TEXT:
         raise RuleViolation(
-            _("The reply is too long."), status=422, fields={"text": _("At most %(n)s characters.", n=MAX_TEXT)}
+            _("The reply is too long."),
+            status=422,
+            fields={"text": _("At most %(n)s characters.", n=MAX_TEXT)},
         )
     files = [f for f in files if f and getattr(f, "filename", None)]
     links = [link.strip() for link in links if link and link.strip()]
     if len(files) + len(links) > MAX_ATTACHMENTS:
         raise RuleViolation(
-            _("At most %(n)s attachments.", n=MAX_ATTACHMENTS), status=422, fields={"files": _("Too many attachments.")}
+            _("At most %(n)s attachments.", n=MAX_ATTACHMENTS),
+            status=422,
+            fields={"files": _("Too many attachments.")},
         )
     reply = Reply(
         evaluation=evaluation,
@@ -134,12 +150,16 @@ def submit_reply(evaluation: Evaluation, user, text: str, criterion: str | None 
         try:
             store_file(upload, user, reply=reply)
         except RuleViolation as exc:  # name the reply's field, not the evidence form's
-            raise RuleViolation(exc.message, status=exc.status, fields={"files": exc.fields.get("file", exc.message)}) from exc
+            raise RuleViolation(
+                exc.message, status=exc.status, fields={"files": exc.fields.get("file", exc.message)}
+            ) from exc
     for link in links:
         try:
             add_link(link, user, reply=reply)
         except RuleViolation as exc:
-            raise RuleViolation(exc.message, status=exc.status, fields={"links": exc.fields.get("url", exc.message)}) from exc
+            raise RuleViolation(
+                exc.message, status=exc.status, fields={"links": exc.fields.get("url", exc.message)}
+            ) from exc
     record("reply.submit", reply, after=describe(reply), actor=user)
     signals.reply_submitted.send(reply, actor=user)
     return reply
@@ -164,15 +184,23 @@ def rule(reply: Reply, user, decision: str, reason: str | None, changes_score: b
         )
     if decision not in (Ruling.accepted.value, Ruling.rejected.value):
         raise RuleViolation(
-            _("Decide accepted or rejected."), status=422, fields={"decision": _("Must be accepted or rejected.")}
+            _("Decide accepted or rejected."),
+            status=422,
+            fields={"decision": _("Must be accepted or rejected.")},
         )
     reason = (reason or "").strip() or None
     if decision == Ruling.rejected.value and not reason:
         raise RuleViolation(
-            _("Give the reason for rejecting the reply."), status=422, fields={"reason": _("A rejection needs a reason.")}
+            _("Give the reason for rejecting the reply."),
+            status=422,
+            fields={"reason": _("A rejection needs a reason.")},
         )
     if reason and len(reason) > MAX_TEXT:
-        raise RuleViolation(_("The reason is too long."), status=422, fields={"reason": _("At most %(n)s characters.", n=MAX_TEXT)})
+        raise RuleViolation(
+            _("The reason is too long."),
+            status=422,
+            fields={"reason": _("At most %(n)s characters.", n=MAX_TEXT)},
+        )
     if changes_score and decision != Ruling.accepted.value:
         raise RuleViolation(
             _("Only an accepted reply can change a score."),

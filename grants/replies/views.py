@@ -55,7 +55,9 @@ def evaluation_replies(evaluation_id: int):
     if not form.is_submitted():
         return _page(evaluation, form)
     if not current_user.is_authenticated:
-        return redirect(url_for("accounts.login", next=url_for("replies.evaluation_replies", evaluation_id=evaluation.id)))
+        return redirect(
+            url_for("accounts.login", next=url_for("replies.evaluation_replies", evaluation_id=evaluation.id))
+        )
     if not replies.speaks_for_ngo(evaluation, current_user):
         abort(403)
     if not form.validate_on_submit():
@@ -134,6 +136,16 @@ def attachment(evidence_id: int):
     if not 0 < evidence_id <= MAX_ID:
         abort(404)
     item = db.session.get(Evidence, evidence_id)
-    if item is None or item.reply is None or item.storage_key is None or not item.reply.can_view(current_user):
+    if (
+        item is None
+        or item.reply is None
+        or item.storage_key is None
+        or not item.reply.can_view(current_user)
+    ):
         abort(404)
-    return send_file(evidence_store.file_path(item), mimetype=item.content_type, as_attachment=True, download_name=item.filename)
+    return send_file(
+        evidence_store.file_path(item),
+        mimetype=item.content_type,
+        as_attachment=True,
+        download_name=item.filename,
+    )

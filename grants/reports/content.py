@@ -37,11 +37,19 @@ def criterion_chart(evaluation: Evaluation, result, lang: str) -> Markup:
     for criterion in methodology.criteria:
         aggregate = result.aggregates[criterion.code]
         mean = aggregate.mean_display
-        items.append((criterion.localized("short", lang) or criterion.localized("name", lang), float(mean) if mean is not None else None, fixed(mean, 2, lang) if mean is not None else "—"))
+        items.append(
+            (
+                criterion.localized("short", lang) or criterion.localized("name", lang),
+                float(mean) if mean is not None else None,
+                fixed(mean, 2, lang) if mean is not None else "—",
+            )
+        )
     return horizontal_bars(items, maximum=methodology.scale_max, title=methodology.localized("name", lang))
 
 
-def report_context(evaluation: Evaluation, kind: str, version: int, lang: str, fingerprint: str, issued_at: datetime) -> dict:
+def report_context(
+    evaluation: Evaluation, kind: str, version: int, lang: str, fingerprint: str, issued_at: datetime
+) -> dict:
     result = evaluation_result(evaluation)
     cards = [card for card in evaluation.scorecards if card.counts]
     url = verify_url(fingerprint)
@@ -70,16 +78,18 @@ def report_context(evaluation: Evaluation, kind: str, version: int, lang: str, f
     }
 
 
-def render_evaluation_html(evaluation: Evaluation, kind: str, version: int, lang: str, fingerprint: str, issued_at: datetime) -> str:
+def render_evaluation_html(
+    evaluation: Evaluation, kind: str, version: int, lang: str, fingerprint: str, issued_at: datetime
+) -> str:
     """The text of one evaluation's report in one language (kk, ru or en), as issued: the
     evaluation as it stands in the issuing transaction."""
     with force_locale(BABEL_LOCALES[lang]):
         return render_template(
-            "reports/pdf/evaluation.html", **report_context(evaluation, kind, version, lang, fingerprint, issued_at)
+            "reports/pdf/evaluation.html",
+            **report_context(evaluation, kind, version, lang, fingerprint, issued_at),
         )
 
 
 def html_to_pdf(html: str) -> bytes:
     """The PDF of an issued report's text (WeasyPrint: the slow part, run after commit)."""
     return render_pdf(html, STYLESHEET)
-

@@ -102,7 +102,9 @@ class FileJobStore:
         draft = self.folder / f"{job_id}.{new_id}.retry-draft"  # not *.part: the dead-part sweep leaves it
         draft.write_text(new_id, encoding="ascii")
         try:
-            os.link(draft, marker)  # atomic, and the marker is complete the moment it exists: one creator wins
+            os.link(
+                draft, marker
+            )  # atomic, and the marker is complete the moment it exists: one creator wins
         except FileExistsError:
             return marker.read_text(encoding="ascii").strip()
         finally:

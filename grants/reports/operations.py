@@ -33,9 +33,19 @@ def next_version(evaluation: Evaluation) -> int:
     return (current or 0) + 1
 
 
-def _fingerprint(evaluation: Evaluation, kind: ReportKind, version: int, lang: str, issued_at: datetime) -> str:
+def _fingerprint(
+    evaluation: Evaluation, kind: ReportKind, version: int, lang: str, issued_at: datetime
+) -> str:
     payload = json.dumps(
-        [evaluation.id, kind.value, version, lang, issued_at.isoformat(), str(evaluation.index_value), evaluation.band],
+        [
+            evaluation.id,
+            kind.value,
+            version,
+            lang,
+            issued_at.isoformat(),
+            str(evaluation.index_value),
+            evaluation.band,
+        ],
         ensure_ascii=False,
     )
     return hashlib.sha256(payload.encode()).hexdigest()
@@ -89,7 +99,9 @@ def latest_report(evaluation: Evaluation, lang: str, kind: ReportKind | None = N
 def newer_version_exists(report: Report) -> bool:
     return (
         db.session.scalar(
-            select(Report.id).where(Report.evaluation_id == report.evaluation_id, Report.version > report.version).limit(1)
+            select(Report.id)
+            .where(Report.evaluation_id == report.evaluation_id, Report.version > report.version)
+            .limit(1)
         )
         is not None
     )
@@ -113,13 +125,23 @@ def review(evaluation: Evaluation, user, decision: str, comment: str | None) -> 
     check_length("comment", comment, MAX_TEXT)
     comment = (comment or "").strip() or None
     if decision not in ("accept", "return"):
-        raise RuleViolation(_("Decide accept or return."), status=422, fields={"decision": _("Must be accept or return.")})
+        raise RuleViolation(
+            _("Decide accept or return."), status=422, fields={"decision": _("Must be accept or return.")}
+        )
     if decision == "return" and not comment:
         raise RuleViolation(
-            _("Say what must be revised."), status=422, fields={"comment": _("A returned evaluation needs a comment.")}
+            _("Say what must be revised."),
+            status=422,
+            fields={"comment": _("A returned evaluation needs a comment.")},
         )
     draft = latest_report(evaluation, report_languages()[0], ReportKind.draft)
-    row = ReviewDecision(evaluation_id=evaluation.id, decision=decision, comment=comment, reviewer_id=user.id, report_id=draft.id if draft else None)
+    row = ReviewDecision(
+        evaluation_id=evaluation.id,
+        decision=decision,
+        comment=comment,
+        reviewer_id=user.id,
+        report_id=draft.id if draft else None,
+    )
     db.session.add(row)
     before = {"state": evaluation.state.value}
     if decision == "accept":
@@ -130,7 +152,13 @@ def review(evaluation: Evaluation, user, decision: str, comment: str | None) -> 
     else:
         evaluation.state = EvaluationState.returned
     db.session.flush()
-    record(f"evaluation.{decision}", evaluation, before=before, after={"state": evaluation.state.value, "comment": comment}, actor=user)
+    record(
+        f"evaluation.{decision}",
+        evaluation,
+        before=before,
+        after={"state": evaluation.state.value, "comment": comment},
+        actor=user,
+    )
     if decision == "return":
         signals.evaluation_returned.send(evaluation, actor=user, comment=comment)
     return row
@@ -146,6 +174,12 @@ def publish(evaluation: Evaluation, user) -> Evaluation:
     evaluation.state = EvaluationState.published
     evaluation.published_at = datetime.now(UTC)
     db.session.flush()
-    record("evaluation.publish", evaluation, before={"state": "accepted"}, after={"state": "published"}, actor=user)
+    record(
+        "evaluation.publish",
+        evaluation,
+        before={"state": "accepted"},
+        after={"state": "published"},
+        actor=user,
+    )
     signals.evaluation_published.send(evaluation, actor=user)
     return evaluation

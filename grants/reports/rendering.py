@@ -193,7 +193,13 @@ def render(report_id: int) -> bool:
         record(
             "report.render",
             report.evaluation,
-            after={"report_id": report.id, "version": report.version, "lang": report.lang, "sha256": digest, "size": len(content)},
+            after={
+                "report_id": report.id,
+                "version": report.version,
+                "lang": report.lang,
+                "sha256": digest,
+                "size": len(content),
+            },
             actor=None,
         )
     db.session.commit()
@@ -250,7 +256,11 @@ def unfinished() -> list[Report]:
         db.session.scalars(
             select(Report)
             .where(Report.render_status != RenderStatus.ready)
-            .order_by((Report.render_status == RenderStatus.failed).desc(), Report.issued_at.desc(), Report.id.desc())
+            .order_by(
+                (Report.render_status == RenderStatus.failed).desc(),
+                Report.issued_at.desc(),
+                Report.id.desc(),
+            )
         )
     )
 

@@ -294,7 +294,9 @@ def verify(value: str):
             evaluation_kind=evaluation.kind.value,
             subject=evaluation.title,
             lot={"number": evaluation.lot.number, "year": evaluation.lot.year},
-            ngo={"bin": evaluation.project.ngo.bin, "name": evaluation.project.ngo.name} if evaluation.project else None,
+            ngo={"bin": evaluation.project.ngo.bin, "name": evaluation.project.ngo.name}
+            if evaluation.project
+            else None,
             campaign=evaluation.campaign.name,
             group=evaluation.group.name,
             issued_at=as_utc(report.issued_at).isoformat(),

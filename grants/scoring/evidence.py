@@ -111,7 +111,9 @@ def store_file(upload, user, **owner) -> Evidence:
 
 def add_link(url: str, user, **owner) -> Evidence:
     if not url.startswith(("https://", "http://")):
-        raise RuleViolation(_("Links must start with http:// or https://."), status=422, fields={"url": _("Invalid link.")})
+        raise RuleViolation(
+            _("Links must start with http:// or https://."), status=422, fields={"url": _("Invalid link.")}
+        )
     evidence = Evidence(kind=EvidenceKind.link, url=url, uploaded_by_id=user.id, **owner)
     db.session.add(evidence)
     db.session.flush()

@@ -39,7 +39,9 @@ class Scorecard(db.Model):
     recusal_reason: Mapped[RecusalReason | None] = mapped_column(enum_column(RecusalReason))
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
     reopened_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    not_submitted: Mapped[bool] = mapped_column(Boolean, default=False)  # recorded when scoring closed without it
+    not_submitted: Mapped[bool] = mapped_column(
+        Boolean, default=False
+    )  # recorded when scoring closed without it
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
     version_id: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
@@ -116,8 +118,12 @@ class Evidence(db.Model):
     __tablename__ = "evidence"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    scorecard_id: Mapped[int | None] = mapped_column(ForeignKey("scorecards.id", ondelete="CASCADE"), index=True)
-    site_visit_id: Mapped[int | None] = mapped_column(ForeignKey("site_visits.id", ondelete="CASCADE"), index=True)
+    scorecard_id: Mapped[int | None] = mapped_column(
+        ForeignKey("scorecards.id", ondelete="CASCADE"), index=True
+    )
+    site_visit_id: Mapped[int | None] = mapped_column(
+        ForeignKey("site_visits.id", ondelete="CASCADE"), index=True
+    )
     reply_id: Mapped[int | None] = mapped_column(ForeignKey("replies.id", ondelete="CASCADE"), index=True)
     criterion_code: Mapped[str | None] = mapped_column(String(60))
     kind: Mapped[EvidenceKind] = mapped_column(enum_column(EvidenceKind))

@@ -49,7 +49,9 @@ def blank_scorecard(evaluation: Evaluation, user) -> Scorecard:
     """The member's scorecard before its first save, to show: never added to the session (a GET
     never writes). An affiliated member sees the recusal the first save will record."""
     # Only ids and the member (a relationship without a back-reference): nothing cascades it into the session.
-    card = Scorecard(evaluation_id=evaluation.id, member_id=user.id, member=user, recused=False, conflict_of_interest=None)
+    card = Scorecard(
+        evaluation_id=evaluation.id, member_id=user.id, member=user, recused=False, conflict_of_interest=None
+    )
     if evaluation.is_affiliated(user):
         card.recused = True
         card.recusal_reason = RecusalReason.affiliation
@@ -73,7 +75,9 @@ def check_open(evaluation: Evaluation, card: Scorecard) -> None:
     if evaluation.state != EvaluationState.scoring:
         raise RuleViolation(_("Scoring is not open for this evaluation."), status=409)
     if card.not_submitted:
-        raise RuleViolation(_("Scoring closed without your scorecard; it can no longer be changed."), status=409)
+        raise RuleViolation(
+            _("Scoring closed without your scorecard; it can no longer be changed."), status=409
+        )
     if evaluation.scores_revealed_at is not None and card.reopened_at is None:
         # Independence: once the chair has seen the scores, only a scorecard he reopened may change.
         raise RuleViolation(
@@ -91,7 +95,9 @@ def check_declared(card: Scorecard) -> None:
     """Scores wait for the declaration: 422, the scorecard's conflict_of_interest is still missing."""
     if not card.declared:
         message = _("Declare whether you have a conflict of interest before scoring.")
-        raise RuleViolation(message, status=422, fields={"conflict_of_interest": message}, code="conflict_not_declared")
+        raise RuleViolation(
+            message, status=422, fields={"conflict_of_interest": message}, code="conflict_not_declared"
+        )
 
 
 def declare(evaluation: Evaluation, user, conflict: bool, note: str | None = None) -> Scorecard:
@@ -101,7 +107,9 @@ def declare(evaluation: Evaluation, user, conflict: bool, note: str | None = Non
     check_length("conflict_note", note, MAX_TEXT)
     if conflict and not (note or "").strip():
         raise RuleViolation(
-            _("Describe the conflict of interest."), status=422, fields={"conflict_note": _("Describe the conflict of interest.")}
+            _("Describe the conflict of interest."),
+            status=422,
+            fields={"conflict_note": _("Describe the conflict of interest.")},
         )
     before = describe(card)
     card.conflict_of_interest = bool(conflict)
@@ -121,7 +129,11 @@ def validate_scores(evaluation: Evaluation, scores: dict) -> dict[str, tuple[int
     fields: dict[str, str] = {}
     clean: dict[str, tuple[int | None, str | None]] = {}
     if not isinstance(scores, dict):
-        raise RuleViolation(_("Scores must be an object keyed by criterion code."), status=422, fields={"scores": _("Invalid.")})
+        raise RuleViolation(
+            _("Scores must be an object keyed by criterion code."),
+            status=422,
+            fields={"scores": _("Invalid.")},
+        )
     for code, entry in scores.items():
         key = f"scores.{code}"
         if methodology.criterion(code) is None:
@@ -136,7 +148,9 @@ def validate_scores(evaluation: Evaluation, scores: dict) -> dict[str, tuple[int
             continue
         if value is not None and not methodology.scale_min <= value <= methodology.scale_max:
             fields[f"{key}.score"] = _(
-                "The score must be between %(min)s and %(max)s.", min=methodology.scale_min, max=methodology.scale_max
+                "The score must be between %(min)s and %(max)s.",
+                min=methodology.scale_min,
+                max=methodology.scale_max,
             )
             continue
         if comment is not None and not isinstance(comment, str):
@@ -207,7 +221,11 @@ def reopen(evaluation: Evaluation, card: Scorecard, chair, reason: str) -> Score
     lock(evaluation)
     if not evaluation.is_chair(chair):
         raise RuleViolation(_("Only the group's chair can reopen a scorecard."), status=403)
-    if evaluation.state not in (EvaluationState.scoring, EvaluationState.consolidation, EvaluationState.returned):
+    if evaluation.state not in (
+        EvaluationState.scoring,
+        EvaluationState.consolidation,
+        EvaluationState.returned,
+    ):
         raise RuleViolation(_("This evaluation can no longer be changed."), status=409)
     if card.submitted_at is None:
         raise RuleViolation(_("This scorecard has not been submitted."), status=409)
@@ -219,7 +237,11 @@ def reopen(evaluation: Evaluation, card: Scorecard, chair, reason: str) -> Score
             code="scores_revealed",
         )
     if not (reason or "").strip():
-        raise RuleViolation(_("Give a reason for reopening."), status=422, fields={"reason": _("Give a reason for reopening.")})
+        raise RuleViolation(
+            _("Give a reason for reopening."),
+            status=422,
+            fields={"reason": _("Give a reason for reopening.")},
+        )
     check_length("reason", reason, MAX_REASON)
     before = describe(card)
     card.submitted_at = None
@@ -240,8 +262,18 @@ def record_visit(evaluation: Evaluation, user, visit_date, place: str, observati
     if not evaluation.group.has_member(user):
         raise RuleViolation(_("Only members of the evaluating group can record visits."), status=403)
     if visit_date > today_local():
-        raise RuleViolation(_("The visit date cannot be in the future."), status=422, fields={"visit_date": _("In the future.")})
-    visit = SiteVisit(evaluation=evaluation, member_id=user.id, visit_date=visit_date, place=place.strip(), observations=observations.strip())
+        raise RuleViolation(
+            _("The visit date cannot be in the future."),
+            status=422,
+            fields={"visit_date": _("In the future.")},
+        )
+    visit = SiteVisit(
+        evaluation=evaluation,
+        member_id=user.id,
+        visit_date=visit_date,
+        place=place.strip(),
+        observations=observations.strip(),
+    )
     db.session.add(visit)
     db.session.flush()
     record("site_visit.add", visit, actor=user)

@@ -58,7 +58,11 @@ def queue():
 def show(evaluation_id: int):
     evaluation = _load(evaluation_id)
     card = evaluation.scorecard_of(current_user)
-    if card is None and evaluation.state == EvaluationState.scoring and evaluation.group.has_member(current_user):
+    if (
+        card is None
+        and evaluation.state == EvaluationState.scoring
+        and evaluation.group.has_member(current_user)
+    ):
         card = scoring.blank_scorecard(evaluation, current_user)  # shown empty; created by the first save
     result = evaluation_result(evaluation) if evaluation.can_see_scores(current_user) else None
     return render_template(
@@ -77,14 +81,18 @@ def show(evaluation_id: int):
 
 def _evidence_form(evaluation: Evaluation) -> EvidenceForm:
     form = EvidenceForm()
-    form.criterion_code.choices = [("", _("Whole evaluation"))] + [(c.code, c.short) for c in evaluation.methodology.criteria]
+    form.criterion_code.choices = [("", _("Whole evaluation"))] + [
+        (c.code, c.short) for c in evaluation.methodology.criteria
+    ]
     return form
 
 
 def _need_form(evaluation: Evaluation) -> NeedLinkForm:
     form = NeedLinkForm()
     linked = {link.need_id for link in evaluation.lot.need_links}
-    needs = db.session.scalars(select(PublicNeed).order_by(PublicNeed.year_raised.desc(), PublicNeed.id)).all()
+    needs = db.session.scalars(
+        select(PublicNeed).order_by(PublicNeed.year_raised.desc(), PublicNeed.id)
+    ).all()
     form.need_id.choices = [(n.id, n.title) for n in needs if n.id not in linked]
     return form
 
@@ -154,13 +162,19 @@ def add_evidence(evaluation_id: int):
     try:
         card = scoring.scorecard_for(evaluation, current_user)
         scoring.check_open(evaluation, card)
-        owner = {"scorecard": card, "criterion_code": form.criterion_code.data or None, "description": form.description.data or None}
+        owner = {
+            "scorecard": card,
+            "criterion_code": form.criterion_code.data or None,
+            "description": form.description.data or None,
+        }
         if form.file.data and getattr(form.file.data, "filename", ""):
             evidence_store.store_file(form.file.data, current_user, **owner)
         elif form.url.data:
             evidence_store.add_link(form.url.data, current_user, **owner)
         else:
-            raise RuleViolation(_("Attach a file or give a link."), 422, {"file": _("Attach a file or give a link.")})
+            raise RuleViolation(
+                _("Attach a file or give a link."), 422, {"file": _("Attach a file or give a link.")}
+            )
     except RuleViolation as exc:
         return _refused(exc, target)
     db.session.commit()
@@ -175,7 +189,10 @@ def evidence_file(evidence_id: int):
     if item.storage_key is None:
         abort(404)
     return send_file(
-        evidence_store.file_path(item), mimetype=item.content_type, as_attachment=True, download_name=item.filename
+        evidence_store.file_path(item),
+        mimetype=item.content_type,
+        as_attachment=True,
+        download_name=item.filename,
     )
 
 
@@ -186,11 +203,18 @@ def add_visit(evaluation_id: int):
     form = SiteVisitForm()
     target = url_for("evaluations.show", evaluation_id=evaluation.id) + "#visits"
     if not form.validate_on_submit():
-        return _refused(RuleViolation(_("The visit record is not valid."), 422, {k: "; ".join(v) for k, v in form.errors.items()}), target)
+        return _refused(
+            RuleViolation(
+                _("The visit record is not valid."), 422, {k: "; ".join(v) for k, v in form.errors.items()}
+            ),
+            target,
+        )
     try:
         card = scoring.scorecard_for(evaluation, current_user)
         scoring.check_open(evaluation, card)
-        visit = scoring.record_visit(evaluation, current_user, form.visit_date.data, form.place.data, form.observations.data)
+        visit = scoring.record_visit(
+            evaluation, current_user, form.visit_date.data, form.place.data, form.observations.data
+        )
         if form.photo.data and getattr(form.photo.data, "filename", ""):
             evidence_store.store_file(form.photo.data, current_user, site_visit=visit)
     except RuleViolation as exc:
@@ -210,8 +234,12 @@ def consolidate(evaluation_id: int):
     if request.method == "POST":
         action = request.form.get("action")
         payload = {
-            "conclusions": {c.code: request.form.get(f"conclusion_{c.code}", "") for c in evaluation.methodology.criteria},
-            "consensus_notes": {c.code: request.form.get(f"note_{c.code}", "") for c in evaluation.methodology.criteria},
+            "conclusions": {
+                c.code: request.form.get(f"conclusion_{c.code}", "") for c in evaluation.methodology.criteria
+            },
+            "consensus_notes": {
+                c.code: request.form.get(f"note_{c.code}", "") for c in evaluation.methodology.criteria
+            },
             "findings": request.form.get("findings", ""),
             "recommendations": request.form.get("recommendations", ""),
         }
@@ -235,7 +263,9 @@ def consolidate(evaluation_id: int):
         if evaluation.state == EvaluationState.in_review:
             return redirect(url_for("evaluations.show", evaluation_id=evaluation.id))
         return redirect(target)
-    return render_template("scoring/consolidate.html", **_consolidation_context(evaluation), error=None, posted=None)
+    return render_template(
+        "scoring/consolidate.html", **_consolidation_context(evaluation), error=None, posted=None
+    )
 
 
 def _consolidation_context(evaluation: Evaluation) -> dict:

@@ -22,7 +22,9 @@ CAMPAIGN = {
 
 def _methodology(code: str) -> Methodology | None:
     return db.session.scalar(
-        select(Methodology).where(Methodology.code == code, Methodology.active.is_(True)).order_by(Methodology.version.desc())
+        select(Methodology)
+        .where(Methodology.code == code, Methodology.active.is_(True))
+        .order_by(Methodology.version.desc())
     )
 
 
@@ -56,16 +58,27 @@ def seed_campaign(users: dict, groups: list) -> Campaign | None:
 
     affiliated = users["member2@example.kz"].affiliated_bins
     projects = db.session.scalars(
-        select(Project).join(Lot).where(Lot.administrator_id == ministry.organisation_id).order_by(Project.contract_number)
+        select(Project)
+        .join(Lot)
+        .where(Lot.administrator_id == ministry.organisation_id)
+        .order_by(Project.contract_number)
     ).all()
     free = [p for p in projects if p.ngo.bin not in affiliated]
     tied = [p for p in projects if p.ngo.bin in affiliated]
     lot = db.session.scalar(
         select(Lot)
-        .where(Lot.administrator_id == ministry.organisation_id, Lot.status.in_([LotStatus.in_implementation, LotStatus.awarded]))
+        .where(
+            Lot.administrator_id == ministry.organisation_id,
+            Lot.status.in_([LotStatus.in_implementation, LotStatus.awarded]),
+        )
         .order_by(Lot.year.desc(), Lot.number)
     )
-    for group, subject in ((group1, free[0]), (group1, lot), (group1, tied[0] if tied else None), (group2, free[1])):
+    for group, subject in (
+        (group1, free[0]),
+        (group1, lot),
+        (group1, tied[0] if tied else None),
+        (group2, free[1]),
+    ):
         if subject is not None:
             assign(campaign, group, subject, ministry)
     start_campaign(campaign, ministry)

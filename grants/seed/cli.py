@@ -12,13 +12,18 @@ from grants.seed.bench import load_bench
 
 
 @click.command("seed-demo")
-@click.option("--if-empty", is_flag=True,
-              help="Load nothing when the database already holds users, organisations or lots.")
+@click.option(
+    "--if-empty",
+    is_flag=True,
+    help="Load nothing when the database already holds users, organisations or lots.",
+)
 @with_appcontext
 def seed_demo(if_empty: bool) -> None:
     """Load demo regions, organisations, lots, projects, needs, councils, groups and accounts."""
     if current_app.config.get("GRANTS_ENV") == "production":  # docs/security.md
-        raise click.ClickException("seed-demo refuses to run in production: its accounts have a published password")
+        raise click.ClickException(
+            "seed-demo refuses to run in production: its accounts have a published password"
+        )
     password = current_app.config.get("DEMO_PASSWORD")
     if not password:
         raise click.ClickException("DEMO_PASSWORD is empty: set it to the password for the demo accounts")

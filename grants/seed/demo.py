@@ -141,8 +141,12 @@ def _seed_organisations(regions: dict[str, Region]) -> dict[str, Organisation]:
     orgs = {}
     for kind, rows in ((OrganisationKind.government, ADMINISTRATORS), (OrganisationKind.ngo, NGOS)):
         for row in rows:
-            values = {**_pick(row, "name"), "kind": kind, "region_id": regions[row["region"]].id,
-                      "address": row["address"]}
+            values = {
+                **_pick(row, "name"),
+                "kind": kind,
+                "region_id": regions[row["region"]].id,
+                "address": row["address"],
+            }
             orgs[row["key"]] = _upsert(Organisation, {"bin": demo_bin(row["yymm"], row["serial"])}, values)
     if len({org.bin for org in orgs.values()}) != len(orgs):
         raise ValueError("two demo organisations share a BIN: change a serial in grants/seed/data")
@@ -161,10 +165,16 @@ def _seed_users(password: str, orgs: dict[str, Organisation]) -> dict[str, User]
         elif not user.check_password(password):
             user.set_password(password)
         organisation = orgs[row["organisation"]] if row["organisation"] else None
-        _assign(user, {
-            "full_name": row["full_name"], "position": row["position"], "language": row["language"],
-            "organisation_id": organisation.id if organisation else None, "active": True,
-        })
+        _assign(
+            user,
+            {
+                "full_name": row["full_name"],
+                "position": row["position"],
+                "language": row["language"],
+                "organisation_id": organisation.id if organisation else None,
+                "active": True,
+            },
+        )
         wanted = {Role(role) for role in row["roles"]}
         if user.roles != wanted:
             user.set_roles(wanted)
@@ -181,7 +191,9 @@ def _seed_lots(plan, regions, spheres, orgs) -> dict[tuple[str, int], Lot]:
     for row in plan:
         values = {
             **_pick(row, "title"),
-            **_pick(row, "description", "goal", "tasks", "expected_results", "target_group", langs=("ru", "kk")),
+            **_pick(
+                row, "description", "goal", "tasks", "expected_results", "target_group", langs=("ru", "kk")
+            ),
             "administrator_id": orgs[row["administrator"]].id,
             "region_id": regions[row["kato"]].id,
             "kato": row["kato"],
@@ -213,14 +225,32 @@ def _seed_projects(plan, lots, orgs) -> list[Project]:
             "lot_id": lots[(row["number"], row["year"])].id,
             "ngo_id": orgs[contract["ngo"]].id,
             "status": ProjectStatus(contract["status"]),
-            **{field: contract[field] for field in (
-                "contract_date", "amount", "actual_amount", "start_date", "end_date", "actual_end_date",
-                "beneficiaries_actual", "summary_ru", "summary_kk")},
+            **{
+                field: contract[field]
+                for field in (
+                    "contract_date",
+                    "amount",
+                    "actual_amount",
+                    "start_date",
+                    "end_date",
+                    "actual_end_date",
+                    "beneficiaries_actual",
+                    "summary_ru",
+                    "summary_kk",
+                )
+            },
         }
         project = _upsert(Project, {"contract_number": contract["contract_number"]}, values)
         indicators = [
-            {**_pick(ind, "name"), "unit": Unit(ind["unit"]), "baseline": ind["baseline"], "target": ind["target"],
-             "actual": ind["actual"], "period_start": contract["start_date"], "period_end": contract["end_date"]}
+            {
+                **_pick(ind, "name"),
+                "unit": Unit(ind["unit"]),
+                "baseline": ind["baseline"],
+                "target": ind["target"],
+                "actual": ind["actual"],
+                "period_start": contract["start_date"],
+                "period_end": contract["end_date"],
+            }
             for ind in contract["indicators"]
         ]
         _sync_positions(project.indicators, Indicator, indicators)
@@ -234,7 +264,8 @@ def _seed_needs(plan, lots, regions, orgs, ministry_user: User) -> tuple[list[Pu
     needs = []
     for row in NEEDS:
         values = {
-            "title_kk": row["title_kk"], "title_en": row["title_en"],
+            "title_kk": row["title_kk"],
+            "title_en": row["title_en"],
             **_pick(row, "description", langs=("ru", "kk")),
             "region_id": regions[row["region"]].id,
             "source": NeedSource(row["source"]),
@@ -257,8 +288,11 @@ def _seed_needs(plan, lots, regions, orgs, ministry_user: User) -> tuple[list[Pu
             if lot_row["year"] <= row["year_raised"] or lot_row["status"] == "cancelled":
                 continue
             lot = lots[(lot_row["number"], lot_row["year"])]
-            _upsert(LotNeed, {"lot_id": lot.id, "need_id": need.id},
-                    {"reason": row["reason"], "linked_by_id": linked_by})
+            _upsert(
+                LotNeed,
+                {"lot_id": lot.id, "need_id": need.id},
+                {"reason": row["reason"], "linked_by_id": linked_by},
+            )
             links += 1
     db.session.flush()
     return needs, links
@@ -268,7 +302,8 @@ def _seed_councils(regions, orgs, users) -> tuple[dict[str, Council], int]:
     councils = {}
     for row in COUNCILS:
         values = {
-            "name_kk": row["name_kk"], "name_en": row["name_en"],
+            "name_kk": row["name_kk"],
+            "name_en": row["name_en"],
             **_pick(row, "description", langs=("ru", "kk")),
             "level": CouncilLevel(row["level"]),
             "body_id": orgs[row["body"]].id,
@@ -277,8 +312,11 @@ def _seed_councils(regions, orgs, users) -> tuple[dict[str, Council], int]:
         councils[row["key"]] = _upsert(Council, {"name_ru": row["name_ru"]}, values)
     db.session.flush()
     for council_key, email, position in COUNCIL_MEMBERS:
-        _upsert(CouncilMember, {"council_id": councils[council_key].id, "user_id": users[email].id},
-                {"position": position})
+        _upsert(
+            CouncilMember,
+            {"council_id": councils[council_key].id, "user_id": users[email].id},
+            {"position": position},
+        )
     db.session.flush()
     return councils, len(COUNCIL_MEMBERS)
 
@@ -287,10 +325,12 @@ def _seed_groups(councils, orgs, users) -> tuple[list[MonitoringGroup], int]:
     groups, members = [], 0
     for row in GROUPS:
         values = {
-            "name_kk": row["name_kk"], "name_en": row["name_en"],
+            "name_kk": row["name_kk"],
+            "name_en": row["name_en"],
             "chair_id": users[row["chair"]].id,
             "organiser_id": orgs[row["organiser"]].id,
-            "period_start": row["period_start"], "period_end": row["period_end"],
+            "period_start": row["period_start"],
+            "period_end": row["period_end"],
         }
         group = _upsert(MonitoringGroup, {"name_ru": row["name_ru"]}, values)
         for council_key in row["councils"]:
@@ -298,8 +338,11 @@ def _seed_groups(councils, orgs, users) -> tuple[list[MonitoringGroup], int]:
                 group.councils.append(councils[council_key])
         db.session.flush()
         for email, council_key in row["members"]:
-            _upsert(GroupMember, {"group_id": group.id, "user_id": users[email].id},
-                    {"council_id": councils[council_key].id})
+            _upsert(
+                GroupMember,
+                {"group_id": group.id, "user_id": users[email].id},
+                {"council_id": councils[council_key].id},
+            )
             members += 1
         groups.append(group)
     db.session.flush()

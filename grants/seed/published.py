@@ -46,7 +46,11 @@ def _score(evaluation, users: dict, table: dict) -> None:
         member = users[f"{who}@example.kz"]
         scoring.declare(evaluation, member, False)
         values = (list(scores) + [4] * len(codes))[: len(codes)]
-        scoring.save_draft(evaluation, member, {c: {"score": s, "comment": COMMENTS[s]} for c, s in zip(codes, values, strict=True)})
+        scoring.save_draft(
+            evaluation,
+            member,
+            {c: {"score": s, "comment": COMMENTS[s]} for c, s in zip(codes, values, strict=True)},
+        )
         scoring.submit(evaluation, member)
 
 
@@ -80,8 +84,18 @@ def seed_published_campaign(users: dict, groups: list) -> Campaign | None:
     db.session.add(campaign)
     db.session.flush()
     evaluations = [
-        (workflow.assign(campaign, groups[0], project, ministry), PROJECT_SCORES, PROJECT_FINDINGS, PROJECT_RECOMMENDATIONS),
-        (workflow.assign(campaign, groups[0], project.lot, ministry), LOT_SCORES, LOT_FINDINGS, LOT_RECOMMENDATIONS),
+        (
+            workflow.assign(campaign, groups[0], project, ministry),
+            PROJECT_SCORES,
+            PROJECT_FINDINGS,
+            PROJECT_RECOMMENDATIONS,
+        ),
+        (
+            workflow.assign(campaign, groups[0], project.lot, ministry),
+            LOT_SCORES,
+            LOT_FINDINGS,
+            LOT_RECOMMENDATIONS,
+        ),
     ]
     workflow.start_campaign(campaign, ministry)
     for evaluation, table, findings, recommendations in evaluations:

@@ -20,10 +20,17 @@ def test_the_new_passwords_must_match_and_be_long_enough(login_as, db):
     client = login_as("member3")
     mismatch = client.post(
         "/account?lang=en",
-        data={"current_password": DEMO_PASSWORD, "new_password": "a-long-password-1", "confirm": "another-one-22"},
+        data={
+            "current_password": DEMO_PASSWORD,
+            "new_password": "a-long-password-1",
+            "confirm": "another-one-22",
+        },
     )
     assert mismatch.status_code == 200 and "The two new passwords differ." in mismatch.get_data(as_text=True)
-    short = client.post("/account?lang=en", data={"current_password": DEMO_PASSWORD, "new_password": "short", "confirm": "short"})
+    short = client.post(
+        "/account?lang=en",
+        data={"current_password": DEMO_PASSWORD, "new_password": "short", "confirm": "short"},
+    )
     assert short.status_code == 200
     assert member(db).check_password(DEMO_PASSWORD)
 
@@ -31,7 +38,9 @@ def test_the_new_passwords_must_match_and_be_long_enough(login_as, db):
 def test_set_password_command_changes_the_password_and_ends_sessions(app, db):
     before = member(db).session_generation
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["set-password", "--email", "MEMBER3@example.kz", "--password", "a-fresh-secret-77"])
+    result = runner.invoke(
+        args=["set-password", "--email", "MEMBER3@example.kz", "--password", "a-fresh-secret-77"]
+    )
     assert result.exit_code == 0, result.output
     assert "sessions and API tokens have ended" in result.output
     user = member(db)
@@ -41,7 +50,9 @@ def test_set_password_command_changes_the_password_and_ends_sessions(app, db):
 
 def test_set_password_command_refuses_unknown_users_and_short_passwords(app):
     runner = app.test_cli_runner()
-    unknown = runner.invoke(args=["set-password", "--email", "nobody@example.kz", "--password", "a-fresh-secret-77"])
+    unknown = runner.invoke(
+        args=["set-password", "--email", "nobody@example.kz", "--password", "a-fresh-secret-77"]
+    )
     assert unknown.exit_code != 0 and "no user with email" in unknown.output
     short = runner.invoke(args=["set-password", "--email", "member3@example.kz", "--password", "short"])
     assert short.exit_code != 0 and "at least 10 characters" in short.output

@@ -7,7 +7,9 @@ from tests.helpers import DEMO_PASSWORD
 
 def test_login_form_is_throttled_after_repeated_failures(client):
     for _ in range(login_throttle.limit):
-        response = client.post("/login?lang=en", data={"email": "chair@example.kz", "password": "wrong-password"})
+        response = client.post(
+            "/login?lang=en", data={"email": "chair@example.kz", "password": "wrong-password"}
+        )
         assert response.status_code == 200
         assert "Wrong email or password." in response.get_data(as_text=True)
     # Even the right password is refused while the guard is up: guessing cannot continue.

@@ -104,7 +104,13 @@ def test_inactive_user_gets_no_token(client, db):
         ({"json": {"email": 5, "password": ["x"]}}, {"email", "password"}),
         ({"json": {"email": "a\u0000@example.kz", "password": "x"}}, {"email"}),
         # A lone surrogate as a JSON client escapes it (the app's own encoder writes UTF-8 and cannot).
-        ({"data": '{"email": "chair@example.kz", "password": "\\ud800"}', "content_type": "application/json"}, {"password"}),
+        (
+            {
+                "data": '{"email": "chair@example.kz", "password": "\\ud800"}',
+                "content_type": "application/json",
+            },
+            {"password"},
+        ),
         ({"json": {"email": "chair@example.kz", "password": "x" * 5000}}, {"password"}),
         ({"json": ["chair@example.kz", DEMO_PASSWORD]}, {"body"}),
         ({"data": "email=chair@example.kz&password=x"}, {"body"}),
@@ -131,7 +137,12 @@ def test_repeated_failures_are_throttled(client):
     other = {"email": "member1@example.kz", "password": DEMO_PASSWORD}
     assert client.post("/api/v1/auth/token", json=other, environ_base=attacker).status_code == 429
     # The real user, from another address, is not locked out by the attacker's failures.
-    assert client.post("/api/v1/auth/token", json=right, environ_base={"REMOTE_ADDR": "198.51.100.4"}).status_code == 200
+    assert (
+        client.post(
+            "/api/v1/auth/token", json=right, environ_base={"REMOTE_ADDR": "198.51.100.4"}
+        ).status_code
+        == 200
+    )
 
 
 def test_a_success_does_not_reset_the_failure_count(client):

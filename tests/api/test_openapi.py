@@ -48,7 +48,9 @@ def test_document_is_valid_openapi(document):
 
 
 def query_parameter(document: dict, path: str, name: str) -> dict:
-    (found,) = [p for p in document["paths"][path]["get"]["parameters"] if p["in"] == "query" and p["name"] == name]
+    (found,) = [
+        p for p in document["paths"][path]["get"]["parameters"] if p["in"] == "query" and p["name"] == name
+    ]
     return found
 
 
@@ -59,7 +61,12 @@ def test_documented_operations_are_exactly_the_routes(app, document):
         for rule in app.url_map.iter_rules()
         for method in rule.methods - IGNORED_METHODS
     }
-    documented = {(path, method) for path, item in document["paths"].items() for method in item if method != "parameters"}
+    documented = {
+        (path, method)
+        for path, item in document["paths"].items()
+        for method in item
+        if method != "parameters"
+    }
     assert documented <= routes, documented - routes
     api_routes = {(path, method) for path, method in routes if path.startswith("/api/v1/")}
     assert api_routes - documented == {("/api/v1/openapi.json", "get")}
@@ -70,8 +77,13 @@ def test_validation_messages_are_translated(client):
     messages = {}
     for lang in ("en", "ru", "kk"):
         response = client.get(f"/api/v1/lots?year=abc&lang={lang}")
-        unknown = client.post(f"/api/v1/auth/token?lang={lang}", json={"email": "a@b.kz", "password": "x", "x": 1})
-        messages[lang] = (response.get_json()["error"]["fields"]["year"], unknown.get_json()["error"]["fields"]["x"])
+        unknown = client.post(
+            f"/api/v1/auth/token?lang={lang}", json={"email": "a@b.kz", "password": "x", "x": 1}
+        )
+        messages[lang] = (
+            response.get_json()["error"]["fields"]["year"],
+            unknown.get_json()["error"]["fields"]["x"],
+        )
     assert messages["en"] == ("Must be a four-digit year.", "Unknown field.")
     assert len({messages[lang][0] for lang in messages}) == 3
     assert len({messages[lang][1] for lang in messages}) == 3

@@ -26,7 +26,8 @@ class Recorded:
 
 def _events(lot, n: int) -> list[Recorded]:
     return [
-        Recorded(record("lot.update", lot, before={"title_ru": f"title {i}"}, actor=user("ministry"))) for i in range(n)
+        Recorded(record("lot.update", lot, before={"title_ru": f"title {i}"}, actor=user("ministry")))
+        for i in range(n)
     ]
 
 
@@ -66,7 +67,7 @@ def test_events_are_linked_in_id_order_and_verify(db, lot):
     [
         ("time", "UPDATE audit_events SET at = :at WHERE id = :id"),
         ("actor", "UPDATE audit_events SET actor_id = NULL WHERE id = :id"),
-        ("payload", "UPDATE audit_events SET before = '{\"title_ru\": \"forged\"}' WHERE id = :id"),
+        ("payload", 'UPDATE audit_events SET before = \'{"title_ru": "forged"}\' WHERE id = :id'),
         ("object", "UPDATE audit_events SET object_id = object_id + 1000 WHERE id = :id"),
     ],
 )
@@ -98,7 +99,10 @@ def test_deleting_the_newest_events_after_a_checkpoint_is_detected(db, lot):
     _tamper(db, "DELETE FROM audit_events WHERE id >= :id", id=events[-2].id)
     result = chain.verify()
     assert result.first_broken is None
-    assert any(f"event {events[-1].id}, signed by checkpoint {checkpoint.id}" in p and "deleted" in p for p in result.problems)
+    assert any(
+        f"event {events[-1].id}, signed by checkpoint {checkpoint.id}" in p and "deleted" in p
+        for p in result.problems
+    )
 
 
 def test_deleting_and_appending_again_does_not_hide_it(db, lot):
@@ -119,17 +123,22 @@ def test_a_rewritten_chain_does_not_match_its_checkpoint(db, lot, app):
     checkpoint = chain.write_checkpoint()
     _tamper(db, "DELETE FROM audit_events WHERE id = :id", id=events[1].id)
     prev = events[0].hash
-    for event in db.session.scalars(select(AuditEvent).where(AuditEvent.id > events[0].id).order_by(AuditEvent.id)):
+    for event in db.session.scalars(
+        select(AuditEvent).where(AuditEvent.id > events[0].id).order_by(AuditEvent.id)
+    ):
         event.prev_hash = prev
         new = event.compute_hash()
         db.session.execute(
-            text("UPDATE audit_events SET prev_hash = :p, hash = :h WHERE id = :id"), {"p": prev, "h": new, "id": event.id}
+            text("UPDATE audit_events SET prev_hash = :p, hash = :h WHERE id = :id"),
+            {"p": prev, "h": new, "id": event.id},
         )
         prev = new
     db.session.expire_all()
     result = chain.verify()
     assert result.first_broken is None  # the links and hashes hold again...
-    assert any(f"no longer matches checkpoint {checkpoint.id}" in p for p in result.problems)  # ...the checkpoint does not
+    assert any(
+        f"no longer matches checkpoint {checkpoint.id}" in p for p in result.problems
+    )  # ...the checkpoint does not
     assert any(f"checkpoint {checkpoint.id} counted" in p for p in result.problems)
 
 
@@ -163,8 +172,15 @@ def test_a_checkpoint_is_written_every_n_events(db, lot, app):
         events = _events(lot, 7)
     finally:
         app.config.pop("AUDIT_CHECKPOINT_EVERY")
-    written = list(db.session.scalars(select(AuditCheckpoint).where(AuditCheckpoint.id > start.id).order_by(AuditCheckpoint.id)))
-    assert [(cp.event_id, cp.event_hash) for cp in written] == [(events[2].id, events[2].hash), (events[5].id, events[5].hash)]
+    written = list(
+        db.session.scalars(
+            select(AuditCheckpoint).where(AuditCheckpoint.id > start.id).order_by(AuditCheckpoint.id)
+        )
+    )
+    assert [(cp.event_id, cp.event_hash) for cp in written] == [
+        (events[2].id, events[2].hash),
+        (events[5].id, events[5].hash),
+    ]
     assert chain.verify().ok
 
 

@@ -33,7 +33,9 @@ def _crowd(setup) -> list[tuple[str, int, list[str]]]:
     targets = [setup.project, setup.lot]
     crowd = []
     for i in range(MEMBERS):
-        member = User(email=f"crowd{i}@example.kz", full_name=f"Crowd member {i}", password_hash="!", language="en")
+        member = User(
+            email=f"crowd{i}@example.kz", full_name=f"Crowd member {i}", password_hash="!", language="en"
+        )
         member.set_roles(["member"])
         _db.session.add(member)
         _db.session.flush()
@@ -67,7 +69,9 @@ def test_thirty_concurrent_audited_saves_leave_a_valid_chain(live_url):
         responses = live.release_together(MEMBERS, save)
 
     codes = Counter(getattr(r, "status_code", repr(r)) for r in responses)
-    assert codes == Counter({200: MEMBERS}), [(getattr(r, "status_code", r), getattr(r, "text", "")[:200]) for r in responses]
+    assert codes == Counter({200: MEMBERS}), [
+        (getattr(r, "status_code", r), getattr(r, "text", "")[:200]) for r in responses
+    ]
 
     with app.app_context():
         events = _db.session.execute(
@@ -75,7 +79,10 @@ def test_thirty_concurrent_audited_saves_leave_a_valid_chain(live_url):
         ).all()
         new = events[events_before:]
         # Each member's request declared (no conflict) and saved the draft: two events each.
-        assert Counter(action for _id, action, _prev in new) == {"scorecard.declare": MEMBERS, "scorecard.save": MEMBERS}
+        assert Counter(action for _id, action, _prev in new) == {
+            "scorecard.declare": MEMBERS,
+            "scorecard.save": MEMBERS,
+        }
         links = Counter(prev for _id, _action, prev in events)
         assert max(links.values()) == 1, "two events claim the same predecessor: the chain forked"
         result = chain.verify()

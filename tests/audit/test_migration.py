@@ -17,7 +17,10 @@ from tests.test_migrations import scratch_url  # noqa: F401  (fixture: a databas
 def _old_hash(prev_hash, actor_id, action, object_type, object_id, before, after) -> str:
     """The formula before 0009 (without id and time)."""
     payload = json.dumps(
-        [prev_hash, actor_id, action, object_type, object_id, before, after], sort_keys=True, ensure_ascii=False, default=str
+        [prev_hash, actor_id, action, object_type, object_id, before, after],
+        sort_keys=True,
+        ensure_ascii=False,
+        default=str,
     )
     return hashlib.sha256(payload.encode()).hexdigest()
 
@@ -36,7 +39,13 @@ def _insert_old_events(conn) -> None:
                 "INSERT INTO audit_events (id, at, actor_id, action, object_type, object_id, before, after, prev_hash, hash) "
                 "VALUES (:id, :at, NULL, 'lot.update', 'Lot', 1, :before, NULL, :prev, :hash)"
             ),
-            {"id": i + 1, "at": start + timedelta(minutes=i), "before": json.dumps(before), "prev": link, "hash": digest},
+            {
+                "id": i + 1,
+                "at": start + timedelta(minutes=i),
+                "before": json.dumps(before),
+                "prev": link,
+                "hash": digest,
+            },
         )
         hashes.append(digest)
         prev = digest
@@ -68,6 +77,8 @@ def test_upgrade_rechains_and_downgrade_restores_the_old_formula(scratch_url):  
         for row in rows:
             payload = [json.loads(v) if isinstance(v, str) else v for v in (row["before"], row["after"])]
             assert row["prev_hash"] == prev
-            assert row["hash"] == _old_hash(prev, row["actor_id"], row["action"], row["object_type"], row["object_id"], *payload)
+            assert row["hash"] == _old_hash(
+                prev, row["actor_id"], row["action"], row["object_type"], row["object_id"], *payload
+            )
             prev = row["hash"]
         db.engine.dispose()

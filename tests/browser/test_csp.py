@@ -12,7 +12,10 @@ PAGES = ["/", "/lots/", "/results", "/needs/", "/campaigns/", "/reviews/", "/acc
 
 def watch_violations(page) -> list[str]:
     violations = []
-    page.on("console", lambda message: "Content Security Policy" in message.text and violations.append(message.text))
+    page.on(
+        "console",
+        lambda message: "Content Security Policy" in message.text and violations.append(message.text),
+    )
     page.on("pageerror", lambda error: violations.append(f"page error: {error}"))
     return violations
 

@@ -23,7 +23,9 @@ def published_evaluation_of_the_demo_ngo(live_db) -> int:
         return next(
             e.id
             for e in db.session.scalars(
-                select(Evaluation).where(Evaluation.state == EvaluationState.published, Evaluation.kind == SubjectKind.project)
+                select(Evaluation).where(
+                    Evaluation.state == EvaluationState.published, Evaluation.kind == SubjectKind.project
+                )
             )
             if e.project.ngo_id == ngo.organisation_id
         )
@@ -65,7 +67,9 @@ def test_ngo_replies_and_the_chair_rejects_with_a_reason(live_server, live_db, c
     expect(public.locator("#reply-form")).to_have_count(0)
 
     def stored():
-        reply = db.session.scalar(select(Reply).where(Reply.evaluation_id == evaluation_id).order_by(Reply.id.desc()))
+        reply = db.session.scalar(
+            select(Reply).where(Reply.evaluation_id == evaluation_id).order_by(Reply.id.desc())
+        )
         return reply.ruling.value, reply.reason, reply.report_version
 
     ruling, reason, version = live_db(stored)

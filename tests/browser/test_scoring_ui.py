@@ -67,7 +67,10 @@ def test_project_and_lot_evaluated_end_to_end_in_the_browser(live_server, live_d
 
     chair = context_factory().new_page()
     log_in(chair, live_server, "chair@example.kz")
-    for evaluation_id, codes, index, band in ((project_id, project_codes, "83.3", "effective"), (lot_id, lot_codes, "80.0", "relevant")):
+    for evaluation_id, codes, index, band in (
+        (project_id, project_codes, "83.3", "effective"),
+        (lot_id, lot_codes, "80.0", "relevant"),
+    ):
         chair.goto(f"{live_server}/lang/en?next=/evaluations/{evaluation_id}/consolidate")
         expect(chair.locator("[data-side-by-side]")).to_have_count(0)
         chair.click('button[value="close"]')

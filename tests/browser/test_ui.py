@@ -97,7 +97,9 @@ def test_anonymous_registry_filters_by_region_and_year(page, live_server, live_d
 
     count = rows.count()
     assert count > 0
-    expect(rows.first.locator("td")).to_have_count(8)  # with the latest published relevance index  # a real lot, not the "no lots match" row
+    expect(rows.first.locator("td")).to_have_count(
+        8
+    )  # with the latest published relevance index  # a real lot, not the "no lots match" row
     assert [t.strip() for t in rows.locator("td:nth-child(4)").all_inner_texts()] == [astana_name] * count
     assert [t.strip() for t in rows.locator("td:nth-child(2)").all_inner_texts()] == [str(year)] * count
 

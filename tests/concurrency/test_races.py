@@ -42,7 +42,9 @@ def consolidation_payload() -> dict:
 def score_as(evaluation: Evaluation, who: str, values: dict = SCORES) -> None:
     member = user(who)
     scoring.declare(evaluation, member, False)
-    scoring.save_draft(evaluation, member, {code: {"score": v, "comment": None} for code, v in values.items()})
+    scoring.save_draft(
+        evaluation, member, {code: {"score": v, "comment": None} for code, v in values.items()}
+    )
     scoring.submit(evaluation, member)
 
 
@@ -89,7 +91,11 @@ def audit_actions(evaluation_id: int, action: str):
     return db.session.scalar(
         select(func.count())
         .select_from(AuditEvent)
-        .where(AuditEvent.object_type == "Evaluation", AuditEvent.object_id == evaluation_id, AuditEvent.action == action)
+        .where(
+            AuditEvent.object_type == "Evaluation",
+            AuditEvent.object_id == evaluation_id,
+            AuditEvent.action == action,
+        )
     )
 
 
@@ -105,7 +111,9 @@ def test_ten_concurrent_finalizes_give_one_result(served):
     chair = live.api_session(base_url, "chair@example.kz")
     url = f"{base_url}/api/v1/evaluations/{evaluation_id}/finalize"
 
-    responses = live.release_together(10, lambda _i: chair.post(url, json=consolidation_payload(), timeout=120))
+    responses = live.release_together(
+        10, lambda _i: chair.post(url, json=consolidation_payload(), timeout=120)
+    )
 
     codes = statuses(responses)
     assert codes[200] == 1, codes
@@ -136,7 +144,9 @@ def test_accepts_racing_returns_give_one_decision(served):
     url = f"{base_url}/api/v1/evaluations/{evaluation_id}/review"
 
     def decide(i: int):
-        body = {"decision": "accept"} if i % 2 == 0 else {"decision": "return", "comment": f"Revise point {i}."}
+        body = (
+            {"decision": "accept"} if i % 2 == 0 else {"decision": "return", "comment": f"Revise point {i}."}
+        )
         return ministry.post(url, json=body, timeout=120)
 
     responses = live.release_together(10, decide)
@@ -148,7 +158,9 @@ def test_accepts_racing_returns_give_one_decision(served):
 
     def check():
         evaluation = db.session.get(Evaluation, evaluation_id)
-        decisions = db.session.scalars(select(ReviewDecision).where(ReviewDecision.evaluation_id == evaluation_id)).all()
+        decisions = db.session.scalars(
+            select(ReviewDecision).where(ReviewDecision.evaluation_id == evaluation_id)
+        ).all()
         assert len(decisions) == 1
         finals = db.session.scalars(
             select(Report).where(Report.evaluation_id == evaluation_id, Report.kind == ReportKind.final)
@@ -188,7 +200,9 @@ def test_ten_concurrent_publishes_give_one_publication(served):
         assert db.session.get(Evaluation, evaluation_id).state == EvaluationState.published
         assert audit_actions(evaluation_id, "evaluation.publish") == 1
         mails = db.session.execute(
-            select(OutboxMessage.kind, OutboxMessage.recipient_email).where(OutboxMessage.object_id == evaluation_id)
+            select(OutboxMessage.kind, OutboxMessage.recipient_email).where(
+                OutboxMessage.object_id == evaluation_id
+            )
         ).all()
         published = [m for m in mails if "publish" in m.kind]
         assert published, "publication mails were not queued"
@@ -206,7 +220,10 @@ def test_twenty_concurrent_first_saves_never_fail(served):
     url = f"{base_url}/api/v1/evaluations/{evaluation_id}/scorecard"
 
     def save(i: int):
-        scores = {code: {"score": 1 + (i + n) % 4, "comment": f"Comment {i}."} for n, code in enumerate(PROJECT_CODES)}
+        scores = {
+            code: {"score": 1 + (i + n) % 4, "comment": f"Comment {i}."}
+            for n, code in enumerate(PROJECT_CODES)
+        }
         return member.put(url, json={"conflict_of_interest": False, "scores": scores}, timeout=120)
 
     responses = live.release_together(20, save)
@@ -250,7 +267,10 @@ def test_members_saving_at_once_all_succeed(served):
         assert len(cards) == len(sessions)
         assert all(card.submitted_at is not None for card in cards)
         stored = db.session.scalar(
-            select(func.count()).select_from(Score).join(Scorecard).where(Scorecard.evaluation_id == evaluation_id)
+            select(func.count())
+            .select_from(Score)
+            .join(Scorecard)
+            .where(Scorecard.evaluation_id == evaluation_id)
         )
         assert stored == len(sessions) * len(PROJECT_CODES)
 
@@ -280,7 +300,9 @@ def test_finalize_racing_the_last_submit_stores_a_consistent_index(served):
         return chair.post(f"{base}/finalize", json=consolidation_payload(), timeout=120)
 
     responses = live.release_together(2, act)
-    assert all(r.status_code in (200, 409) for r in responses), [(r.status_code, r.text[:200]) for r in responses]
+    assert all(r.status_code in (200, 409) for r in responses), [
+        (r.status_code, r.text[:200]) for r in responses
+    ]
     assert responses[1].status_code == 200, responses[1].text
 
     def check():
@@ -305,16 +327,23 @@ def test_forty_concurrent_saves_never_fail(served):
 
     def save(i: int):
         scores = {code: {"score": 2 + (i + n) % 3} for n, code in enumerate(PROJECT_CODES)}
-        return sessions[i % len(sessions)].put(url, json={"conflict_of_interest": False, "scores": scores}, timeout=120)
+        return sessions[i % len(sessions)].put(
+            url, json={"conflict_of_interest": False, "scores": scores}, timeout=120
+        )
 
     responses = live.release_together(40, save)
 
     codes = statuses(responses)
-    assert codes == Counter({200: 40}), [(r.status_code, r.text[:200]) for r in responses if r.status_code != 200]
+    assert codes == Counter({200: 40}), [
+        (r.status_code, r.text[:200]) for r in responses if r.status_code != 200
+    ]
 
     def check():
         stored = db.session.scalar(
-            select(func.count()).select_from(Score).join(Scorecard).where(Scorecard.evaluation_id == evaluation_id)
+            select(func.count())
+            .select_from(Score)
+            .join(Scorecard)
+            .where(Scorecard.evaluation_id == evaluation_id)
         )
         assert stored == len(members) * len(PROJECT_CODES)
 
@@ -363,13 +392,19 @@ def test_concurrent_rulings_on_one_reply_give_one_ruling(served):
     assert reply.status_code in (200, 201), reply.text
     reply_id = reply.json()["id"]
     versions_before = run(
-        lambda: db.session.scalar(select(func.max(Report.version)).where(Report.evaluation_id == evaluation_id))
+        lambda: db.session.scalar(
+            select(func.max(Report.version)).where(Report.evaluation_id == evaluation_id)
+        )
     )
     chair = live.api_session(base_url, "chair@example.kz")
     url = f"{base_url}/api/v1/replies/{reply_id}/ruling"
 
     def rule(i: int):
-        body = {"decision": "accepted"} if i % 2 == 0 else {"decision": "rejected", "reason": f"Not shown ({i})."}
+        body = (
+            {"decision": "accepted"}
+            if i % 2 == 0
+            else {"decision": "rejected", "reason": f"Not shown ({i})."}
+        )
         return chair.post(url, json=body, timeout=120)
 
     responses = live.release_together(10, rule)
@@ -384,7 +419,9 @@ def test_concurrent_rulings_on_one_reply_give_one_ruling(served):
             .where(AuditEvent.action == "reply.rule", AuditEvent.object_id == reply_id)
         )
         assert rulings == 1
-        versions = db.session.scalar(select(func.max(Report.version)).where(Report.evaluation_id == evaluation_id))
+        versions = db.session.scalar(
+            select(func.max(Report.version)).where(Report.evaluation_id == evaluation_id)
+        )
         assert versions == versions_before + 1  # one new version prints the ruling
 
     run(check)
@@ -417,7 +454,9 @@ def test_ticks_closing_a_due_evaluation_together_close_it_once(served):
     results = live.release_together(12, read_or_tick)
 
     responses = [r for i, r in enumerate(results) if not i % 2]
-    assert statuses(responses) == Counter({200: 6}), [(getattr(r, "status_code", r), str(r)[:200]) for r in responses]
+    assert statuses(responses) == Counter({200: 6}), [
+        (getattr(r, "status_code", r), str(r)[:200]) for r in responses
+    ]
     ticks = [r for i, r in enumerate(results) if i % 2]
     assert all(isinstance(t, dict) for t in ticks), ticks
     assert sorted(t["closed"] for t in ticks) == [[]] * 5 + [[evaluation_id]]
@@ -443,12 +482,16 @@ def test_members_opening_an_evaluation_while_others_save(served):
         if i % 2:
             return session.get(url, timeout=120)
         scores = {code: {"score": 3} for code in PROJECT_CODES}
-        return session.put(f"{url}/scorecard", json={"conflict_of_interest": False, "scores": scores}, timeout=120)
+        return session.put(
+            f"{url}/scorecard", json={"conflict_of_interest": False, "scores": scores}, timeout=120
+        )
 
     responses = live.release_together(24, act)
 
     codes = statuses(responses)
-    assert codes == Counter({200: 24}), [(r.status_code, r.text[:200]) for r in responses if r.status_code != 200]
+    assert codes == Counter({200: 24}), [
+        (r.status_code, r.text[:200]) for r in responses if r.status_code != 200
+    ]
     savers = {i % len(sessions) for i in range(24) if not i % 2}
     run(lambda: assert_one_card_each(evaluation_id, len(savers)))
 

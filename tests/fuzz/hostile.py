@@ -99,7 +99,9 @@ def json_bodies(keys: list[str]):
     key = st.one_of(st.sampled_from(keys), st.sampled_from(["\ud800", "\x01", ""]), st.text(max_size=8))
     values = st.recursive(
         _scalar,
-        lambda children: st.one_of(st.lists(children, max_size=4), st.dictionaries(key, children, max_size=4)),
+        lambda children: st.one_of(
+            st.lists(children, max_size=4), st.dictionaries(key, children, max_size=4)
+        ),
         max_leaves=12,
     )
     return st.one_of(st.dictionaries(key, values, max_size=6), values)

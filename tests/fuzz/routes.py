@@ -34,9 +34,12 @@ def all_routes(app) -> list[Route]:
     routes = []
     for rule in app.url_map.iter_rules():
         converters = dict(
-            (name, type(conv).__name__) for name, conv in rule._converters.items()  # noqa: SLF001
+            (name, type(conv).__name__)
+            for name, conv in rule._converters.items()  # noqa: SLF001
         )
-        arguments = tuple(sorted((name, "int" if "Integer" in kind else "str") for name, kind in converters.items()))
+        arguments = tuple(
+            sorted((name, "int" if "Integer" in kind else "str") for name, kind in converters.items())
+        )
         for method in sorted(rule.methods - SKIPPED_METHODS):
             routes.append(Route(rule.rule, rule.endpoint, method, arguments))
     return sorted(routes, key=lambda r: (r.rule, r.method))

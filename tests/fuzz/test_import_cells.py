@@ -29,7 +29,9 @@ IMPORT_SETTINGS = settings(
 )
 CELL = st.one_of(
     st.sampled_from(hostile.INT_VALUES + hostile.TEXT_VALUES),
-    st.sampled_from(["31.02.2033", "01.01.0001", "99.99.9999", "1" * 40, "-5", "0,00", "1e16", "12 500 000,00"]),
+    st.sampled_from(
+        ["31.02.2033", "01.01.0001", "99.99.9999", "1" * 40, "-5", "0,00", "1e16", "12 500 000,00"]
+    ),
     st.text(alphabet=st.characters(codec="utf-8", exclude_characters="\x00"), max_size=30),
 )
 
@@ -46,7 +48,9 @@ def test_hostile_cells_in_imports(app, client, server_errors):
         rows = []
         for n in range(data.draw(st.integers(1, 3), label="rows")):
             row = lot_row(n, admin_bin) if kind == "lots" else project_row(n, "Л-001/2025")
-            for header in data.draw(st.lists(st.sampled_from(headers), max_size=3, unique=True), label="spoiled"):
+            for header in data.draw(
+                st.lists(st.sampled_from(headers), max_size=3, unique=True), label="spoiled"
+            ):
                 row[header] = data.draw(CELL, label=header)
             rows.append(row)
         as_xlsx = data.draw(st.booleans(), label="xlsx")

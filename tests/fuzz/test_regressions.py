@@ -87,7 +87,9 @@ def test_scorecard_with_a_lone_surrogate_as_criterion_key(client, evaluation, ap
     # the field is named by its path
     document = '{"scores": {"relevance": {"score": 3, "comment": "\\ud800"}}}'
     response = client.put(url + "?lang=en", data=document, content_type="application/json", headers=headers)
-    assert error_of(response, 422)["fields"] == {"scores.relevance.comment": "Contains characters that are not allowed."}
+    assert error_of(response, 422)["fields"] == {
+        "scores.relevance.comment": "Contains characters that are not allowed."
+    }
 
 
 def test_an_assignment_file_with_a_year_no_column_holds(client):

@@ -28,7 +28,11 @@ FUZZ_SETTINGS = settings(
     deadline=None,
     derandomize=not os.environ.get("FUZZ_RANDOM"),
     database=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+    ],
 )
 
 
@@ -38,7 +42,9 @@ def send(client, route: Route, path_values: dict, query=None, form=None, json_bo
     if route.takes_body:
         if raw_json is not None:
             kwargs.update(data=raw_json, content_type="application/json")
-        elif json_body is not None:  # escaped as a client would: the app's encoder cannot write lone surrogates
+        elif (
+            json_body is not None
+        ):  # escaped as a client would: the app's encoder cannot write lone surrogates
             kwargs.update(data=json.dumps(json_body), content_type="application/json")
         elif form is not None:
             kwargs["data"] = form
@@ -55,7 +61,9 @@ class Failures:
     def check(self, response, identity: str, route: Route, detail: str) -> None:
         if response.status_code >= 500:
             error = self.server_errors[-1] if self.server_errors else ""
-            self.found.append(f"{response.status_code} {identity} {route.method} {route.rule} {detail[:160]!r} {error}")
+            self.found.append(
+                f"{response.status_code} {identity} {route.method} {route.rule} {detail[:160]!r} {error}"
+            )
 
     def assert_none(self):
         assert not self.found, f"{len(self.found)} server errors:\n" + "\n".join(sorted(set(self.found))[:60])
@@ -71,7 +79,10 @@ def test_boundary_path_parameters(app, clients, server_errors):
         if not route.arguments:
             continue
         for value in (0, 2147483648, 9223372036854775808, int(hostile.HUGE), *hostile.PATH_STRINGS[:4]):
-            values = {name: (value if kind == "int" or not isinstance(value, int) else "x") for name, kind in route.arguments}
+            values = {
+                name: (value if kind == "int" or not isinstance(value, int) else "x")
+                for name, kind in route.arguments
+            }
             if any(kind == "int" and not isinstance(values[name], int) for name, kind in route.arguments):
                 continue
             for identity in ("anonymous", "admin@example.kz"):
@@ -79,7 +90,9 @@ def test_boundary_path_parameters(app, clients, server_errors):
                 failures.check(response, identity, route, str(values))
         # the first argument valid, the second absurd (e.g. a card of a real evaluation)
         if len(route.arguments) > 1:
-            values = {name: (1 if i == 0 else int(hostile.HUGE)) for i, (name, _) in enumerate(route.arguments)}
+            values = {
+                name: (1 if i == 0 else int(hostile.HUGE)) for i, (name, _) in enumerate(route.arguments)
+            }
             response = send(clients["admin@example.kz"], route, values)
             failures.check(response, "admin", route, str(values))
     failures.assert_none()
@@ -91,7 +104,10 @@ SWEEP_IDENTITIES = ("anonymous", "admin@example.kz", "ministry@example.kz", "cha
 SWEEP_VALUES = (
     (hostile.HUGE, SWEEP_IDENTITIES),
     ("a\x01b", SWEEP_IDENTITIES[:2]),
-    ("x" * 5000, SWEEP_IDENTITIES[1:3]),  # forms and bodies only: 160 such query parameters take seconds to parse
+    (
+        "x" * 5000,
+        SWEEP_IDENTITIES[1:3],
+    ),  # forms and bodies only: 160 such query parameters take seconds to parse
     ("1e309", SWEEP_IDENTITIES[1:2]),
 )
 # Guards that answer before anything else reads the request (page numbers past any list) would hide
@@ -101,7 +117,9 @@ EARLY_GUARDS = ("page",)
 
 def test_every_route_with_hostile_parameters(app, clients, server_errors, criterion_codes):
     failures = Failures(server_errors)
-    names = [n for n in hostile.FORM_NAMES + hostile.criterion_names(criterion_codes) if n not in EARLY_GUARDS]
+    names = [
+        n for n in hostile.FORM_NAMES + hostile.criterion_names(criterion_codes) if n not in EARLY_GUARDS
+    ]
     for route in all_routes(app):
         values = {name: (1 if kind == "int" else "ru") for name, kind in route.arguments}
         for value, identities in SWEEP_VALUES:
@@ -112,7 +130,9 @@ def test_every_route_with_hostile_parameters(app, clients, server_errors, criter
                 if route.api and route.takes_body:
                     response = send(client, route, values, json_body=dict.fromkeys(hostile.JSON_KEYS, value))
                 elif route.takes_body:
-                    response = send(client, route, values, query={"year": value}, form=dict.fromkeys(names, value))
+                    response = send(
+                        client, route, values, query={"year": value}, form=dict.fromkeys(names, value)
+                    )
                 elif len(value) > 1000:
                     continue
                 else:
@@ -169,7 +189,9 @@ def test_random_requests(app, clients, server_errors, fuzz_plan):
                     json_body = data.draw(hostile.json_bodies(hostile.JSON_KEYS), label="json")
             else:
                 form = data.draw(hostile.params(names), label="form")
-        response = send(clients[identity], route, values, query=query, form=form, json_body=json_body, raw_json=raw)
+        response = send(
+            clients[identity], route, values, query=query, form=form, json_body=json_body, raw_json=raw
+        )
         assert response.status_code < 500, (
             f"{identity} {route.method} {route.url(values)} -> {response.status_code}: "
             f"{server_errors[-1] if server_errors else ''}"

@@ -35,7 +35,9 @@ def served(live_url, tmp_path):
 
 def staged(session, base_url: str, content: bytes) -> str:
     """Upload content as a lot import; the preview's confirm token."""
-    response = session.post(f"{base_url}/imports/lots?lang=en", files={"file": ("lots.csv", content)}, timeout=60)
+    response = session.post(
+        f"{base_url}/imports/lots?lang=en", files={"file": ("lots.csv", content)}, timeout=60
+    )
     assert response.status_code == 200, response.text[-2000:]
     found = re.search(r'name="token" type="hidden" value="([^"]+)"', response.text)
     assert found, "no confirm form in the preview"

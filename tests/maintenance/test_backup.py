@@ -37,13 +37,23 @@ def app(live_url, tmp_path):
     with app.app_context():
         card = _db.session.scalars(select(Scorecard).order_by(Scorecard.id).limit(1)).one()
         member = card.member
-        store_file(FileStorage(BytesIO(b"%PDF-1.4\n" + bytes(range(256)) * 40), filename="акт.pdf"), member, scorecard=card)
+        store_file(
+            FileStorage(BytesIO(b"%PDF-1.4\n" + bytes(range(256)) * 40), filename="акт.pdf"),
+            member,
+            scorecard=card,
+        )
         png = b"\x89PNG\r\n\x1a\n" + os.urandom(3000)
         store_file(FileStorage(BytesIO(png), filename="photo.png"), member, scorecard=card)
         reply = _db.session.scalars(select(Reply).order_by(Reply.id).limit(1)).first()
         if reply is not None:
-            store_file(FileStorage(BytesIO(b"%PDF-1.7 reply"), filename="reply.pdf"), reply.author, reply=reply)
-        record("lot.update", _db.session.scalars(select(Lot).limit(1)).one(), before={"title_ru": "Ә, ғ, қ, ң, ө"})
+            store_file(
+                FileStorage(BytesIO(b"%PDF-1.7 reply"), filename="reply.pdf"), reply.author, reply=reply
+            )
+        record(
+            "lot.update",
+            _db.session.scalars(select(Lot).limit(1)).one(),
+            before={"title_ru": "Ә, ғ, қ, ң, ө"},
+        )
         chain.write_checkpoint()
         _db.session.commit()
         nested = tmp_path / "evidence" / "archive"
@@ -106,7 +116,9 @@ def invoke(app, *args):
 def test_backup_wipe_restore_reproduces_every_table_and_file(app, tmp_path):
     before_db, before_files = snapshot(app)
     assert len(before_files) >= 3 and before_db["rows"]["audit_checkpoints"]
-    assert all(before_db["rows"][name] for name in ("users", "lots", "evidence", "audit_events", "alembic_version"))
+    assert all(
+        before_db["rows"][name] for name in ("users", "lots", "evidence", "audit_events", "alembic_version")
+    )
 
     result = invoke(app, "backup", str(tmp_path / "backup"))
     assert result.exit_code == 0, result.output
@@ -158,7 +170,9 @@ def _marker(app) -> int:
 
 def _still_there(app, event_id: int) -> bool:
     with app.app_context():
-        found = _db.session.execute(text("SELECT id FROM audit_events WHERE id = :id"), {"id": event_id}).scalar()
+        found = _db.session.execute(
+            text("SELECT id FROM audit_events WHERE id = :id"), {"id": event_id}
+        ).scalar()
         _db.session.remove()
     return found == event_id
 

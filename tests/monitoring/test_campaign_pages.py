@@ -272,11 +272,14 @@ def test_assign_one_project_and_one_lot(client):
     login(client, "ministry@example.kz")
     page = client.get(f"/campaigns/{campaign.id}")
     assert f'value="project:{project.id}"' in page.get_data(as_text=True)
-    assert f'action="/imports/campaigns/{campaign.id}/assignments"' in text_of(page), "assigning by file is offered"
+    assert f'action="/imports/campaigns/{campaign.id}/assignments"' in text_of(page), (
+        "assigning by file is offered"
+    )
 
     for subject in (f"project:{project.id}", f"lot:{lot.id}"):
         response = client.post(
-            f"/campaigns/{campaign.id}/assign?lang=en", data={"one-group_id": str(group.id), "one-subject": subject}
+            f"/campaigns/{campaign.id}/assign?lang=en",
+            data={"one-group_id": str(group.id), "one-subject": subject},
         )
         assert response.status_code == 302, text_of(response)
     rows = {

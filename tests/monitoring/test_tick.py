@@ -81,7 +81,9 @@ def titles(app) -> tuple[str, str]:
 
 def row_of(page: str, evaluation_id: int) -> str:
     """The table row of a list page that links to the evaluation."""
-    rows = [r for r in re.findall(r"<tr[\s>].*?</tr>", page, re.S) if f'href="/evaluations/{evaluation_id}"' in r]
+    rows = [
+        r for r in re.findall(r"<tr[\s>].*?</tr>", page, re.S) if f'href="/evaluations/{evaluation_id}"' in r
+    ]
     assert len(rows) == 1, f"evaluation {evaluation_id} is listed {len(rows)} times"
     return rows[0]
 
@@ -103,12 +105,19 @@ def reading_requests(setup) -> list[tuple[str, str, dict]]:
     api = [
         (who, url)
         for who in ("member1", "chair", "ministry")
-        for url in ("/api/v1/evaluations", "/api/v1/evaluations?mine=1", f"/api/v1/evaluations/{project.id}", f"/api/v1/evaluations/{lot.id}")
+        for url in (
+            "/api/v1/evaluations",
+            "/api/v1/evaluations?mine=1",
+            f"/api/v1/evaluations/{project.id}",
+            f"/api/v1/evaluations/{lot.id}",
+        )
     ]
     return [(who, url, {}) for who, url in pages] + [(who, url, {"api": True}) for who, url in api]
 
 
-def test_reads_after_the_deadline_write_nothing_and_the_tick_closes_the_due_evaluation(app, db, due, api_token):
+def test_reads_after_the_deadline_write_nothing_and_the_tick_closes_the_due_evaluation(
+    app, db, due, api_token
+):
     project, lot, campaign = due.project, due.lot, due.campaign
     clients, tokens = {}, {}
     for who in ("member1@example.kz", "chair@example.kz", "ministry@example.kz"):
@@ -150,19 +159,28 @@ def test_reads_after_the_deadline_write_nothing_and_the_tick_closes_the_due_eval
     assert project.state == EvaluationState.consolidation and project.scoring_closed_at is not None
     assert lot.state == EvaluationState.scoring  # past its deadline too, but without a quorum
     events = db.session.scalars(
-        select(AuditEvent).where(AuditEvent.action == "evaluation.close_scoring", AuditEvent.object_id == project.id)
+        select(AuditEvent).where(
+            AuditEvent.action == "evaluation.close_scoring", AuditEvent.object_id == project.id
+        )
     ).all()
     assert [(e.actor_id, e.after["automatic"]) for e in events] == [(None, True)]
 
     again = app.test_cli_runner().invoke(args=["tick"])
     assert again.exit_code == 0 and "Closed scoring of 0 evaluation(s)." in again.output
-    assert db.session.scalar(
-        select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "evaluation.close_scoring", AuditEvent.object_id == project.id)
-    ) == 1
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.action == "evaluation.close_scoring", AuditEvent.object_id == project.id)
+        )
+        == 1
+    )
 
     # Every list agrees: the campaign page, the member's queue, the API; the review queue does not
     # list it as waiting (it is in consolidation, not in review).
-    campaign_page = clients["ministry@example.kz"].get(f"/campaigns/{campaign.id}?lang=en").get_data(as_text=True)
+    campaign_page = (
+        clients["ministry@example.kz"].get(f"/campaigns/{campaign.id}?lang=en").get_data(as_text=True)
+    )
     member_queue = clients["member1@example.kz"].get("/evaluations/?lang=en").get_data(as_text=True)
     for page in (campaign_page, member_queue):
         assert consolidation in row_of(page, project.id) and scoring_title not in row_of(page, project.id)
@@ -173,7 +191,9 @@ def test_reads_after_the_deadline_write_nothing_and_the_tick_closes_the_due_eval
         headers = {"Authorization": f"Bearer {tokens[who]}"}
         detail = app.test_client().get(f"/api/v1/evaluations/{project.id}", headers=headers).get_json()
         assert detail["state"] == "consolidation"
-        listed = app.test_client().get(f"/api/v1/evaluations?campaign={campaign.id}", headers=headers).get_json()
+        listed = (
+            app.test_client().get(f"/api/v1/evaluations?campaign={campaign.id}", headers=headers).get_json()
+        )
         assert {item["id"]: item["state"] for item in listed["items"]}[project.id] == "consolidation"
 
 

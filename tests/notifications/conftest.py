@@ -31,7 +31,10 @@ class Inbox:
 
     @property
     def messages(self):
-        return [email.message_from_bytes(e.original_content or e.content, policy=policy.default) for e in self.envelopes]
+        return [
+            email.message_from_bytes(e.original_content or e.content, policy=policy.default)
+            for e in self.envelopes
+        ]
 
     def to(self, address: str):
         return [m for m in self.messages if m["To"] == address]
@@ -85,7 +88,9 @@ def outbox(kind: str | None = None, obj=None) -> list[OutboxMessage]:
     if kind:
         query = query.where(OutboxMessage.kind == kind)
     if obj is not None:
-        query = query.where(OutboxMessage.object_type == obj.__class__.__name__, OutboxMessage.object_id == obj.id)
+        query = query.where(
+            OutboxMessage.object_type == obj.__class__.__name__, OutboxMessage.object_id == obj.id
+        )
     return list(db.session.scalars(query))
 
 

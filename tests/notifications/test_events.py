@@ -134,7 +134,11 @@ def test_a_lot_evaluation_goes_to_the_ngos_of_the_lots_projects(app):
 def pending_reply(evaluation, text="Мы не согласны с оценкой релевантности.") -> Reply:
     ngo = user("ngo")
     reply = Reply(
-        evaluation=evaluation, organisation_id=ngo.organisation_id, author_id=ngo.id, criterion_code="relevance", text=text
+        evaluation=evaluation,
+        organisation_id=ngo.organisation_id,
+        author_id=ngo.id,
+        criterion_code="relevance",
+        text=text,
     )
     db.session.add(reply)
     db.session.flush()
@@ -188,4 +192,3 @@ def test_an_event_rolled_back_leaves_no_mail(app):
     assign(setup.campaign, setup.group, lot, ministry)
     db.session.rollback()
     assert len(outbox()) == before
-

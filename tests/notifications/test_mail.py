@@ -15,7 +15,9 @@ from tests.monitoring import make_campaign, own_group
 from tests.notifications.conftest import outbox, recipients_of
 
 KAZAKH_SUBJECT = "Бағалау тағайындалды: «Жастар әлемі» қоғамдық қоры — ғ қ ң ө ұ ү һ і ә"
-KAZAKH_BODY = "Сәлеметсіз бе!\nБалл қою мерзімі: 2026 ж. 11 желтоқсан · 8 388 800,00 ₸\nҰйым: Өңір, Үміт, Һ.\n"
+KAZAKH_BODY = (
+    "Сәлеметсіз бе!\nБалл қою мерзімі: 2026 ж. 11 желтоқсан · 8 388 800,00 ₸\nҰйым: Өңір, Үміт, Һ.\n"
+)
 
 
 def kazakh_message(email: str = "member1@example.kz") -> OutboxMessage:

@@ -73,7 +73,9 @@ def test_public_summary_pdf_counts_published_evaluations_only(client, db):
 
     from grants.monitoring.models import Campaign, Evaluation, EvaluationState
 
-    published = db.session.scalars(select(Evaluation).where(Evaluation.state == EvaluationState.published)).all()
+    published = db.session.scalars(
+        select(Evaluation).where(Evaluation.state == EvaluationState.published)
+    ).all()
     campaign = db.session.get(Campaign, published[0].campaign_id)
     page = client.get(f"/results/{campaign.id}").get_data(as_text=True)
     assert f"/results/{campaign.id}/summary.pdf?lang=kk" in page
@@ -83,6 +85,8 @@ def test_public_summary_pdf_counts_published_evaluations_only(client, db):
     assert "Опубликованные результаты" in text
     assert client.get(f"/results/{campaign.id}/summary.pdf?lang=de").status_code == 404
     campaigns = db.session.scalars(select(Campaign).order_by(Campaign.id))
-    unpublished = [c for c in campaigns if not any(e.state == EvaluationState.published for e in c.evaluations)]
+    unpublished = [
+        c for c in campaigns if not any(e.state == EvaluationState.published for e in c.evaluations)
+    ]
     assert unpublished, "the demo needs a campaign with nothing published"
     assert client.get(f"/results/{unpublished[0].id}/summary.pdf").status_code == 404

@@ -27,7 +27,9 @@ SUMMARY_REMARKS = "Сделано замечаний: 2 · Отклонено з
 def published_project_evaluation() -> Evaluation:
     ngo = user("ngo")
     for evaluation in db.session.scalars(
-        select(Evaluation).where(Evaluation.state == EvaluationState.published, Evaluation.kind == SubjectKind.project)
+        select(Evaluation).where(
+            Evaluation.state == EvaluationState.published, Evaluation.kind == SubjectKind.project
+        )
     ):
         if evaluation.project.ngo_id == ngo.organisation_id:
             return evaluation
@@ -103,7 +105,9 @@ def test_demo_ngo_replies_chair_rules_and_the_new_report_lists_both(client, api_
     summary = " ".join(pdf_text(render_summary_pdf(campaign, "ru")).split())
     assert SUMMARY_REMARKS in summary
 
-    listed = client.get(f"/api/v1/evaluations/{evaluation.id}/replies").get_json()  # anonymous: public once ruled
+    listed = client.get(
+        f"/api/v1/evaluations/{evaluation.id}/replies"
+    ).get_json()  # anonymous: public once ruled
     assert [item["ruling"] for item in listed["items"]] == ["rejected", "accepted"]
     actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.action.like("reply.%"))).all()
     assert actions.count("reply.submit") == 2 and actions.count("reply.rule") == 2
@@ -111,7 +115,9 @@ def test_demo_ngo_replies_chair_rules_and_the_new_report_lists_both(client, api_
 
 def _other_ngo_user() -> User:
     other = db.session.scalar(
-        select(Organisation).where(Organisation.kind == OrganisationKind.ngo, Organisation.id != user("ngo").organisation_id)
+        select(Organisation).where(
+            Organisation.kind == OrganisationKind.ngo, Organisation.id != user("ngo").organisation_id
+        )
     )
     person = User(email="other-ngo@example.kz", full_name="Другая НПО", organisation_id=other.id, active=True)
     person.set_password(DEMO_PASSWORD)
@@ -132,7 +138,9 @@ def test_another_ngo_and_late_replies_are_refused(client, api_token):
 
     evaluation.published_at = datetime.now(UTC) - timedelta(days=40)
     db.session.commit()
-    late = client.post(f"/api/v1/evaluations/{evaluation.id}/replies", json=body, headers=bearer(api_token("ngo")))
+    late = client.post(
+        f"/api/v1/evaluations/{evaluation.id}/replies", json=body, headers=bearer(api_token("ngo"))
+    )
     assert late.status_code == 409
     assert late.get_json()["error"]["code"] == "reply_window_closed"
     assert str(reply_deadline(evaluation).year) in late.get_json()["error"]["message"]
@@ -152,7 +160,9 @@ def test_another_ngo_and_late_replies_are_refused(client, api_token):
 )
 def test_invalid_replies_answer_422_with_the_field(client, api_token, body, field):
     evaluation = published_project_evaluation()
-    response = client.post(f"/api/v1/evaluations/{evaluation.id}/replies", json=body, headers=bearer(api_token("ngo")))
+    response = client.post(
+        f"/api/v1/evaluations/{evaluation.id}/replies", json=body, headers=bearer(api_token("ngo"))
+    )
     assert response.status_code == 422, response.get_json()
     assert field in response.get_json()["error"]["fields"]
     assert db.session.scalar(select(func.count(Reply.id))) == 0
@@ -173,18 +183,33 @@ def test_rulings_are_the_chairs_and_need_a_reason_to_reject(client, api_token):
     reply_id = _reply(client, api_token("ngo"), evaluation)
     url = f"/api/v1/replies/{reply_id}/ruling"
     assert client.post(url, json={"decision": "rejected", "reason": "Нет"}).status_code == 401
-    assert client.post(url, json={"decision": "rejected", "reason": "Нет"}, headers=bearer(api_token("member1"))).status_code == 403
-    assert client.post(url, json={"decision": "rejected", "reason": "Нет"}, headers=bearer(api_token("ngo"))).status_code == 403
+    assert (
+        client.post(
+            url, json={"decision": "rejected", "reason": "Нет"}, headers=bearer(api_token("member1"))
+        ).status_code
+        == 403
+    )
+    assert (
+        client.post(
+            url, json={"decision": "rejected", "reason": "Нет"}, headers=bearer(api_token("ngo"))
+        ).status_code
+        == 403
+    )
     chair = bearer(api_token("chair"))
     no_reason = client.post(url, json={"decision": "rejected"}, headers=chair)
     assert no_reason.status_code == 422 and "reason" in no_reason.get_json()["error"]["fields"]
     bad = client.post(url, json={"decision": "maybe"}, headers=chair)
     assert bad.status_code == 422 and "decision" in bad.get_json()["error"]["fields"]
-    odd = client.post(url, json={"decision": "rejected", "reason": "Нет", "changes_score": True}, headers=chair)
+    odd = client.post(
+        url, json={"decision": "rejected", "reason": "Нет", "changes_score": True}, headers=chair
+    )
     assert odd.status_code == 422 and "changes_score" in odd.get_json()["error"]["fields"]
     assert db.session.get(Reply, reply_id).ruling is None
     assert client.post(url, json={"decision": "accepted"}, headers=chair).status_code == 200
-    assert client.post(url, json={"decision": "rejected", "reason": "Передумали"}, headers=chair).status_code == 409
+    assert (
+        client.post(url, json={"decision": "rejected", "reason": "Передумали"}, headers=chair).status_code
+        == 409
+    )
 
 
 def test_pending_replies_are_not_public(client, api_token):
@@ -192,7 +217,9 @@ def test_pending_replies_are_not_public(client, api_token):
     _reply(client, api_token("ngo"), evaluation)
     anonymous = client.get(f"/api/v1/evaluations/{evaluation.id}/replies").get_json()
     assert anonymous["items"] == [] and anonymous["can_reply"] is False
-    mine = client.get(f"/api/v1/evaluations/{evaluation.id}/replies", headers=bearer(api_token("ngo"))).get_json()
+    mine = client.get(
+        f"/api/v1/evaluations/{evaluation.id}/replies", headers=bearer(api_token("ngo"))
+    ).get_json()
     assert len(mine["items"]) == 1 and mine["can_reply"] is True
 
 
@@ -210,7 +237,12 @@ def test_a_ruling_that_changes_a_score_goes_back_through_consolidation_and_revie
     assert evaluation.state == EvaluationState.consolidation
     # No longer public while revised; the NGO still sees its replies; nobody may reply meanwhile.
     assert client.get(f"/api/v1/evaluations/{evaluation.id}/replies").status_code == 404
-    assert client.get(f"/api/v1/evaluations/{evaluation.id}/replies", headers=bearer(api_token("ngo"))).status_code == 200
+    assert (
+        client.get(
+            f"/api/v1/evaluations/{evaluation.id}/replies", headers=bearer(api_token("ngo"))
+        ).status_code
+        == 200
+    )
     again = client.post(
         f"/api/v1/evaluations/{evaluation.id}/replies",
         json={"criterion": evaluation.methodology.codes[0], "text": "Ещё"},
@@ -222,12 +254,22 @@ def test_a_ruling_that_changes_a_score_goes_back_through_consolidation_and_revie
     codes = evaluation.methodology.codes
     final = client.post(
         f"/api/v1/evaluations/{evaluation.id}/finalize",
-        json={"findings": "Пересмотрено", "recommendations": "—", "conclusions": {c: "Да" for c in codes}, "consensus_notes": {}},
+        json={
+            "findings": "Пересмотрено",
+            "recommendations": "—",
+            "conclusions": {c: "Да" for c in codes},
+            "consensus_notes": {},
+        },
         headers=chair,
     )
     assert final.status_code == 200, final.get_json()
     ministry = bearer(api_token("ministry"))
-    assert client.post(f"/api/v1/evaluations/{evaluation.id}/review", json={"decision": "accept"}, headers=ministry).status_code == 200
+    assert (
+        client.post(
+            f"/api/v1/evaluations/{evaluation.id}/review", json={"decision": "accept"}, headers=ministry
+        ).status_code
+        == 200
+    )
     db.session.expire_all()
     newest = latest_final(db.session.get(Evaluation, evaluation.id))
     assert "Оценка будет пересмотрена." in " ".join(pdf_text(newest.content).split())
@@ -265,11 +307,16 @@ def test_pages_reply_and_ruling(client, login_as):
     client.post("/logout")
     login_as("chair")
     assert f'data-ruling-form="{reply.id}"'.encode() in client.get(page).data
-    ruled = client.post(f"/replies/{reply.id}/ruling", data={f"r{reply.id}-decision": "rejected", f"r{reply.id}-reason": ""})
+    ruled = client.post(
+        f"/replies/{reply.id}/ruling", data={f"r{reply.id}-decision": "rejected", f"r{reply.id}-reason": ""}
+    )
     assert ruled.status_code == 302
     db.session.expire_all()
     assert db.session.get(Reply, reply.id).ruling is None  # a rejection needs a reason
-    ruled = client.post(f"/replies/{reply.id}/ruling", data={f"r{reply.id}-decision": "rejected", f"r{reply.id}-reason": "Акт не подписан."})
+    ruled = client.post(
+        f"/replies/{reply.id}/ruling",
+        data={f"r{reply.id}-decision": "rejected", f"r{reply.id}-reason": "Акт не подписан."},
+    )
     assert ruled.status_code == 302
     db.session.expire_all()
     assert db.session.get(Reply, reply.id).ruling.value == "rejected"
@@ -309,25 +356,52 @@ def test_no_ruling_while_the_revised_evaluation_is_in_review(client, api_token):
     ngo = api_token("ngo")
     first, second = _reply(client, ngo, evaluation), _reply(client, ngo, evaluation)
     chair = bearer(api_token("chair"))
-    assert client.post(f"/api/v1/replies/{first}/ruling", json={"decision": "accepted", "changes_score": True}, headers=chair).status_code == 200
+    assert (
+        client.post(
+            f"/api/v1/replies/{first}/ruling",
+            json={"decision": "accepted", "changes_score": True},
+            headers=chair,
+        ).status_code
+        == 200
+    )
     codes = evaluation.methodology.codes
     finalized = client.post(
         f"/api/v1/evaluations/{evaluation.id}/finalize",
-        json={"findings": "Пересмотрено", "recommendations": "—", "conclusions": {c: "Да" for c in codes}, "consensus_notes": {}},
+        json={
+            "findings": "Пересмотрено",
+            "recommendations": "—",
+            "conclusions": {c: "Да" for c in codes},
+            "consensus_notes": {},
+        },
         headers=chair,
     )
     assert finalized.status_code == 200
-    refused = client.post(f"/api/v1/replies/{second}/ruling", json={"decision": "rejected", "reason": "Нет"}, headers=chair)
+    refused = client.post(
+        f"/api/v1/replies/{second}/ruling", json={"decision": "rejected", "reason": "Нет"}, headers=chair
+    )
     assert refused.status_code == 409
     assert db.session.get(Reply, second).ruling is None
     # Published again, the pending reply is ruled and a new final version prints both rulings.
     ministry = bearer(api_token("ministry"))
-    assert client.post(f"/api/v1/evaluations/{evaluation.id}/review", json={"decision": "accept"}, headers=ministry).status_code == 200
+    assert (
+        client.post(
+            f"/api/v1/evaluations/{evaluation.id}/review", json={"decision": "accept"}, headers=ministry
+        ).status_code
+        == 200
+    )
     assert client.post(f"/api/v1/evaluations/{evaluation.id}/publish", headers=ministry).status_code == 200
-    assert client.post(f"/api/v1/replies/{second}/ruling", json={"decision": "rejected", "reason": "Нет"}, headers=chair).status_code == 200
+    assert (
+        client.post(
+            f"/api/v1/replies/{second}/ruling", json={"decision": "rejected", "reason": "Нет"}, headers=chair
+        ).status_code
+        == 200
+    )
     db.session.expire_all()
     newest = latest_final(db.session.get(Evaluation, evaluation.id))
-    assert {db.session.get(Reply, first).report_version, db.session.get(Reply, second).report_version} <= {newest.version - 1, newest.version}
+    assert {db.session.get(Reply, first).report_version, db.session.get(Reply, second).report_version} <= {
+        newest.version - 1,
+        newest.version,
+    }
     assert db.session.get(Reply, second).report_version == newest.version
 
 
@@ -350,7 +424,11 @@ def test_a_bad_attachment_names_the_replys_own_field(client, api_token, login_as
     evaluation = published_project_evaluation()
     response = client.post(
         f"/api/v1/evaluations/{evaluation.id}/replies",
-        json={"criterion": evaluation.methodology.codes[0], "text": "Возражаем.", "links": ["ftp://example.kz/a"]},
+        json={
+            "criterion": evaluation.methodology.codes[0],
+            "text": "Возражаем.",
+            "links": ["ftp://example.kz/a"],
+        },
         headers=bearer(api_token("ngo")),
     )
     assert response.status_code == 422 and "links" in response.get_json()["error"]["fields"]
@@ -361,7 +439,10 @@ def test_a_bad_attachment_names_the_replys_own_field(client, api_token, login_as
         data={
             "target": evaluation.methodology.codes[0],
             "text": "Возражаем.",
-            "files": [(io.BytesIO(b"%PDF-1.4 fine"), "fine.pdf"), (io.BytesIO(b"MZ\x90\x00 not a pdf"), "virus.pdf")],
+            "files": [
+                (io.BytesIO(b"%PDF-1.4 fine"), "fine.pdf"),
+                (io.BytesIO(b"MZ\x90\x00 not a pdf"), "virus.pdf"),
+            ],
         },
         content_type="multipart/form-data",
     )

@@ -16,21 +16,31 @@ SCORES = {"member1": (4, 5, 3, 4, 4), "member2": (5, 5, 4, 4, 5), "member3": (3,
 
 def group1_project_evaluation() -> Evaluation:
     chair, bins = user("chair"), user("member2").affiliated_bins
-    for e in db.session.scalars(select(Evaluation).where(Evaluation.kind == SubjectKind.project).order_by(Evaluation.id)):
+    for e in db.session.scalars(
+        select(Evaluation).where(Evaluation.kind == SubjectKind.project).order_by(Evaluation.id)
+    ):
         if e.group.chair_id == chair.id and e.ngo_bin not in bins and e.state == EvaluationState.scoring:
             return e
     raise AssertionError("no demo project evaluation for group 1")
 
 
-def finalize_with(evaluation: Evaluation, comment: str = "Проверено на месте", findings: str = "Выводы группы",
-                  recommendations: str = "Рекомендации группы") -> Evaluation:
+def finalize_with(
+    evaluation: Evaluation,
+    comment: str = "Проверено на месте",
+    findings: str = "Выводы группы",
+    recommendations: str = "Рекомендации группы",
+) -> Evaluation:
     """Three members score (the issue's example) with `comment` on every score; the chair finalizes;
     the draft reports are rendered after the commit, as at a request's end."""
     codes = evaluation.methodology.codes
     for who, scores in SCORES.items():
         member = user(who)
         scoring.declare(evaluation, member, False)
-        scoring.save_draft(evaluation, member, {c: {"score": s, "comment": comment} for c, s in zip(codes, scores, strict=True)})
+        scoring.save_draft(
+            evaluation,
+            member,
+            {c: {"score": s, "comment": comment} for c, s in zip(codes, scores, strict=True)},
+        )
         scoring.submit(evaluation, member)
     workflow.finalize(
         evaluation,

@@ -77,8 +77,14 @@ def test_the_fetcher_reads_only_our_own_files(app, tmp_path):
         assert fetcher.fetch(ours).read().startswith(b".money")
         secret = tmp_path / "secret.txt"
         secret.write_text("secret")
-        for url in ("file:///etc/passwd", secret.as_uri(), "http://127.0.0.1:1/x", "https://example.com/a.png",
-                    "data:text/plain,hello", (static_dir() / ".." / "config.py").as_uri()):
+        for url in (
+            "file:///etc/passwd",
+            secret.as_uri(),
+            "http://127.0.0.1:1/x",
+            "https://example.com/a.png",
+            "data:text/plain,hello",
+            (static_dir() / ".." / "config.py").as_uri(),
+        ):
             with pytest.raises(RefusedURL):
                 fetcher.fetch(url)
 

@@ -124,8 +124,16 @@ def start_worker(log_path: Path, *extra: str) -> subprocess.Popen:
     """A real `rq worker reports` (it forks a work horse for each job)."""
     with log_path.open("ab") as log:
         return subprocess.Popen(
-            [str(ROOT / ".venv" / "bin" / "rq"), "worker", jobs.QUEUE, "--url", REDIS_TEST_URL, "--path", str(ROOT),
-             *extra],
+            [
+                str(ROOT / ".venv" / "bin" / "rq"),
+                "worker",
+                jobs.QUEUE,
+                "--url",
+                REDIS_TEST_URL,
+                "--path",
+                str(ROOT),
+                *extra,
+            ],
             cwd=ROOT,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -133,7 +141,9 @@ def start_worker(log_path: Path, *extra: str) -> subprocess.Popen:
         )
 
 
-def test_a_killed_rq_worker_leaves_a_failed_job_that_a_retry_completes(live_url, redis_db, tmp_path, make_app):
+def test_a_killed_rq_worker_leaves_a_failed_job_that_a_retry_completes(
+    live_url, redis_db, tmp_path, make_app
+):
     from rq.job import Job, JobStatus
 
     reports = tmp_path / "reports"
@@ -156,7 +166,10 @@ def test_a_killed_rq_worker_leaves_a_failed_job_that_a_retry_completes(live_url,
     )
     campaign_id = published_campaign_id(app)
     client = app.test_client()
-    assert client.post("/login", data={"email": "ministry@example.kz", "password": "demo-pass-2026"}).status_code == 302
+    assert (
+        client.post("/login", data={"email": "ministry@example.kz", "password": "demo-pass-2026"}).status_code
+        == 302
+    )
 
     job_url = client.post(f"/campaigns/{campaign_id}/render-jobs").headers["Location"]
     job_id = job_url.rstrip("/").rsplit("/", 1)[1]
@@ -174,7 +187,9 @@ def test_a_killed_rq_worker_leaves_a_failed_job_that_a_retry_completes(live_url,
 
     # Within the heartbeat timeout the job still looks alive; after it, the pages show it failed.
     failed = wait_for(
-        lambda: (s := client.get(f"{job_url}/status.json?lang=en").get_json())["status"] == "failed" and s, 15, "failed"
+        lambda: (s := client.get(f"{job_url}/status.json?lang=en").get_json())["status"] == "failed" and s,
+        15,
+        "failed",
     )
     assert "stopped before it finished" in failed["error"]
     assert part_files(reports / "jobs") == []  # the orphan .zip.part is gone
@@ -219,9 +234,7 @@ def test_a_job_rq_has_failed_as_abandoned_is_failed_on_the_page(live_url, redis_
     from rq.registry import FailedJobRegistry, StartedJobRegistry
 
     reports = tmp_path / "reports"
-    app = make_app(
-        live_url, REDIS_URL=REDIS_TEST_URL, REPORTS_DIR=str(reports), JOB_HEARTBEAT_TIMEOUT=3600
-    )
+    app = make_app(live_url, REDIS_URL=REDIS_TEST_URL, REPORTS_DIR=str(reports), JOB_HEARTBEAT_TIMEOUT=3600)
     campaign_id = published_campaign_id(app)
     client = app.test_client()
     client.post("/login", data={"email": "ministry@example.kz", "password": "demo-pass-2026"})
@@ -283,20 +296,29 @@ def test_a_killed_server_leaves_a_failed_inline_job_that_a_retry_completes(live_
         wait_for(lambda: _up(base), 60, "the server to start", step=0.1)
         session = web_session(base, "ministry@example.kz")
         posting = threading.Thread(
-            target=lambda: _swallow(requests.exceptions.ConnectionError, session.post,
-                                    f"{base}/campaigns/{campaign_id}/render-jobs", timeout=120),
+            target=lambda: _swallow(
+                requests.exceptions.ConnectionError,
+                session.post,
+                f"{base}/campaigns/{campaign_id}/render-jobs",
+                timeout=120,
+            ),
             daemon=True,
         )
         posting.start()
-        part = wait_for(lambda: next((reports / "jobs").glob("*.zip.part"), None) if reports.exists() else None,
-                        60, "the inline job to start writing the ZIP")
+        part = wait_for(
+            lambda: next((reports / "jobs").glob("*.zip.part"), None) if reports.exists() else None,
+            60,
+            "the inline job to start writing the ZIP",
+        )
     finally:
         kill_tree(server)
     posting.join(timeout=10)
     job_id = part.name.split(".", 1)[0]
     assert part.exists()
     with app.app_context():
-        assert jobs.FileJobStore(jobs.jobs_dir()).load(job_id)["status"] == "running"  # as the dead server left it
+        assert (
+            jobs.FileJobStore(jobs.jobs_dir()).load(job_id)["status"] == "running"
+        )  # as the dead server left it
 
     client = app.test_client()
     client.post("/login", data={"email": "ministry@example.kz", "password": "demo-pass-2026"})
@@ -314,7 +336,9 @@ def test_a_killed_server_leaves_a_failed_inline_job_that_a_retry_completes(live_
     check_zip(reports / "jobs" / f"{retry_id}.zip")
     assert part_files(reports / "jobs") == []
     # Retrying a job that has not failed changes nothing.
-    again = client.post(f"/campaigns/{campaign_id}/render-jobs/{retry_id}/retry?lang=en", follow_redirects=True)
+    again = client.post(
+        f"/campaigns/{campaign_id}/render-jobs/{retry_id}/retry?lang=en", follow_redirects=True
+    )
     assert again.status_code == 200 and "Only a failed job can be retried" in again.get_data(as_text=True)
 
 
@@ -337,7 +361,9 @@ def _swallow(exc_type, func, *args, **kwargs):
 # --- orphan temporary files: the next start and the retention cleanup remove them --------------
 
 
-def test_orphan_parts_of_dead_jobs_are_removed_by_the_next_start_and_by_the_cleanup(live_url, tmp_path, make_app):
+def test_orphan_parts_of_dead_jobs_are_removed_by_the_next_start_and_by_the_cleanup(
+    live_url, tmp_path, make_app
+):
     reports = tmp_path / "reports"
     app = make_app(live_url, REPORTS_DIR=str(reports), REPORT_LANGUAGES=("ru",), JOB_HEARTBEAT_TIMEOUT=30)
     campaign_id = published_campaign_id(app)
@@ -346,11 +372,25 @@ def test_orphan_parts_of_dead_jobs_are_removed_by_the_next_start_and_by_the_clea
     stale, alive = "a" * 32, "b" * 32
     now = time.time()
     for job_id, beat in ((stale, now - 120), (alive, now)):
-        (folder / f"{job_id}.json").write_text(json.dumps({
-            "id": job_id, "campaign_id": campaign_id, "user_id": None, "langs": ["ru"], "status": "running",
-            "done": 1, "total": 3, "files": 0, "error": None, "created_at": "2026-11-30T00:00:00+00:00",
-            "queued_at": beat, "heartbeat_at": beat, "finished_at": None,
-        }))
+        (folder / f"{job_id}.json").write_text(
+            json.dumps(
+                {
+                    "id": job_id,
+                    "campaign_id": campaign_id,
+                    "user_id": None,
+                    "langs": ["ru"],
+                    "status": "running",
+                    "done": 1,
+                    "total": 3,
+                    "files": 0,
+                    "error": None,
+                    "created_at": "2026-11-30T00:00:00+00:00",
+                    "queued_at": beat,
+                    "heartbeat_at": beat,
+                    "finished_at": None,
+                }
+            )
+        )
         (folder / f"{job_id}.zip.part").write_bytes(b"PK")
     (folder / f"{stale}.json.part").write_text("{")
     orphan = folder / f"{'c' * 32}.zip.part"  # no state at all, written long ago

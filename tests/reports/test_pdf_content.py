@@ -26,7 +26,9 @@ def accepted(db, reports_in_all_languages):
 
 @pytest.mark.parametrize("lang", ["kk", "ru", "en"])
 def test_final_report_names_lot_ngo_criteria_index_and_band(accepted, lang, tmp_path):
-    report = db.session.query(Report).filter_by(evaluation_id=accepted.id, kind=ReportKind.final, lang=lang).one()
+    report = (
+        db.session.query(Report).filter_by(evaluation_id=accepted.id, kind=ReportKind.final, lang=lang).one()
+    )
     assert report.content.startswith(b"%PDF")
     text = normalise(pdf_text(report.content))
     lot, ngo, methodology = accepted.lot, accepted.project.ngo, accepted.methodology
@@ -47,15 +49,21 @@ def test_final_report_names_lot_ngo_criteria_index_and_band(accepted, lang, tmp_
 
 
 def test_draft_is_watermarked_and_final_is_not(accepted):
-    draft = db.session.query(Report).filter_by(evaluation_id=accepted.id, kind=ReportKind.draft, lang="en").one()
-    final = db.session.query(Report).filter_by(evaluation_id=accepted.id, kind=ReportKind.final, lang="en").one()
+    draft = (
+        db.session.query(Report).filter_by(evaluation_id=accepted.id, kind=ReportKind.draft, lang="en").one()
+    )
+    final = (
+        db.session.query(Report).filter_by(evaluation_id=accepted.id, kind=ReportKind.final, lang="en").one()
+    )
     assert "DRAFT FOR REVIEW" in pdf_text(draft.content).upper()
     assert "DRAFT FOR REVIEW" not in pdf_text(final.content).upper()
     assert final.version == draft.version + 1
 
 
 def test_issued_reports_never_change(accepted):
-    report = db.session.query(Report).filter_by(evaluation_id=accepted.id, lang="ru", kind=ReportKind.final).one()
+    report = (
+        db.session.query(Report).filter_by(evaluation_id=accepted.id, lang="ru", kind=ReportKind.final).one()
+    )
     report.content = b"%PDF-forged"
     with pytest.raises(PermissionError):
         db.session.flush()

@@ -17,7 +17,9 @@ def demo_evaluation(db, kind: SubjectKind, recusing: bool = False) -> Evaluation
     """Group 1's evaluation of the given kind; for projects, the one where member2 is (or is not) affiliated."""
     chair = user("chair@example.kz")
     bins = user("member2@example.kz").affiliated_bins
-    for evaluation in db.session.scalars(select(Evaluation).where(Evaluation.kind == kind).order_by(Evaluation.id)):
+    for evaluation in db.session.scalars(
+        select(Evaluation).where(Evaluation.kind == kind).order_by(Evaluation.id)
+    ):
         if evaluation.group.chair_id != chair.id:
             continue
         if kind == SubjectKind.lot or (evaluation.ngo_bin in bins) == recusing:
@@ -58,7 +60,7 @@ def test_three_members_score_and_the_chair_finalizes(app, db):
     assert r.status_code == 302
     page = chair.get(f"/evaluations/{evaluation.id}/consolidate?lang=en").get_data(as_text=True)
     assert "data-side-by-side" in page
-    assert re.search(r'data-index>83\.3<', page), "index 83.3 expected"
+    assert re.search(r"data-index>83\.3<", page), "index 83.3 expected"
     assert 'data-band="effective"' in page
     payload = {f"conclusion_{c}": "Положительно" for c in CODES} | {
         "findings": "Мероприятия проведены в основном по плану.",
@@ -71,8 +73,17 @@ def test_three_members_score_and_the_chair_finalizes(app, db):
     evaluation = db.session.get(Evaluation, evaluation.id)
     assert evaluation.state == EvaluationState.in_review
     assert str(evaluation.index_value) == "83.3" and evaluation.band == "effective"
-    actions = set(db.session.scalars(select(AuditEvent.action).where(AuditEvent.object_type.in_(["Scorecard", "Evaluation"]))))
-    assert {"scorecard.declare", "scorecard.submit", "evaluation.close_scoring", "evaluation.finalize"} <= actions
+    actions = set(
+        db.session.scalars(
+            select(AuditEvent.action).where(AuditEvent.object_type.in_(["Scorecard", "Evaluation"]))
+        )
+    )
+    assert {
+        "scorecard.declare",
+        "scorecard.submit",
+        "evaluation.close_scoring",
+        "evaluation.finalize",
+    } <= actions
 
 
 def test_member_sees_no_other_scores_before_submitting(app, db):
@@ -84,7 +95,10 @@ def test_member_sees_no_other_scores_before_submitting(app, db):
     page = client.get(f"/evaluations/{evaluation.id}?lang=en").get_data(as_text=True)
     assert "data-aggregates" not in page and "data-index" not in page
     client.post(f"/evaluations/{evaluation.id}/declare", data={"conflict": "no", "confirm": "y"})
-    client.post(f"/evaluations/{evaluation.id}/scorecard", data=score_form(ISSUE_SCORES["member1"]) | {"submit_card": "1"})
+    client.post(
+        f"/evaluations/{evaluation.id}/scorecard",
+        data=score_form(ISSUE_SCORES["member1"]) | {"submit_card": "1"},
+    )
     page = client.get(f"/evaluations/{evaluation.id}?lang=en").get_data(as_text=True)
     assert "data-aggregates" in page and "data-index>83.3<" in page
 
@@ -112,19 +126,30 @@ def test_outsiders_do_not_see_the_evaluation(app, db, who):
     if who:
         login(client, f"{who}@example.kz")
         assert client.get(f"/evaluations/{evaluation.id}").status_code == 404
-        assert client.post(f"/evaluations/{evaluation.id}/scorecard", data=score_form((5, 5, 5, 5, 5))).status_code == 404
+        assert (
+            client.post(
+                f"/evaluations/{evaluation.id}/scorecard", data=score_form((5, 5, 5, 5, 5))
+            ).status_code
+            == 404
+        )
     else:
         assert client.get(f"/evaluations/{evaluation.id}").status_code == 302  # to the login page
 
 
 def test_flagged_criterion_blocks_finalize_until_a_consensus_note(app, db):
     evaluation = demo_evaluation(db, SubjectKind.project)
-    for who, scores in {"member1": (1, 4, 4, 4, 4), "member2": (5, 4, 4, 4, 4), "member3": (3, 4, 4, 4, 4)}.items():
+    for who, scores in {
+        "member1": (1, 4, 4, 4, 4),
+        "member2": (5, 4, 4, 4, 4),
+        "member3": (3, 4, 4, 4, 4),
+    }.items():
         declare_and_submit(app.test_client(), evaluation, who, scores)
     chair = app.test_client()
     login(chair, "chair@example.kz")
     payload = {f"conclusion_{c}": "Положительно" for c in CODES} | {
-        "findings": "F", "recommendations": "R", "action": "finalize",
+        "findings": "F",
+        "recommendations": "R",
+        "action": "finalize",
     }
     r = chair.post(f"/evaluations/{evaluation.id}/consolidate?lang=en", data=payload)
     assert r.status_code == 409
@@ -158,13 +183,20 @@ def test_lot_evaluation_end_to_end_with_a_need_link(app, db):
     r = client.post(f"/evaluations/{evaluation.id}/needs", data={"need_id": need.id, "reason": ""})
     db.session.expire_all()
     assert need.id not in {link.need_id for link in db.session.get(Evaluation, evaluation.id).lot.need_links}
-    r = client.post(f"/evaluations/{evaluation.id}/needs", data={"need_id": need.id, "reason": "Тема лота отвечает потребности"})
+    r = client.post(
+        f"/evaluations/{evaluation.id}/needs",
+        data={"need_id": need.id, "reason": "Тема лота отвечает потребности"},
+    )
     assert r.status_code == 302
     db.session.expire_all()
     assert need.id in {link.need_id for link in db.session.get(Evaluation, evaluation.id).lot.need_links}
     chair = app.test_client()
     login(chair, "chair@example.kz")
-    payload = {f"conclusion_{c}": "Соответствует" for c in codes} | {"findings": "F", "recommendations": "R", "action": "finalize"}
+    payload = {f"conclusion_{c}": "Соответствует" for c in codes} | {
+        "findings": "F",
+        "recommendations": "R",
+        "action": "finalize",
+    }
     assert chair.post(f"/evaluations/{evaluation.id}/consolidate", data=payload).status_code == 302
     db.session.expire_all()
     evaluation = db.session.get(Evaluation, evaluation.id)
@@ -189,6 +221,11 @@ def test_campaign_page_reports_agreement_once_scoring_has_closed(app, db):
     db.session.expire_all()
     units = [[scores[i] for scores in ISSUE_SCORES.values()] for i in range(len(CODES))]
     expected = rules.krippendorff_alpha(units)
-    assert campaign_alpha(db.session.get(Evaluation, evaluation.id).campaign.evaluations, SubjectKind.project) == expected
+    assert (
+        campaign_alpha(db.session.get(Evaluation, evaluation.id).campaign.evaluations, SubjectKind.project)
+        == expected
+    )
     page = ministry.get(f"/campaigns/{evaluation.campaign_id}?lang=en").get_data(as_text=True)
-    assert re.search(rf'data-alpha="project">[^<]*: {expected:.2f}<', page), page[page.find("data-agreement") - 50:][:400]
+    assert re.search(rf'data-alpha="project">[^<]*: {expected:.2f}<', page), page[
+        page.find("data-agreement") - 50 :
+    ][:400]

@@ -16,7 +16,12 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 def declared_member(app, evaluation, who="member1"):
     client = app.test_client()
     login(client, f"{who}@example.kz")
-    assert client.post(f"/evaluations/{evaluation.id}/declare", data={"conflict": "no", "confirm": "y"}).status_code == 302
+    assert (
+        client.post(
+            f"/evaluations/{evaluation.id}/declare", data={"conflict": "no", "confirm": "y"}
+        ).status_code
+        == 302
+    )
     return client
 
 
@@ -77,15 +82,27 @@ def test_other_members_cannot_download_before_submitting(app, db):
 def test_link_evidence_and_site_visit(app, db):
     evaluation = demo_evaluation(db, SubjectKind.project)
     client = declared_member(app, evaluation)
-    r = client.post(f"/evaluations/{evaluation.id}/evidence", data={"criterion_code": "result", "url": "javascript:alert(1)"})
+    r = client.post(
+        f"/evaluations/{evaluation.id}/evidence",
+        data={"criterion_code": "result", "url": "javascript:alert(1)"},
+    )
     assert r.status_code == 302
     assert db.session.scalar(select(Evidence).where(Evidence.url.like("javascript%"))) is None
-    r = client.post(f"/evaluations/{evaluation.id}/evidence", data={"criterion_code": "result", "url": "https://example.kz/report.pdf"})
-    assert db.session.scalar(select(Evidence).where(Evidence.url == "https://example.kz/report.pdf")) is not None
+    r = client.post(
+        f"/evaluations/{evaluation.id}/evidence",
+        data={"criterion_code": "result", "url": "https://example.kz/report.pdf"},
+    )
+    assert (
+        db.session.scalar(select(Evidence).where(Evidence.url == "https://example.kz/report.pdf")) is not None
+    )
     r = client.post(
         f"/evaluations/{evaluation.id}/visits",
-        data={"visit_date": "2026-01-15", "place": "Астана, ул. Кенесары 40", "observations": "Занятия проводятся, 25 участников.",
-              "photo": (io.BytesIO(PNG), "visit.png")},
+        data={
+            "visit_date": "2026-01-15",
+            "place": "Астана, ул. Кенесары 40",
+            "observations": "Занятия проводятся, 25 участников.",
+            "photo": (io.BytesIO(PNG), "visit.png"),
+        },
         content_type="multipart/form-data",
     )
     assert r.status_code == 302

@@ -11,7 +11,9 @@ from tests.scoring.test_evaluation_pages import ISSUE_SCORES, declare_and_submit
 
 
 def _bearer(client, who: str) -> dict:
-    response = client.post("/api/v1/auth/token", json={"email": f"{who}@example.kz", "password": "demo-pass-2026"})
+    response = client.post(
+        "/api/v1/auth/token", json={"email": f"{who}@example.kz", "password": "demo-pass-2026"}
+    )
     return {"Authorization": f"Bearer {response.get_json()['token']}"}
 
 
@@ -36,12 +38,16 @@ def test_chair_who_saw_the_scores_cannot_score_even_after_a_reopen(app, db):
 
     assert client.post(f"{base}/close-scoring", headers=chair).status_code == 200
     # The chair has seen every score: he may not start a scorecard now.
-    refused = client.put(f"{base}/scorecard", headers=chair, json={"conflict_of_interest": False, "scores": _full_scores()})
+    refused = client.put(
+        f"{base}/scorecard", headers=chair, json={"conflict_of_interest": False, "scores": _full_scores()}
+    )
     assert refused.status_code == 409, refused.get_json()
     assert set(refused.get_json()["error"]) == {"code", "message", "fields"}
 
     member1 = _card(db, evaluation, "member1")
-    reopened = client.post(f"{base}/scorecards/{member1.member_id}/reopen", headers=chair, json={"reason": "A typo in result."})
+    reopened = client.post(
+        f"{base}/scorecards/{member1.member_id}/reopen", headers=chair, json={"reason": "A typo in result."}
+    )
     assert reopened.status_code == 200, reopened.get_json()
     db.session.expire_all()
     assert db.session.get(Evaluation, evaluation.id).state == EvaluationState.scoring
@@ -59,7 +65,9 @@ def test_chair_who_saw_the_scores_cannot_score_even_after_a_reopen(app, db):
     web = app.test_client()
     login(web, "chair@example.kz")
     web.post(f"/evaluations/{evaluation.id}/declare", data={"conflict": "no", "confirm": "y"})
-    web.post(f"/evaluations/{evaluation.id}/scorecard", data=score_form((4, 4, 4, 4, 4)) | {"submit_card": "1"})
+    web.post(
+        f"/evaluations/{evaluation.id}/scorecard", data=score_form((4, 4, 4, 4, 4)) | {"submit_card": "1"}
+    )
     db.session.expire_all()
     card = _card(db, evaluation, "chair")
     assert card is None
@@ -92,8 +100,15 @@ def test_member_who_never_submitted_sees_no_aggregates_and_cannot_score_after_a_
 
     # After a reopen of member1's card, member3 still cannot declare and submit.
     member1 = _card(db, evaluation, "member1")
-    assert client.post(f"{base}/scorecards/{member1.member_id}/reopen", headers=chair, json={"reason": "Recheck."}).status_code == 200
-    response = client.put(f"{base}/scorecard", headers=member3, json={"conflict_of_interest": False, "scores": _full_scores()})
+    assert (
+        client.post(
+            f"{base}/scorecards/{member1.member_id}/reopen", headers=chair, json={"reason": "Recheck."}
+        ).status_code
+        == 200
+    )
+    response = client.put(
+        f"{base}/scorecard", headers=member3, json={"conflict_of_interest": False, "scores": _full_scores()}
+    )
     assert response.status_code == 409, response.get_json()
     assert client.post(f"{base}/scorecard/submit", headers=member3).status_code == 409
     db.session.expire_all()
@@ -116,7 +131,9 @@ def test_chair_cannot_reopen_his_own_scorecard_once_he_has_seen_the_scores(app, 
     base = f"/api/v1/evaluations/{evaluation.id}"
     assert client.post(f"{base}/close-scoring", headers=chair).status_code == 200
     own = _card(db, evaluation, "chair")
-    response = client.post(f"{base}/scorecards/{own.member_id}/reopen", headers=chair, json={"reason": "Second thoughts."})
+    response = client.post(
+        f"{base}/scorecards/{own.member_id}/reopen", headers=chair, json={"reason": "Second thoughts."}
+    )
     assert response.status_code == 409, response.get_json()
     assert response.get_json()["error"]["code"] == "scores_revealed"
     db.session.expire_all()

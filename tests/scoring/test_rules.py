@@ -24,7 +24,11 @@ def test_issue_example_means_index_and_band():
     cards = [card(4, 5, 3, 4, 4), card(5, 5, 4, 4, 5), card(3, 4, 4, 5, 4)]
     agg = rules.aggregate(cards, CODES, threshold=3)
     assert [agg[c].mean_display for c in CODES] == [
-        Decimal("4.00"), Decimal("4.67"), Decimal("3.67"), Decimal("4.33"), Decimal("4.33")
+        Decimal("4.00"),
+        Decimal("4.67"),
+        Decimal("3.67"),
+        Decimal("4.33"),
+        Decimal("4.33"),
     ]
     assert [agg[c].total for c in CODES] == [12, 14, 11, 13, 13]
     index = rules.weighted_index({c: agg[c].mean for c in CODES}, WEIGHTS, scale_max=5)
@@ -56,8 +60,15 @@ def test_disagreement_flag_at_threshold():
 
 @pytest.mark.parametrize(
     "value, expected",
-    [(Fraction(85), "highly_effective"), (Fraction(8496, 100), "highly_effective"), (Fraction(8494, 100), "effective"),
-     (Fraction(70), "effective"), (Fraction(4994, 100), "ineffective"), (Fraction(4995, 100), "partially_effective"), (Fraction(0), "ineffective")],
+    [
+        (Fraction(85), "highly_effective"),
+        (Fraction(8496, 100), "highly_effective"),
+        (Fraction(8494, 100), "effective"),
+        (Fraction(70), "effective"),
+        (Fraction(4994, 100), "ineffective"),
+        (Fraction(4995, 100), "partially_effective"),
+        (Fraction(0), "ineffective"),
+    ],
 )
 def test_band_boundaries_follow_the_rounded_index(value, expected):
     assert rules.band(value, BANDS) == expected

@@ -20,7 +20,9 @@ def login_with_csrf(client, email):
     assert page.status_code == 200
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.get_data(as_text=True))
     assert token, "the login form carries a CSRF token"
-    response = client.post("/login", data={"email": email, "password": "demo-pass-2026", "csrf_token": token.group(1)})
+    response = client.post(
+        "/login", data={"email": email, "password": "demo-pass-2026", "csrf_token": token.group(1)}
+    )
     assert response.status_code == 302
     return client
 
@@ -36,7 +38,9 @@ def test_an_invalid_bearer_token_does_not_skip_csrf(client, csrf_on, api_token):
     assert client.delete("/api/v1/auth/token").status_code == 400
     # A valid token is a real credential: exempt, and the write happens.
     token = api_token("member1")
-    assert client.delete("/api/v1/auth/token", headers={"Authorization": f"Bearer {token}"}).status_code == 204
+    assert (
+        client.delete("/api/v1/auth/token", headers={"Authorization": f"Bearer {token}"}).status_code == 204
+    )
 
 
 def test_a_revoked_token_does_not_skip_csrf(client, csrf_on, api_token):

@@ -57,14 +57,18 @@ def test_security_headers_on_pages_and_api_answers(production, path):
 
 def test_behind_the_proxy_x_forwarded_proto_counts_and_plain_http_is_redirected(production):
     client = production.test_client()
-    forwarded = client.get("/lots/", headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "198.51.100.1"})
+    forwarded = client.get(
+        "/lots/", headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "198.51.100.1"}
+    )
     assert forwarded.status_code == 200
     assert_security_headers(forwarded)
     plain = client.get("/lots/", base_url="http://grants.example.kz")
     assert plain.status_code == 302
     assert plain.headers["Location"].startswith("https://grants.example.kz/lots/")
     assert "Strict-Transport-Security" not in plain.headers, "HSTS only on answers over TLS"
-    assert client.get("/healthz", base_url="http://grants.example.kz").status_code == 200, "probes use plain HTTP"
+    assert client.get("/healthz", base_url="http://grants.example.kz").status_code == 200, (
+        "probes use plain HTTP"
+    )
 
 
 def set_cookies(response) -> dict[str, str]:
@@ -91,7 +95,9 @@ def test_every_cookie_is_secure_httponly_and_samesite_in_production(production):
 
 def test_development_cookies_work_over_plain_http(live_url):
     app = build_app(live_url)
-    response = app.test_client().post("/login", data={"email": "member1@example.kz", "password": DEMO_PASSWORD})
+    response = app.test_client().post(
+        "/login", data={"email": "member1@example.kz", "password": DEMO_PASSWORD}
+    )
     assert response.status_code == 302
     assert "secure" not in set_cookies(response)["session"].lower()
     with app.app_context():
@@ -152,7 +158,11 @@ def test_development_keeps_its_conveniences(tmp_path):
 
 
 def run(args, env_extra, timeout=120):
-    env = {k: v for k, v in os.environ.items() if k not in ("GRANTS_ENV", "DATABASE_URL", "SECRET_KEY", "REDIS_URL")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("GRANTS_ENV", "DATABASE_URL", "SECRET_KEY", "REDIS_URL")
+    }
     env.update(env_extra)
     return subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
 
@@ -165,7 +175,9 @@ def test_wsgi_refuses_to_serve_while_demo_accounts_open_with_the_demo_password(l
 
     engine = create_engine(live_url)
     with engine.begin() as conn:
-        conn.execute(text("UPDATE users SET password_hash = :h"), {"h": generate_password_hash("a-real-secret-1")})
+        conn.execute(
+            text("UPDATE users SET password_hash = :h"), {"h": generate_password_hash("a-real-secret-1")}
+        )
     engine.dispose()
     started = run([sys.executable, "-c", "import wsgi; print(wsgi.app.config['GRANTS_ENV'])"], env)
     assert started.returncode == 0, started.stderr
@@ -181,7 +193,8 @@ def test_wsgi_refuses_a_short_secret_key_with_a_clear_message(live_url):
 def test_seed_demo_refuses_to_run_in_production(live_url):
     flask = str(Path(sys.executable).with_name("flask"))
     refused = run(
-        [flask, "--app", "grants", "seed-demo"], {"GRANTS_ENV": "production", "SECRET_KEY": GOOD_KEY, "DATABASE_URL": live_url}
+        [flask, "--app", "grants", "seed-demo"],
+        {"GRANTS_ENV": "production", "SECRET_KEY": GOOD_KEY, "DATABASE_URL": live_url},
     )
     assert refused.returncode != 0
     assert "seed-demo refuses to run in production" in refused.stderr

@@ -4,7 +4,15 @@ import pytest
 
 from grants.core.validation import is_local_path
 
-OUTSIDE = ["//evil.example/x", "/\\evil.example", "https://evil.example/", "/\\/evil", "javascript:alert(1)", "", "/x\r\nSet-Cookie: a=b"]
+OUTSIDE = [
+    "//evil.example/x",
+    "/\\evil.example",
+    "https://evil.example/",
+    "/\\/evil",
+    "javascript:alert(1)",
+    "",
+    "/x\r\nSet-Cookie: a=b",
+]
 
 
 @pytest.mark.parametrize("target", OUTSIDE)
@@ -21,6 +29,8 @@ def test_language_switch_and_login_never_leave_the_site(client, target):
     response = client.get("/lang/en", query_string={"next": target})
     assert response.status_code == 302 and response.headers["Location"] in ("/", "http://localhost/")
     response = client.post(
-        "/login", query_string={"next": target}, data={"email": "member1@example.kz", "password": "demo-pass-2026"}
+        "/login",
+        query_string={"next": target},
+        data={"email": "member1@example.kz", "password": "demo-pass-2026"},
     )
     assert response.status_code == 302 and "evil" not in response.headers["Location"]

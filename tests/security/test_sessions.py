@@ -58,7 +58,9 @@ def assert_token_dead(app, token: str):
 
 
 def assert_token_alive(app, token: str):
-    assert app.test_client().get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    assert (
+        app.test_client().get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    )
 
 
 @pytest.fixture
@@ -103,7 +105,12 @@ def test_a_password_change_by_the_user_ends_every_other_session(app, captured):
     assert response.status_code == 302, response.get_data(as_text=True)
     assert_all_dead(app, stolen)
     assert_logged_in(browser)  # the browser that changed it stays in
-    assert app.test_client().post("/login", data={"email": "member1@example.kz", "password": DEMO_PASSWORD}).status_code == 200
+    assert (
+        app.test_client()
+        .post("/login", data={"email": "member1@example.kz", "password": DEMO_PASSWORD})
+        .status_code
+        == 200
+    )
     assert_logged_in(signed_in(app, "member1@example.kz", NEW_PASSWORD))
 
 
@@ -145,7 +152,12 @@ def test_an_administrator_editing_without_a_password_ends_nothing(app, captured,
     member = user("member1@example.kz")
     response = login_as("admin").post(
         f"/admin/users/{member.id}/edit",
-        data={"email": member.email, "full_name": "Renamed", "roles": [r.value for r in member.roles], "active": "y"},
+        data={
+            "email": member.email,
+            "full_name": "Renamed",
+            "roles": [r.value for r in member.roles],
+            "active": "y",
+        },
     )
     assert response.status_code == 302
     assert_logged_in(client_with(app, session=stolen["session"]))
@@ -157,7 +169,13 @@ def test_an_administrator_changing_their_own_password_stays_logged_in(app, login
     me = user("admin@example.kz")
     response = admin.post(
         f"/admin/users/{me.id}/edit",
-        data={"email": me.email, "full_name": me.full_name, "roles": ["admin"], "active": "y", "password": NEW_PASSWORD},
+        data={
+            "email": me.email,
+            "full_name": me.full_name,
+            "roles": ["admin"],
+            "active": "y",
+            "password": NEW_PASSWORD,
+        },
     )
     assert response.status_code == 302
     assert admin.get("/admin/users").status_code == 200

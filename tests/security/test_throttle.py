@@ -24,7 +24,12 @@ def test_the_form_answers_429_with_retry_after_in_the_readers_language(client):
     english = form_login(client, "chair@example.kz", DEMO_PASSWORD, "203.0.113.20", lang="en")
     assert "Too many failed attempts" in english.get_data(as_text=True)
     # The real user, elsewhere, is not locked out.
-    assert form_login(client.application.test_client(), "chair@example.kz", DEMO_PASSWORD, "198.51.100.20").status_code == 302
+    assert (
+        form_login(
+            client.application.test_client(), "chair@example.kz", DEMO_PASSWORD, "198.51.100.20"
+        ).status_code
+        == 302
+    )
 
 
 @pytest.fixture
@@ -45,13 +50,17 @@ def test_a_spread_out_attack_slows_guessing_but_not_the_real_users_own_browser(a
     blocked = form_login(app.test_client(), "member2@example.kz", DEMO_PASSWORD, "203.0.113.99")
     assert blocked.status_code == 429 and int(blocked.headers["Retry-After"]) > 0
     api = app.test_client().post(
-        "/api/v1/auth/token", json={"email": "member2@example.kz", "password": DEMO_PASSWORD}, **address("192.0.2.7")
+        "/api/v1/auth/token",
+        json={"email": "member2@example.kz", "password": DEMO_PASSWORD},
+        **address("192.0.2.7"),
     )
     assert api.status_code == 429 and api.get_json()["error"]["code"] == "too_many_requests"
     # … but the real user's browser, which the account knows, still signs in.
     assert form_login(real_browser, "member2@example.kz", DEMO_PASSWORD, "198.51.100.31").status_code == 302
     # Other accounts are not affected.
-    assert form_login(app.test_client(), "member3@example.kz", DEMO_PASSWORD, "203.0.113.99").status_code == 302
+    assert (
+        form_login(app.test_client(), "member3@example.kz", DEMO_PASSWORD, "203.0.113.99").status_code == 302
+    )
 
 
 def test_a_forged_or_foreign_device_cookie_is_not_trusted(app, small_account_limit):
@@ -63,7 +72,9 @@ def test_a_forged_or_foreign_device_cookie_is_not_trusted(app, small_account_lim
     for value in (foreign, "forged", foreign[:-2] + "xx"):
         client = app.test_client()
         client.set_cookie("grants_device", value)
-        assert form_login(client, "member2@example.kz", DEMO_PASSWORD, "203.0.113.70").status_code == 429, value
+        assert form_login(client, "member2@example.kz", DEMO_PASSWORD, "203.0.113.70").status_code == 429, (
+            value
+        )
 
 
 def test_a_known_device_has_its_own_limit(app):

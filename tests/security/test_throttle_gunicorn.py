@@ -103,7 +103,10 @@ def wait_for_both_workers(base: str, log_path: Path, server: subprocess.Popen, e
             release_together(4, lambda i: requests.get(f"{base}/healthz", timeout=10))
         except requests.RequestException:
             pass
-        if len({pid for pid, path, status in access_log(log_path) if path == "/healthz" and status == 200}) >= 2:
+        if (
+            len({pid for pid, path, status in access_log(log_path) if path == "/healthz" and status == 200})
+            >= 2
+        ):
             return
         time.sleep(0.3)
     raise RuntimeError("gunicorn's two workers did not both answer in time")

@@ -34,34 +34,96 @@ MINISTRY_BUDGET_SCALE = 160  # % of a regional lot's budget
 
 # administrator, KATO, topics placed every year, optional topics, lots a year
 REGIONAL_PLANS = [
-    ("astana_youth", AST, ("drug_youth", "road_safety", "offence_teens", "school_safety"),
-     ("youth_neet", "volunteering", "interethnic", "eco", "suicide_prevention", "healthy_lifestyle"), 8),
-    ("astana_social", AST, ("disability_inclusion",),
-     ("disability_children", "elderly_active", "family_support", "migrant_adaptation"), 3),
-    ("almaty_social", ALA, ("drug_youth", "migrant_adaptation"),
-     ("road_safety", "family_support", "healthy_lifestyle", "interethnic", "eco", "youth_neet", "volunteering",
-      "elderly_active"), 5),
-    ("shymkent_ip", SHY, ("offence_teens", "family_support"),
-     ("drug_youth", "migrant_adaptation", "youth_neet", "interethnic", "healthy_lifestyle"), 4),
-    ("karaganda_ip", KAR, ("drug_youth",),
-     ("school_safety", "elderly_active", "eco", "disability_children", "volunteering"), 3),
-    ("turkistan_sd", TUR, ("migrant_adaptation",),
-     ("youth_neet", "family_support", "interethnic", "road_safety", "healthy_lifestyle"), 3),
+    (
+        "astana_youth",
+        AST,
+        ("drug_youth", "road_safety", "offence_teens", "school_safety"),
+        ("youth_neet", "volunteering", "interethnic", "eco", "suicide_prevention", "healthy_lifestyle"),
+        8,
+    ),
+    (
+        "astana_social",
+        AST,
+        ("disability_inclusion",),
+        ("disability_children", "elderly_active", "family_support", "migrant_adaptation"),
+        3,
+    ),
+    (
+        "almaty_social",
+        ALA,
+        ("drug_youth", "migrant_adaptation"),
+        (
+            "road_safety",
+            "family_support",
+            "healthy_lifestyle",
+            "interethnic",
+            "eco",
+            "youth_neet",
+            "volunteering",
+            "elderly_active",
+        ),
+        5,
+    ),
+    (
+        "shymkent_ip",
+        SHY,
+        ("offence_teens", "family_support"),
+        ("drug_youth", "migrant_adaptation", "youth_neet", "interethnic", "healthy_lifestyle"),
+        4,
+    ),
+    (
+        "karaganda_ip",
+        KAR,
+        ("drug_youth",),
+        ("school_safety", "elderly_active", "eco", "disability_children", "volunteering"),
+        3,
+    ),
+    (
+        "turkistan_sd",
+        TUR,
+        ("migrant_adaptation",),
+        ("youth_neet", "family_support", "interethnic", "road_safety", "healthy_lifestyle"),
+        3,
+    ),
 ]
 # Central ministries place one lot a year each, in a region: (administrator, topic, KATO).
 MINISTRY_LOTS = {
-    2024: [("mci", "interethnic", KAR), ("mvd", "offence_teens", KAR),
-           ("mlsp", "disability_children", SHY), ("moe", "school_safety", SHY)],
-    2025: [("mci", "volunteering", TUR), ("mvd", "offence_teens", TUR),
-           ("mlsp", "elderly_active", ALA), ("moe", "road_safety", SHY)],
-    2026: [("mci", "interethnic", ALA), ("mvd", "migrant_adaptation", KAR),
-           ("mlsp", "disability_inclusion", TUR), ("moe", "suicide_prevention", AST)],
+    2024: [
+        ("mci", "interethnic", KAR),
+        ("mvd", "offence_teens", KAR),
+        ("mlsp", "disability_children", SHY),
+        ("moe", "school_safety", SHY),
+    ],
+    2025: [
+        ("mci", "volunteering", TUR),
+        ("mvd", "offence_teens", TUR),
+        ("mlsp", "elderly_active", ALA),
+        ("moe", "road_safety", SHY),
+    ],
+    2026: [
+        ("mci", "interethnic", ALA),
+        ("mvd", "migrant_adaptation", KAR),
+        ("mlsp", "disability_inclusion", TUR),
+        ("moe", "suicide_prevention", AST),
+    ],
 }
 # Statuses of the current year's lots by their place in an administrator's list.
-CURRENT_STATUSES = ("in_implementation", "in_implementation", "awarded", "in_implementation", "announced",
-                    "in_implementation", "planned", "announced")
-MINISTRY_CURRENT_STATUS = {"mci": "in_implementation", "mvd": "in_implementation", "mlsp": "awarded",
-                           "moe": "announced"}
+CURRENT_STATUSES = (
+    "in_implementation",
+    "in_implementation",
+    "awarded",
+    "in_implementation",
+    "announced",
+    "in_implementation",
+    "planned",
+    "announced",
+)
+MINISTRY_CURRENT_STATUS = {
+    "mci": "in_implementation",
+    "mvd": "in_implementation",
+    "mlsp": "awarded",
+    "moe": "announced",
+}
 # (year, administrator, index): competitions that found no eligible bid.
 CANCELLED = {(2025, "karaganda_ip", 2), (2026, "karaganda_ip", 2)}
 PROJECT_STATUS = {"completed": "completed", "in_implementation": "in_implementation", "awarded": "contracted"}
@@ -115,8 +177,15 @@ def _lot(rng, year, number, admin, kato, topic_code, status, ministry) -> dict:
     start, end = _lot_dates(rng, year, status)
     indicators = [_scaled_indicator(ind, scale) for ind in topic["indicators"]]
     lot = {
-        "number": number, "year": year, "administrator": admin, "kato": kato, "topic": topic_code,
-        "sphere": topic["sphere"], "status": status, "start_date": start, "end_date": end,
+        "number": number,
+        "year": year,
+        "administrator": admin,
+        "kato": kato,
+        "topic": topic_code,
+        "sphere": topic["sphere"],
+        "status": status,
+        "start_date": start,
+        "end_date": end,
         "title_ru": topic["title_ru"].format(place=place_ru),
         "title_kk": _capitalise(topic["title_kk"].format(place=place_kk)),
         "title_en": topic["title_en"].format(place=place_en),
@@ -145,8 +214,14 @@ def _scaled_indicator(indicator: tuple, scale: int) -> dict:
     name_ru, name_kk, name_en, unit, baseline, target = indicator
     if unit != "percent":
         target = _nice(target * scale / 100)
-    return {"name_ru": name_ru, "name_kk": name_kk, "name_en": name_en, "unit": unit,
-            "baseline": baseline, "target": target}
+    return {
+        "name_ru": name_ru,
+        "name_kk": name_kk,
+        "name_en": name_en,
+        "unit": unit,
+        "baseline": baseline,
+        "target": target,
+    }
 
 
 def _budget(rng: random.Random, base_thousands: int, scale: int, year: int) -> Decimal:
@@ -188,28 +263,42 @@ def _project(rng: random.Random, lot: dict, contract_number: str) -> dict:
         contract_date = start - timedelta(days=rng.randint(4, 12))
     amount = (lot["budget"] * Decimal(rng.randint(90, 100)) / 100).quantize(CENT)
     project = {
-        "contract_number": contract_number, "ngo": _pick_ngo(rng, lot["kato"], lot["sphere"]),
-        "contract_date": contract_date, "amount": amount, "start_date": start, "end_date": end,
-        "status": status, "actual_amount": None, "actual_end_date": None, "beneficiaries_actual": None,
+        "contract_number": contract_number,
+        "ngo": _pick_ngo(rng, lot["kato"], lot["sphere"]),
+        "contract_date": contract_date,
+        "amount": amount,
+        "start_date": start,
+        "end_date": end,
+        "status": status,
+        "actual_amount": None,
+        "actual_end_date": None,
+        "beneficiaries_actual": None,
     }
     count = min(rng.randint(3, 5), len(lot["all_indicators"]))
     if status == "completed":
         low, high = rng.choices(((100, 118), (90, 104), (62, 85)), weights=(3, 6, 1))[0]
         factors = [rng.randint(low, high) for _ in range(count)]
         project["actual_end_date"] = end - timedelta(days=rng.randint(0, 6))
-        project["actual_amount"] = amount if rng.random() < 0.75 else (
-            amount * Decimal(rng.randint(960, 995)) / 1000).quantize(CENT)
+        project["actual_amount"] = (
+            amount if rng.random() < 0.75 else (amount * Decimal(rng.randint(960, 995)) / 1000).quantize(CENT)
+        )
         reach = sum(factors) / len(factors)
         project["beneficiaries_actual"] = _nice(lot["beneficiaries"] * reach / 100)
-        project["summary_ru"] = (f"Проект завершён, итоговый отчёт принят администратором. Фактический охват — "
-                                 f"{project['beneficiaries_actual']} чел.")
-        project["summary_kk"] = (f"Жоба аяқталды, қорытынды есепті әкімші қабылдады. Нақты қамту — "
-                                 f"{project['beneficiaries_actual']} адам.")
+        project["summary_ru"] = (
+            f"Проект завершён, итоговый отчёт принят администратором. Фактический охват — "
+            f"{project['beneficiaries_actual']} чел."
+        )
+        project["summary_kk"] = (
+            f"Жоба аяқталды, қорытынды есепті әкімші қабылдады. Нақты қамту — "
+            f"{project['beneficiaries_actual']} адам."
+        )
     elif status == "in_implementation":
         progress = rng.randint(60, 85)
         factors = [None if rng.random() < 0.3 else progress for _ in range(count)]
         project["beneficiaries_actual"] = _nice(lot["beneficiaries"] * progress / 100)
-        project["summary_ru"] = "Проект реализуется; промежуточный отчёт за III квартал представлен администратору."
+        project["summary_ru"] = (
+            "Проект реализуется; промежуточный отчёт за III квартал представлен администратору."
+        )
         project["summary_kk"] = "Жоба іске асырылуда; III тоқсандағы аралық есеп әкімшіге ұсынылды."
     else:
         factors = [None] * count
@@ -233,7 +322,11 @@ def _project_indicator(indicator: dict, factor: int | None, in_progress: bool) -
         else:
             actual = round(target * factor / 100)
     return {
-        "name_ru": indicator["name_ru"], "name_kk": indicator["name_kk"], "name_en": indicator["name_en"],
-        "unit": unit, "baseline": None if baseline is None else Decimal(baseline), "target": Decimal(target),
+        "name_ru": indicator["name_ru"],
+        "name_kk": indicator["name_kk"],
+        "name_en": indicator["name_en"],
+        "unit": unit,
+        "baseline": None if baseline is None else Decimal(baseline),
+        "target": Decimal(target),
         "actual": None if actual is None else Decimal(actual),
     }

@@ -13,8 +13,12 @@ NEEDS = [
         "description_kk": "Тұрғындар мен ата-аналар аулалар мен мектептер маңындағы «закладкалар» және "
         "жасөспірімдерге курьер ретінде «оңай табыс» ұсыныстары туралы хабарлайды. Мектептер мен колледждерде "
         "жүйелі профилактика және ата-аналармен жұмыс қажет.",
-        "region": "710000000", "source": "citizen_appeal", "priority": "high", "year_raised": 2023,
-        "organisation": "astana_youth", "link": ("astana_youth", "drug_youth"),
+        "region": "710000000",
+        "source": "citizen_appeal",
+        "priority": "high",
+        "year_raised": 2023,
+        "organisation": "astana_youth",
+        "link": ("astana_youth", "drug_youth"),
         "evidence": "Обращения граждан в «eOtinish», 2023: 214 обращений о «закладках» у школ и во дворах\n"
         "Департамент полиции г. Астаны: 38 несовершеннолетних привлечены за сбыт наркотиков в 2023 г.\n"
         "Рекомендация Общественного совета г. Астаны от 14.12.2023 № 9",
@@ -30,8 +34,12 @@ NEEDS = [
         "description_kk": "Жаңа шағын аудандарда жаяу жүргіншілер өткелдері мен бағдаршамдар жетіспейді, балалар "
         "мектепке қозғалысы қарқынды жолдардың бойымен барады; балалар қатысқан ЖКО саны үшінші жыл қатарынан "
         "өсуде.",
-        "region": "710000000", "source": "statistics", "priority": "high", "year_raised": 2023,
-        "organisation": "astana_youth", "link": ("astana_youth", "road_safety"),
+        "region": "710000000",
+        "source": "statistics",
+        "priority": "high",
+        "year_raised": 2023,
+        "organisation": "astana_youth",
+        "link": ("astana_youth", "road_safety"),
         "evidence": "Комитет по правовой статистике и специальным учётам ГП РК: 187 ДТП с участием детей в "
         "г. Астане за 2023 г. (+12 %)\n"
         "Анкетирование родителей 24 школ, 2023: 61 % считают путь ребёнка в школу опасным",
@@ -45,8 +53,12 @@ NEEDS = [
         "рекомендовал усилить работу школьных психологов и создать службы примирения.",
         "description_kk": "Әлеуметтік желілерде резонанс тудырған қудалау оқиғаларынан кейін Қоғамдық кеңес мектеп "
         "психологтарының жұмысын күшейтуге және татуластыру қызметтерін құруға ұсыныс берді.",
-        "region": "710000000", "source": "council_recommendation", "priority": "medium", "year_raised": 2024,
-        "organisation": "astana_youth", "link": ("astana_youth", "school_safety"),
+        "region": "710000000",
+        "source": "council_recommendation",
+        "priority": "medium",
+        "year_raised": 2024,
+        "organisation": "astana_youth",
+        "link": ("astana_youth", "school_safety"),
         "evidence": "Рекомендация Общественного совета г. Астаны от 22.03.2024 № 3\n"
         "Опрос учащихся 7–11 классов, 2024 (n = 3 120): 27 % сталкивались с травлей\n"
         "https://www.gov.kz/memleket/entities/astana-bilim/press/news",
@@ -60,8 +72,12 @@ NEEDS = [
         "правонарушение; бесплатных занятий во внеурочное время для подростков мало.",
         "description_kk": "Профилактикалық есепте тұрған әрбір төртінші жасөспірім қайталап құқық бұзады; "
         "жасөспірімдерге сабақтан тыс уақытта тегін айналысатын іс аз.",
-        "region": "710000000", "source": "statistics", "priority": "high", "year_raised": 2023,
-        "organisation": "astana_youth", "link": ("astana_youth", "offence_teens"),
+        "region": "710000000",
+        "source": "statistics",
+        "priority": "high",
+        "year_raised": 2023,
+        "organisation": "astana_youth",
+        "link": ("astana_youth", "offence_teens"),
         "evidence": "Ювенальная полиция г. Астаны: 1 146 несовершеннолетних на учёте на 01.01.2024, из них 24 % — "
         "с повторными правонарушениями\n"
         "Заслушивание отчёта полиции на совместном заседании общественных советов, протокол от 05.10.2023 № 7",
@@ -76,8 +92,12 @@ NEEDS = [
         "знают, как адаптировать рабочие места, многие объекты остаются недоступными.",
         "description_kk": "Еңбекке қабілетті жастағы мүгедектігі бар адамдардың тек үштен бірге жуығы жұмыс істейді; "
         "жұмыс берушілер жұмыс орындарын қалай бейімдеуді білмейді, көп объектілер қолжетімсіз.",
-        "region": "710000000", "source": "survey", "priority": "medium", "year_raised": 2023,
-        "organisation": "astana_social", "link": ("astana_social", "disability_inclusion"),
+        "region": "710000000",
+        "source": "survey",
+        "priority": "medium",
+        "year_raised": 2023,
+        "organisation": "astana_social",
+        "link": ("astana_social", "disability_inclusion"),
         "evidence": "Опрос общественных объединений людей с инвалидностью, 2023 (n = 640): работают 34 %\n"
         "Центр трудовой мобильности г. Астаны: 2 310 обратившихся с инвалидностью, трудоустроены 29 %",
         "reason": "Сопровождаемое трудоустройство и семинары для работодателей отвечают на низкую занятость.",
@@ -91,8 +111,12 @@ NEEDS = [
         "description_kk": "Студенттер мен ата-аналар онлайн-бәс тігу мен микрокредиттерге байланысты қарыздар туралы "
         "хабарлайды; қалада ойынға тәуелділіктің алдын алу бағдарламалары жоқ, тақырып бойынша лот "
         "қалыптастырылмаған.",
-        "region": "710000000", "source": "survey", "priority": "high", "year_raised": 2026,
-        "organisation": "astana_youth", "link": None,
+        "region": "710000000",
+        "source": "survey",
+        "priority": "high",
+        "year_raised": 2026,
+        "organisation": "astana_youth",
+        "link": None,
         "evidence": "Опрос студентов вузов и колледжей г. Астаны, 2026 (n = 1 850): 17 % делали онлайн-ставки за "
         "последний месяц\n"
         "Обращения в «eOtinish», 2025–2026: 96 обращений родителей о долгах детей из-за ставок\n"
@@ -106,8 +130,12 @@ NEEDS = [
         "занятиям; родители вынуждены оставлять работу.",
         "description_kk": "18 жастан кейін ментальды бұзылыстары бар жастар түзету сабақтарына қол жеткізе алмайды; "
         "ата-аналар жұмыстан кетуге мәжбүр.",
-        "region": "710000000", "source": "citizen_appeal", "priority": "medium", "year_raised": 2025,
-        "organisation": "astana_social", "link": None,
+        "region": "710000000",
+        "source": "citizen_appeal",
+        "priority": "medium",
+        "year_raised": 2025,
+        "organisation": "astana_social",
+        "link": None,
         "evidence": "Коллективное обращение родителей в акимат г. Астаны от 11.02.2025 (312 подписей)\n"
         "Очередь на дневное пребывание в центрах социального обслуживания: 146 человек на 01.07.2025",
     },
@@ -118,8 +146,12 @@ NEEDS = [
         "description_ru": "Растёт число отравлений синтетическими психоактивными веществами среди молодёжи 16–24 лет.",
         "description_kk": "16–24 жастағы жастар арасында синтетикалық психобелсенді заттармен улану жағдайлары "
         "көбеюде.",
-        "region": "750000000", "source": "statistics", "priority": "high", "year_raised": 2023,
-        "organisation": "almaty_social", "link": ("almaty_social", "drug_youth"),
+        "region": "750000000",
+        "source": "statistics",
+        "priority": "high",
+        "year_raised": 2023,
+        "organisation": "almaty_social",
+        "link": ("almaty_social", "drug_youth"),
         "evidence": "Центр психического здоровья г. Алматы: 412 первичных обращений молодёжи по поводу ПАВ в 2023 г.\n"
         "https://www.gov.kz/memleket/entities/almaty-qogam/documents (план профилактики наркомании на 2024–2026 гг.)",
         "reason": "Профилактика в колледжах отвечает росту употребления синтетических веществ студентами.",
@@ -132,8 +164,12 @@ NEEDS = [
         "местности; не хватает консультаций по регистрации и трудоустройству и мест в школах.",
         "description_kk": "Қалаға қосылған шағын аудандарға жыл сайын ауылдық жерлерден он мыңдаған адам көшіп "
         "келеді; тіркеу және жұмысқа орналасу бойынша кеңестер мен мектептердегі орындар жетіспейді.",
-        "region": "750000000", "source": "strategic_document", "priority": "medium", "year_raised": 2024,
-        "organisation": "almaty_social", "link": ("almaty_social", "migrant_adaptation"),
+        "region": "750000000",
+        "source": "strategic_document",
+        "priority": "medium",
+        "year_raised": 2024,
+        "organisation": "almaty_social",
+        "link": ("almaty_social", "migrant_adaptation"),
         "evidence": "План развития г. Алматы до 2025 года, раздел «Миграция»\n"
         "Бюро национальной статистики: миграционный прирост г. Алматы в 2023 г. — 38,6 тыс. человек",
         "reason": "Центр адаптации выполняет задачу плана развития города по интеграции внутренних мигрантов.",
@@ -146,8 +182,12 @@ NEEDS = [
         "бесплатные секции для подростков группы риска.",
         "description_kk": "Полиция есебін тыңдаған қалалық Қоғамдық кеңес тәуекел тобындағы жасөспірімдерге арналған "
         "тәлімгерлік пен тегін секцияларды кеңейтуді ұсынды.",
-        "region": "790000000", "source": "council_recommendation", "priority": "high", "year_raised": 2023,
-        "organisation": "shymkent_ip", "link": ("shymkent_ip", "offence_teens"),
+        "region": "790000000",
+        "source": "council_recommendation",
+        "priority": "high",
+        "year_raised": 2023,
+        "organisation": "shymkent_ip",
+        "link": ("shymkent_ip", "offence_teens"),
         "evidence": "Рекомендация Общественного совета г. Шымкент от 28.11.2023 № 11\n"
         "Департамент полиции г. Шымкент: 97 групповых драк с участием несовершеннолетних в 2023 г.",
         "reason": "Лот выполняет рекомендацию Общественного совета о профилактике правонарушений подростков.",
@@ -160,8 +200,12 @@ NEEDS = [
         "на 1,2 млн жителей.",
         "description_kk": "Тұрмыстық зорлық-зомбылықтан зардап шеккендер қайда жүгіну керектігін білмейді; қалада "
         "1,2 млн тұрғынға бір дағдарыс орталығы бар.",
-        "region": "790000000", "source": "citizen_appeal", "priority": "medium", "year_raised": 2024,
-        "organisation": None, "link": ("shymkent_ip", "family_support"),
+        "region": "790000000",
+        "source": "citizen_appeal",
+        "priority": "medium",
+        "year_raised": 2024,
+        "organisation": None,
+        "link": ("shymkent_ip", "family_support"),
         "evidence": "Обращения граждан в акимат г. Шымкент, 2024: 143 обращения о семейных конфликтах\n"
         "Департамент полиции г. Шымкент: 2 870 защитных предписаний в 2023 г.",
         "reason": "Кризисная помощь и семейная медиация закрывают нехватку услуг для пострадавших.",
@@ -174,8 +218,12 @@ NEEDS = [
         "профилактических программ мало.",
         "description_kk": "Теміртау, Шахтинск және Саран қалаларында наркологиялық есепте тұрған жастардың үлесі "
         "жоғары, ал бос уақыт пен профилактика бағдарламалары аз.",
-        "region": "350000000", "source": "statistics", "priority": "medium", "year_raised": 2023,
-        "organisation": "karaganda_ip", "link": ("karaganda_ip", "drug_youth"),
+        "region": "350000000",
+        "source": "statistics",
+        "priority": "medium",
+        "year_raised": 2023,
+        "organisation": "karaganda_ip",
+        "link": ("karaganda_ip", "drug_youth"),
         "evidence": "Областной наркологический центр: 1 280 лиц до 30 лет на учёте на 01.01.2024\n"
         "Анализ управления внутренней политики по моногородам, 2023",
         "reason": "Профилактические тренинги и онлайн-кампания охватывают молодёжь моногородов.",
@@ -188,8 +236,12 @@ NEEDS = [
         "трудностями документирования и трудоустройства.",
         "description_kk": "Облыс — қандастар қоныстанатын негізгі өңірлердің бірі; қоныс аударушылар құжаттандыру мен "
         "жұмысқа орналасуда қиындықтарға тап болады.",
-        "region": "610000000", "source": "statistics", "priority": "high", "year_raised": 2023,
-        "organisation": "turkistan_sd", "link": ("turkistan_sd", "migrant_adaptation"),
+        "region": "610000000",
+        "source": "statistics",
+        "priority": "high",
+        "year_raised": 2023,
+        "organisation": "turkistan_sd",
+        "link": ("turkistan_sd", "migrant_adaptation"),
         "evidence": "Министерство труда и социальной защиты населения: 9,8 тыс. кандасов прибыли в область в 2023 г.\n"
         "Обращения в ЦОН по вопросам гражданства, 2023: 3 415",
         "reason": "Центр адаптации кандасов отвечает на приток переселенцев в область.",
@@ -202,8 +254,12 @@ NEEDS = [
         "не отражена ни в одном лоте.",
         "description_kk": "Қоғамдық бірлестіктер ерте некелер және 9-сыныптан кейін қыздардың оқудан шығып қалуы "
         "туралы хабарлайды; тақырып бірде-бір лотта көрсетілмеген.",
-        "region": "610000000", "source": "survey", "priority": "high", "year_raised": 2025,
-        "organisation": "turkistan_sd", "link": None,
+        "region": "610000000",
+        "source": "survey",
+        "priority": "high",
+        "year_raised": 2025,
+        "organisation": "turkistan_sd",
+        "link": None,
         "evidence": "Опрос семей в 12 сельских округах, 2025 (n = 900)\n"
         "Протокол круглого стола общественных объединений от 17.09.2025",
     },
@@ -215,8 +271,12 @@ NEEDS = [
         "адаптированы.",
         "description_kk": "Пандусы бар аласа еденді автобустар маршруттардың тек бір бөлігінде жүреді; аялдамалар "
         "бейімделмеген.",
-        "region": "790000000", "source": "citizen_appeal", "priority": "medium", "year_raised": 2025,
-        "organisation": None, "link": None,
+        "region": "790000000",
+        "source": "citizen_appeal",
+        "priority": "medium",
+        "year_raised": 2025,
+        "organisation": None,
+        "link": None,
         "evidence": "Коллективное обращение ОО «Общество инвалидов «Жігер»», 2025\n"
         "Мониторинг 60 остановок волонтёрами, 2025: адаптированы 9",
     },
