@@ -20,7 +20,27 @@ branch_labels = None
 depends_on = None
 
 
+def _detach_decisions():
+    """SQLite rebuilds the table to change a column's nullability, and dropping the old copy would
+    trip review_decisions' foreign key (the only one pointing at reports): set it aside meanwhile."""
+    if op.get_bind().dialect.name != 'sqlite':
+        return False
+    op.execute('CREATE TEMP TABLE _decision_reports AS '
+               'SELECT id, report_id FROM review_decisions WHERE report_id IS NOT NULL')
+    op.execute('UPDATE review_decisions SET report_id = NULL')
+    return True
+
+
+def _reattach_decisions(detached):
+    if detached:
+        op.execute('UPDATE review_decisions SET report_id = '
+                   '(SELECT d.report_id FROM _decision_reports d WHERE d.id = review_decisions.id) '
+                   'WHERE id IN (SELECT id FROM _decision_reports)')
+        op.execute('DROP TABLE _decision_reports')
+
+
 def upgrade():
+    detached = _detach_decisions()
     with op.batch_alter_table('reports', schema=None) as batch_op:
         batch_op.add_column(sa.Column('html', sa.Text(), nullable=True))
         batch_op.add_column(sa.Column(
@@ -35,6 +55,7 @@ def upgrade():
         batch_op.alter_column('sha256', existing_type=sa.String(length=64), nullable=True)
         batch_op.alter_column('size', existing_type=sa.Integer(), nullable=True)
         batch_op.create_index(batch_op.f('ix_reports_render_status'), ['render_status'], unique=False)
+    _reattach_decisions(detached)
     reports = sa.table('reports', sa.column('rendered_at', sa.DateTime(timezone=True)),
                        sa.column('issued_at', sa.DateTime(timezone=True)))
     op.execute(reports.update().values(rendered_at=reports.c.issued_at))
@@ -47,6 +68,7 @@ def downgrade():
         raise RuntimeError(
             f"{unrendered} report(s) have no PDF yet: run the render jobs (or `flask --app grants tick`) first"
         )
+    detached = _detach_decisions()
     with op.batch_alter_table('reports', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_reports_render_status'))
         batch_op.alter_column('size', existing_type=sa.Integer(), nullable=False)
@@ -56,3 +78,4 @@ def downgrade():
         batch_op.drop_column('render_attempts')
         batch_op.drop_column('render_status')
         batch_op.drop_column('html')
+    _reattach_decisions(detached)
