@@ -79,6 +79,9 @@ class Config:
     JOB_HEARTBEAT_TIMEOUT = 60.0  # a running report job silent this long is dead
     JOB_APP_CONFIG = None  # tests only: the configuration an RQ job builds its app with
     TICK_INTERVAL = 300  # seconds between ticks enqueued by RQ's cron scheduler (grants/cron.py)
+    RENDER_ATTEMPTS = 3  # tries at an issued report's PDF before it is marked failed (docs/operations.md)
+    RENDER_RETRY_INTERVALS = (30, 300)  # seconds before RQ's second and third attempt
+    RENDER_STALE_MINUTES = 10  # the tick hands reports pending this long to the queue again
     PROPAGATE_TEST_ERRORS = True  # tests only: an unexpected error in a view fails the test (TESTING)
     AUDIT_FORMER_SECRET_KEYS = ""  # comma-separated SECRET_KEYs that signed older audit checkpoints
     OPEN_DATA_PUBLISHER = None  # the publisher named in OCDS exports; None: the service's name
