@@ -67,6 +67,7 @@ def samples(tmp_path) -> dict[str, tuple[str, object]]:
         "OPEN_DATA_PUBLISHER": ("Министерство", "Министерство"),
         "OPEN_DATA_LICENSE": ("https://example.kz/licence", "https://example.kz/licence"),
         "PG_BIN_DIR": ("/usr/lib/postgresql/16/bin", "/usr/lib/postgresql/16/bin"),
+        "GRANTS_TICK_INTERVAL": ("60", 60),
     }
 
 
