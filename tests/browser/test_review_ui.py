@@ -11,6 +11,7 @@ from grants.extensions import db
 from grants.monitoring import operations as workflow
 from grants.monitoring.models import Evaluation, EvaluationState, SubjectKind
 from grants.reports.models import Report, ReportKind
+from grants.reports.rendering import render_committed
 from grants.scoring import operations as scoring
 from tests.browser.test_ui import log_in
 from tests.helpers import user
@@ -60,6 +61,7 @@ def evaluation_in_review(live_db) -> int:
             },
         )
         db.session.commit()
+        render_committed()  # the draft's PDFs are rendered after the commit, as after a request
         assert evaluation.state == EvaluationState.in_review
         return evaluation.id
 
