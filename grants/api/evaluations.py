@@ -8,7 +8,7 @@ status, message, fields and code. A GET never writes (docs/api.md).
 
 from flask import abort
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from grants.api.common import (
     EVALUATION,
@@ -37,34 +37,24 @@ from grants.api.schemas_evaluations import (
 from grants.core.errors import RuleViolation
 from grants.core.permissions import MAX_ID
 from grants.core.schemas import Shown
-from grants.councils.models import GroupMember
 from grants.extensions import db
 from grants.monitoring import operations as workflow
 from grants.monitoring.models import Evaluation, EvaluationState, SubjectKind
 from grants.needs.models import PublicNeed
-from grants.projects.models import Project
 from grants.scoring import operations as scoring
 
 TAGS = ["evaluations"]
 
 
 def _evaluations_of(user, mine: bool):
-    """The evaluations the caller may list. mine: for an NGO the published evaluations of its
-    organisation's projects (public, and the ones it may reply to); for others those of the groups
-    the caller is a member of, once scoring has begun."""
+    """The evaluations the caller may list (Evaluation.visible_to). mine: for an NGO the published
+    evaluations of its organisation's projects; for others those of the groups the caller is a
+    member of, once scoring has begun."""
     if mine and user.has_role("ngo"):
-        own_projects = select(Project.id).where(Project.ngo_id == user.organisation_id)
-        return select(Evaluation).where(
-            or_(
-                Evaluation.visible_to(user),
-                Evaluation.state == EvaluationState.published,
-            ),
-            Evaluation.project_id.in_(own_projects),
-        )
+        return select(Evaluation).where(Evaluation.published_for_ngo(user))
     query = select(Evaluation).where(Evaluation.visible_to(user))
     if mine:
-        groups = select(GroupMember.group_id).where(GroupMember.user_id == user.id)
-        return query.where(Evaluation.group_id.in_(groups), Evaluation.state != EvaluationState.draft)
+        return query.where(Evaluation.in_groups_of(user), ~Evaluation.is_draft)
     return query
 
 
@@ -201,12 +191,6 @@ def _consolidate(evaluation_id: int, body: dict, operation):
 # --- lot relevance: public needs --------------------------------------------------------------------
 
 
-def _lot_only(evaluation: Evaluation) -> None:
-    # link_need refuses other kinds itself; unlink_need does not yet (docs/api.md, "left to move").
-    if evaluation.kind != SubjectKind.lot:
-        refuse(409, _("Public needs are linked in lot relevance evaluations only."))
-
-
 def _needs(evaluation: Evaluation) -> dict:
     return {"lot_id": evaluation.lot_id, "public_needs": linked_needs(evaluation.lot)}
 
@@ -237,7 +221,6 @@ def link_need(body, evaluation_id: int):
 def unlink_need(args, body, evaluation_id: int, need_id: int):
     """Unlink a public need from the evaluated lot; the reason comes in the body or as ?reason=."""
     evaluation = load_evaluation(evaluation_id)
-    _lot_only(evaluation)
     need = db.session.get(PublicNeed, need_id)
     if need is None:
         abort(404)

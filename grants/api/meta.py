@@ -7,7 +7,9 @@ from marshmallow import fields
 
 from grants.api.schemas import OrganisationRefSchema, Text
 from grants.core.schemas import Answer, Blueprint, UtcDateTime
+from grants.monitoring.models import SubjectKind
 from grants.reports.delivery import REPORT_LANGS
+from grants.reports.models import ReportKind
 
 optional = {"metadata": {"optional": True}}
 
@@ -37,10 +39,10 @@ class VerificationSchema(Answer):
     found = fields.Boolean()
     message = Text(**optional)
     matched = Text(metadata={"enum": ["sha256", "fingerprint"], "optional": True})
-    kind = Text(metadata={"enum": ["draft", "final"], "optional": True})
+    kind = Text(metadata={"enum": [k.value for k in ReportKind], "optional": True})
     version = fields.Integer(**optional)
     lang = Text(metadata={"enum": list(REPORT_LANGS), "optional": True})
-    evaluation_kind = Text(metadata={"enum": ["project", "lot"], "optional": True})
+    evaluation_kind = Text(metadata={"enum": [k.value for k in SubjectKind], "optional": True})
     subject = Text(**optional)
     lot = fields.Nested(VerifiedLotSchema, **optional)
     ngo = fields.Nested(OrganisationRefSchema, allow_none=True, **optional)
@@ -48,7 +50,7 @@ class VerificationSchema(Answer):
     group = Text(**optional)
     issued_at = UtcDateTime(**optional)
     issued_by = Text(allow_none=True, **optional)
-    sha256 = Text(metadata={"pattern": "^[0-9a-f]{64}$", "optional": True})
+    sha256 = Text(allow_none=True, metadata={"pattern": "^[0-9a-f]{64}$", "optional": True})
     fingerprint = Text(metadata={"pattern": "^[0-9a-f]{64}$", "optional": True})
     newer_version_exists = fields.Boolean(**optional)
     published = fields.Boolean(**optional)

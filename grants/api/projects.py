@@ -14,10 +14,8 @@ from grants.api.common import bp, errors, for_signed_in, paginate, signed_in
 from grants.api.schemas import ProjectLotSchema, ProjectRefSchema, Text
 from grants.api.schemas_evaluations import ReplySchema
 from grants.core.schemas import MAX_ID, Page, PageArgs, Shown, between
-from grants.extensions import db
 from grants.lots.models import Lot
 from grants.lots.schemas import RegistryFilterArgs, lot_filters
-from grants.monitoring.models import Evaluation, EvaluationState
 from grants.portal.results import latest_for_projects
 from grants.projects.models import Project
 from grants.projects.operations import project_query
@@ -112,7 +110,7 @@ def _own_projects(user):
 def replies(args):
     """The replies the caller may read, newest first; an NGO's own with mine=1."""
     user = signed_in()
-    query = select(Reply).where(_readable_replies(user))
+    query = select(Reply).where(Reply.visible_to(user))
     if args["mine"]:
         query = query.where(
             Reply.organisation_id == user.organisation_id if user.organisation_id is not None else false()
@@ -124,32 +122,4 @@ def replies(args):
     query = query.options(selectinload(Reply.organisation), selectinload(Reply.attachments)).order_by(
         Reply.submitted_at.desc(), Reply.id.desc()
     )
-    # Who may read a reply depends on the reader's scorecard (Evaluation.can_see_scores); the query
-    # narrows the candidates and Reply.can_view decides, so the list and a reply's page agree.
-    readable = [reply for reply in db.session.scalars(query) if reply.can_view(user)]
-    return _page_of(readable, args["page"], args["per_page"])
-
-
-def _readable_replies(user):
-    """A superset of the replies user may read: public ones, the organisation's own and those on
-    evaluations user may view."""
-    published = select(Evaluation.id).where(Evaluation.state == EvaluationState.published)
-    conditions = [
-        Reply.ruling.is_not(None) & Reply.evaluation_id.in_(published),
-        Reply.evaluation_id.in_(select(Evaluation.id).where(Evaluation.visible_to(user))),
-    ]
-    if user.organisation_id is not None:
-        conditions.append(Reply.organisation_id == user.organisation_id)
-    return or_(*conditions)
-
-
-def _page_of(items: list, page: int, per_page: int) -> dict:
-    """One page of an already filtered list, shaped as common.paginate's pages."""
-    total = len(items)
-    return {
-        "items": items[(page - 1) * per_page : page * per_page],
-        "page": page,
-        "pages": -(-total // per_page),
-        "per_page": per_page,
-        "total": total,
-    }
+    return paginate(query, args["page"], args["per_page"])

@@ -69,9 +69,10 @@ def publish_evaluation(evaluation_id: int):
     description="The issued PDF, exactly as stored",
 )
 @bp.alt_response(304, response="NOT_MODIFIED")
-@errors(404)
+@errors(404, 409)
 def evaluation_report(args, evaluation_id: int):
-    """The newest issued report in ?lang= that the caller may read; the public: published final reports."""
+    """The newest issued report in ?lang= that the caller may read; the public: published final reports.
+    409 (report_being_prepared, with Retry-After) while its PDF is still being rendered."""
     evaluation = db.session.get(Evaluation, evaluation_id)
     found = report_for(evaluation, args["lang"], current_user) if evaluation is not None else None
     if found is None:

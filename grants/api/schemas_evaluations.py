@@ -26,14 +26,13 @@ from grants.core.schemas import (
     one_of,
 )
 from grants.core.schemas import lazy as _l
+from grants.core.validation import MAX_LONG_TEXT, MAX_REASON, MAX_TEXT
 from grants.monitoring.models import EvaluationState, SubjectKind
 from grants.reports.delivery import REPORT_LANGS
 from grants.reports.models import RenderStatus, ReportKind
 from grants.scoring.models import RecusalReason
 
-MAX_TEXT = 5000  # texts the operations store; they check it too (RuleViolation 422)
-MAX_REASON = 2000
-MAX_FINDINGS = 20000
+MAX_FINDINGS = MAX_LONG_TEXT  # the limits are the operations' (grants/core/validation.py)
 SCORECARD_STATUSES = ("not_declared", "draft", "submitted", "not_submitted", "recused")
 Nullable = {"allow_none": True}
 optional = {"metadata": {"optional": True}}

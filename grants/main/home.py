@@ -7,7 +7,7 @@ from grants.accounts.models import User
 from grants.councils.models import Council, GroupMember, MonitoringGroup
 from grants.extensions import db
 from grants.lots.models import Lot, LotStatus
-from grants.monitoring.models import Campaign, Evaluation, EvaluationState
+from grants.monitoring.models import Evaluation
 from grants.needs.models import PublicNeed
 from grants.organisations.models import Organisation
 from grants.portal.results import published_for_projects
@@ -82,10 +82,7 @@ def _ministry_panel(user) -> dict:
         .where(Lot.administrator_id == org_id, Indicator.actual.is_(None))
     )
     in_review = db.session.scalar(
-        select(func.count())
-        .select_from(Evaluation)
-        .join(Campaign, Campaign.id == Evaluation.campaign_id)
-        .where(Campaign.organiser_id == org_id, Evaluation.state == EvaluationState.in_review)
+        select(func.count()).select_from(Evaluation).where(Evaluation.managed_by(user), Evaluation.in_review)
     )
     announced = db.session.scalar(
         select(func.count())
@@ -112,12 +109,7 @@ def _chair_panel(user) -> dict:
     groups = db.session.scalars(select(MonitoringGroup).where(MonitoringGroup.chair_id == user.id)).all()
     evaluations = db.session.scalars(
         select(Evaluation)
-        .where(
-            Evaluation.group_id.in_([g.id for g in groups]),
-            Evaluation.state.in_(
-                [EvaluationState.scoring, EvaluationState.consolidation, EvaluationState.returned]
-            ),
-        )
+        .where(Evaluation.chaired_by(user), Evaluation.with_group)
         .order_by(Evaluation.deadline)
     ).all()
     return {
@@ -129,12 +121,12 @@ def _chair_panel(user) -> dict:
         "todo": [
             (
                 _l("Evaluations to consolidate"),
-                sum(e.state != EvaluationState.scoring for e in evaluations),
+                sum(not e.in_scoring for e in evaluations),
                 "evaluations.queue",
             ),
             (
                 _l("Evaluations still in scoring"),
-                sum(e.state == EvaluationState.scoring for e in evaluations),
+                sum(e.in_scoring for e in evaluations),
                 "evaluations.queue",
             ),
             (_l("NGO replies awaiting your ruling"), _pending_replies(groups), "evaluations.queue"),
@@ -156,7 +148,7 @@ def _member_panel(user) -> dict:
     ).all()
     open_evaluations = db.session.scalars(
         select(Evaluation)
-        .where(Evaluation.group_id.in_([g.id for g in groups]), Evaluation.state == EvaluationState.scoring)
+        .where(Evaluation.in_groups_of(user), Evaluation.in_scoring)
         .order_by(Evaluation.deadline)
     ).all()
     to_score = [e for e in open_evaluations if e.can_score(user)]

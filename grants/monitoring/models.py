@@ -351,8 +351,8 @@ class Evaluation(TimestampMixin, db.Model):
         return user.is_authenticated and self.group.chair_id == user.id
 
     def can_view(self, user) -> bool:
-        """Group members, the campaign's ministry staff and admins; nobody else learns it exists.
-        visible_to is the same rule as SQL, for lists."""
+        """Group members, the campaign's ministry staff, admins, and once published the NGO whose
+        project it is; nobody else learns it exists. visible_to is the same rule as SQL, for lists."""
         if not user.is_authenticated:
             return False
         return (
@@ -360,7 +360,27 @@ class Evaluation(TimestampMixin, db.Model):
             or self.is_chair(user)
             or self.campaign.is_manager(user)
             or user.has_role("admin")
+            or self.is_published_for_ngo(user)
         )
+
+    def is_published_for_ngo(self, user) -> bool:
+        """The NGO whose project was evaluated reads the evaluation once it is published (its result
+        is public by then; it answers it with replies). published_for_ngo is the same rule as SQL."""
+        return (
+            user.has_role("ngo")
+            and user.organisation_id is not None
+            and self.is_published
+            and self.project is not None
+            and self.project.ngo_id == user.organisation_id
+        )
+
+    @classmethod
+    def published_for_ngo(cls, user):
+        """is_published_for_ngo as a SQL condition."""
+        if not user.is_authenticated or not user.has_role("ngo") or user.organisation_id is None:
+            return false()
+        own = select(Project.id).where(Project.ngo_id == user.organisation_id)
+        return and_(cls.is_published, cls.project_id.in_(own))
 
     @classmethod
     def visible_to(cls, user):
@@ -370,7 +390,9 @@ class Evaluation(TimestampMixin, db.Model):
             return false()
         if user.has_role("admin"):
             return true()
-        return or_(cls.in_groups_of(user), cls.chaired_by(user), cls.managed_by(user))
+        return or_(
+            cls.in_groups_of(user), cls.chaired_by(user), cls.managed_by(user), cls.published_for_ngo(user)
+        )
 
     @classmethod
     def in_groups_of(cls, user):

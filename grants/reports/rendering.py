@@ -26,6 +26,8 @@ from flask import current_app, jsonify
 from flask_babel import gettext as _
 from redis import Redis
 from rq import Queue, Retry
+from rq.exceptions import NoSuchJobError
+from rq.job import Job, JobStatus
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
@@ -126,8 +128,12 @@ def dispatch(ids) -> None:
             with Redis.from_url(url) as connection:
                 queue = Queue(QUEUE, connection=connection)
                 for report_id in ids:
+                    job_id = f"render-report-{report_id}"
+                    if _waiting(job_id, connection):
+                        continue  # its job is still queued, scheduled for a retry or running
                     queue.enqueue_call(
                         "grants.tasks.render_report",
+                        job_id=job_id,
                         args=(report_id, current_app.config.get("JOB_APP_CONFIG")),
                         timeout=RQ_TIMEOUT,
                         retry=Retry(max=_attempts() - 1, interval=intervals) if _attempts() > 1 else None,
@@ -138,6 +144,18 @@ def dispatch(ids) -> None:
         return
     for report_id in ids:
         render_with_retries(report_id)
+
+
+WAITING = {JobStatus.CREATED, JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.STARTED, JobStatus.DEFERRED}
+
+
+def _waiting(job_id: str, connection) -> bool:
+    """Whether the report's render job (one id per report) is still to run: the tick's re-dispatch of
+    stale reports must not pile up jobs behind a busy queue."""
+    try:
+        return Job.fetch(job_id, connection=connection).get_status() in WAITING
+    except NoSuchJobError:
+        return False
 
 
 def render_with_retries(report_id: int) -> bool:
