@@ -447,7 +447,9 @@ class Evaluation(TimestampMixin, db.Model):
             # one who never submitted sees no scores or aggregates, even after scoring closed.
             card = self.scorecard_of(user)
             return bool(card and (card.submitted_at or card.reopened_at))
-        return self.has_reached_review
+        # Outside the group only its ministry staff and admins; the NGO reads its published result as
+        # the public does, without members' scores and comments.
+        return self.has_reached_review and (self.campaign.is_manager(user) or user.has_role("admin"))
 
     def can_consolidate(self, user) -> bool:
         return self.is_chair(user) and self.with_group
@@ -482,6 +484,7 @@ class Evaluation(TimestampMixin, db.Model):
         recused = or_(affiliated, cls.scorecards.any(and_(own, scorecard.recused.is_(True))))
         submitted = or_(scorecard.submitted_at.is_not(None), scorecard.reopened_at.is_not(None))
         insider = or_(cls.in_groups_of(user), cls.chaired_by(user))
+        staff = true() if user.has_role("admin") else cls.managed_by(user)
         sees_as_insider = and_(
             ~recused,
             or_(
@@ -491,7 +494,7 @@ class Evaluation(TimestampMixin, db.Model):
         )
         return and_(
             cls.visible_to(user),
-            or_(and_(insider, sees_as_insider), and_(~insider, cls.has_reached_review)),
+            or_(and_(insider, sees_as_insider), and_(~insider, cls.has_reached_review, staff)),
         )
 
     # Named states, for templates and lists (templates never compare state values). The hybrids

@@ -153,6 +153,28 @@ def published_evaluation_of(who: str) -> Evaluation:
     raise AssertionError(f"the demo has no published evaluation of {who}'s project")
 
 
+def test_ngo_opens_the_published_evaluations_it_lists_without_members_scores(client, api_token, login_as):
+    evaluation = published_evaluation_of("ngo")
+    ngo = bearer(api_token("ngo"))
+    listed = client.get("/api/v1/evaluations?mine=1&per_page=100", headers=ngo).get_json()["items"]
+    assert evaluation.id in {item["id"] for item in listed}
+    for item in listed:  # every evaluation listed opens: no link to a 404
+        assert client.get(f"/api/v1/evaluations/{item['id']}", headers=ngo).status_code == 200
+    detail = client.get(f"/api/v1/evaluations/{evaluation.id}", headers=ngo).get_json()
+    assert detail["state"] == "published" and "scorecards" not in detail  # members' scores stay private
+    assert evaluation.can_view(user("ngo")) and not evaluation.can_see_scores(user("ngo"))
+    login_as("ngo@example.kz")
+    assert client.get(f"/evaluations/{evaluation.id}").status_code == 200
+    # a published evaluation of another NGO's project stays unknown to it
+    others = [
+        e
+        for e in db.session.scalars(select(Evaluation).where(Evaluation.is_published))
+        if e.project is not None and e.project.ngo_id != user("ngo").organisation_id
+    ]
+    for other in others:
+        assert client.get(f"/api/v1/evaluations/{other.id}", headers=ngo).status_code == 404
+
+
 def reply_as(client, token: str, evaluation: Evaluation, text: str) -> int:
     response = client.post(
         f"/api/v1/evaluations/{evaluation.id}/replies",
