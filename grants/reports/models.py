@@ -85,6 +85,11 @@ class Report(db.Model):
         return self.render_status == RenderStatus.ready
 
     @property
+    def render_failed(self) -> bool:
+        """Its rendering was tried RENDER_ATTEMPTS times and failed: an administrator retries it."""
+        return self.render_status == RenderStatus.failed
+
+    @property
     def filename(self) -> str:
         e = self.evaluation
         return f"evaluation-{e.id}-v{self.version}-{self.kind.value}-{self.lang}.pdf"
