@@ -17,9 +17,9 @@ from email.mime.text import MIMEText
 from email.utils import formataddr, formatdate, make_msgid, parseaddr
 
 from flask import current_app
-from sqlalchemy import event, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
+from grants.core.committed import CommittedIds
 from grants.extensions import db
 from grants.notifications.models import OutboxMessage
 
@@ -27,8 +27,6 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
 QUEUE = "mail"
-FLUSHED = "grants.outbox.flushed"  # session.info keys: ids of new messages, before and after commit
-COMMITTED = "grants.outbox.committed"
 
 
 def mail_enabled() -> bool:
@@ -183,36 +181,9 @@ def deliver_ids(ids) -> tuple[int, int]:
 # --- after the transaction commits -----------------------------------------------------------
 
 
-def _remember_flushed(session, _flush_context) -> None:
-    ids = {obj.id for obj in session.new if isinstance(obj, OutboxMessage) and obj.id is not None}
-    if ids:
-        session.info.setdefault(FLUSHED, set()).update(ids)
-
-
-def _after_commit(session) -> None:
-    ids = session.info.pop(FLUSHED, None)
-    if ids:
-        session.info.setdefault(COMMITTED, set()).update(ids)
-
-
-def _after_rollback(session) -> None:
-    session.info.pop(FLUSHED, None)
-
-
-def watch_sessions() -> None:
-    """Note the ids of messages as they are flushed, and which of them a commit made real."""
-    event.listen(Session, "after_flush", _remember_flushed)
-    event.listen(Session, "after_commit", _after_commit)
-    event.listen(Session, "after_rollback", _after_rollback)
-
-
-def committed_ids(session=None) -> set[int]:
-    """Take the ids of messages committed in this session since the last call."""
-    if session is None:
-        if not db.session.registry.has():
-            return set()
-        session = db.session()
-    return session.info.pop(COMMITTED, None) or set()
+NEW_MESSAGES = CommittedIds("outbox", lambda obj: isinstance(obj, OutboxMessage))
+watch_sessions = NEW_MESSAGES.watch  # note new messages as they are flushed; a commit makes them real
+committed_ids = NEW_MESSAGES.take  # the ids of messages this session committed since the last call
 
 
 def dispatch(ids) -> None:

@@ -28,10 +28,10 @@ from redis import Redis
 from rq import Queue, Retry
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
-from sqlalchemy import event, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import select, update
 
 from grants.audit.operations import record
+from grants.core.committed import CommittedIds
 from grants.extensions import db
 from grants.reports.content import html_to_pdf
 from grants.reports.models import RenderStatus, Report
@@ -43,8 +43,6 @@ RENDER_ATTEMPTS = 3
 RENDER_RETRY_INTERVALS = (30, 300)  # seconds before RQ's second and third attempt
 RENDER_STALE_MINUTES = 10
 RQ_TIMEOUT = 600
-FLUSHED = "grants.reports.flushed"  # session.info keys: ids of new pending reports, before and after commit
-COMMITTED = "grants.reports.committed"
 
 _events = Namespace()
 # sender: the Report whose PDF is about to be rendered (one attempt). Lets tests count renders and
@@ -59,40 +57,11 @@ def _attempts() -> int:
 # --- after the transaction commits -----------------------------------------------------------
 
 
-def _remember_flushed(session, _flush_context) -> None:
-    ids = {
-        obj.id
-        for obj in session.new
-        if isinstance(obj, Report) and obj.id is not None and obj.render_status == RenderStatus.pending
-    }
-    if ids:
-        session.info.setdefault(FLUSHED, set()).update(ids)
-
-
-def _after_commit(session) -> None:
-    ids = session.info.pop(FLUSHED, None)
-    if ids:
-        session.info.setdefault(COMMITTED, set()).update(ids)
-
-
-def _after_rollback(session) -> None:
-    session.info.pop(FLUSHED, None)
-
-
-def watch_sessions() -> None:
-    """Note the ids of pending reports as they are flushed, and which of them a commit made real."""
-    event.listen(Session, "after_flush", _remember_flushed)
-    event.listen(Session, "after_commit", _after_commit)
-    event.listen(Session, "after_rollback", _after_rollback)
-
-
-def committed_ids(session=None) -> set[int]:
-    """Take the ids of pending reports committed in this session since the last call."""
-    if session is None:
-        if not db.session.registry.has():
-            return set()
-        session = db.session()
-    return session.info.pop(COMMITTED, None) or set()
+PENDING = CommittedIds(
+    "reports", lambda obj: isinstance(obj, Report) and obj.render_status == RenderStatus.pending
+)
+watch_sessions = PENDING.watch  # note pending reports as they are flushed; a commit makes them real
+committed_ids = PENDING.take  # the ids of pending reports this session committed since the last call
 
 
 def render_committed() -> None:
