@@ -9,7 +9,6 @@ grants/main/errors.py; abort(401/403/404) answers the same shape (docs/api.md).
 import math
 from dataclasses import dataclass, field
 from http import HTTPStatus
-from types import SimpleNamespace
 
 from flask import abort, current_app, request
 from flask_login import current_user
@@ -22,7 +21,7 @@ from grants.extensions import csrf, db
 from grants.monitoring import operations as workflow
 from grants.monitoring.models import Evaluation, EvaluationState
 from grants.monitoring.results import evaluation_result
-from grants.scoring.models import RecusalReason
+from grants.scoring import operations as scoring
 
 bp = Blueprint(
     "api",
@@ -116,26 +115,6 @@ def permissions(evaluation: Evaluation, user) -> dict:
     }
 
 
-def unsaved_scorecard(evaluation: Evaluation, user):
-    """What a member who has not opened the scorecard yet sees: an empty card, created only when the
-    member first saves it (a GET never writes); an affiliated member is shown as recused already."""
-    affiliated = evaluation.is_affiliated(user)
-    return SimpleNamespace(
-        member=user,
-        conflict_of_interest=None,
-        conflict_note=None,
-        declared_at=None,
-        declared=False,
-        recused=affiliated,
-        recusal_reason=RecusalReason.affiliation if affiliated else None,
-        submitted_at=None,
-        reopened_at=None,
-        not_submitted=False,
-        counts=False,
-        scores=[],
-    )
-
-
 @dataclass
 class EvaluationForCaller:
     """An evaluation as one caller sees it: grants/api/schemas_evaluations.py dumps it."""
@@ -161,7 +140,7 @@ def for_caller(evaluation: Evaluation) -> EvaluationForCaller:
         and evaluation.state in (EvaluationState.draft, EvaluationState.scoring)
         and evaluation.group.has_member(user)
     ):
-        card = unsaved_scorecard(evaluation, user)
+        card = scoring.blank_scorecard(evaluation, user)  # shown empty; created by the first save
     return EvaluationForCaller(
         evaluation,
         user,

@@ -45,7 +45,7 @@ from grants.extensions import db
 from grants.lots.models import Lot, LotStatus, Sphere, Unit
 from grants.lots.operations import check_lot, save_lot
 from grants.monitoring.models import Campaign, CampaignStatus, Methodology
-from grants.monitoring.operations import save_campaign
+from grants.monitoring.operations import REPLY_WINDOW_DAYS, save_campaign
 from grants.organisations.models import Organisation, OrganisationKind
 from grants.portal.results import latest_for_lots, latest_for_projects
 from grants.projects.models import Project, ProjectStatus
@@ -375,7 +375,9 @@ def _campaign_fields(create: bool) -> dict:
         "period_end": fields.Date(required=create),
         "scoring_deadline": fields.Date(required=create),
         "review_deadline": fields.Date(**Nullable),
-        "reply_window_days": StrictInteger(validate=between(1, 60), metadata={"description": "working days"}),
+        "reply_window_days": StrictInteger(
+            validate=between(*REPLY_WINDOW_DAYS), metadata={"description": "working days"}
+        ),
         "project_methodology_id": StrictInteger(**reference),
         "lot_methodology_id": StrictInteger(**reference),
         "groups": fields.List(
