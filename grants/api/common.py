@@ -19,7 +19,7 @@ from grants.core.permissions import MAX_ID
 from grants.core.schemas import Blueprint
 from grants.extensions import csrf, db
 from grants.monitoring import operations as workflow
-from grants.monitoring.models import Evaluation, EvaluationState
+from grants.monitoring.models import Evaluation
 from grants.monitoring.results import evaluation_result
 from grants.scoring import operations as scoring
 
@@ -135,11 +135,7 @@ class EvaluationForCaller:
 def for_caller(evaluation: Evaluation) -> EvaluationForCaller:
     user = current_user
     card = evaluation.scorecard_of(user)
-    if (
-        card is None
-        and evaluation.state in (EvaluationState.draft, EvaluationState.scoring)
-        and evaluation.group.has_member(user)
-    ):
+    if card is None and (evaluation.is_draft or evaluation.in_scoring) and evaluation.group.has_member(user):
         card = scoring.blank_scorecard(evaluation, user)  # shown empty; created by the first save
     return EvaluationForCaller(
         evaluation,

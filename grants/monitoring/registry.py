@@ -6,7 +6,7 @@ from sqlalchemy import Select, select
 
 from grants.lots.models import Lot
 from grants.lots.operations import DEFAULT_SORT, LotFilters, lots_matching, title_column, valid_sort
-from grants.monitoring.models import Evaluation, EvaluationState, SubjectKind
+from grants.monitoring.models import Evaluation, SubjectKind
 
 
 def published_index_column():
@@ -16,7 +16,7 @@ def published_index_column():
         .where(
             Evaluation.lot_id == Lot.id,
             Evaluation.kind == SubjectKind.lot,
-            Evaluation.state == EvaluationState.published,
+            Evaluation.is_published,
             Evaluation.index_value.is_not(None),
         )
         .order_by(Evaluation.published_at.desc(), Evaluation.id.desc())

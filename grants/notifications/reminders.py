@@ -14,7 +14,7 @@ from sqlalchemy import exists, select
 from grants.accounts.models import Role, User, UserRole
 from grants.core.errors import today_local
 from grants.extensions import db
-from grants.monitoring.models import Campaign, Evaluation, EvaluationState
+from grants.monitoring.models import Campaign, Evaluation
 from grants.notifications.handlers import (
     absolute_url,
     evaluation_link,
@@ -45,7 +45,7 @@ def _scoring(first: date, last: date) -> list[Due]:
     evaluations = db.session.scalars(
         select(Evaluation)
         .where(
-            Evaluation.state == EvaluationState.scoring,
+            Evaluation.in_scoring,
             Evaluation.deadline >= first,
             Evaluation.deadline <= last,
         )
@@ -67,7 +67,7 @@ def _review(first: date, last: date) -> list[Due]:
         select(Evaluation)
         .join(Campaign, Evaluation.campaign_id == Campaign.id)
         .where(
-            Evaluation.state == EvaluationState.in_review,
+            Evaluation.in_review,
             Campaign.review_deadline.is_not(None),
             Campaign.review_deadline >= first,
             Campaign.review_deadline <= last,
@@ -92,7 +92,7 @@ def _rulings(first: date, last: date) -> list[Due]:
     evaluations = db.session.scalars(
         select(Evaluation)
         .where(
-            Evaluation.state == EvaluationState.published,
+            Evaluation.is_published,
             exists().where(Reply.evaluation_id == Evaluation.id, Reply.ruling.is_(None)),
         )
         .order_by(Evaluation.id)

@@ -21,7 +21,7 @@ from grants.core.errors import LOCAL_TZ
 from grants.extensions import db
 from grants.lots.models import Lot, LotNeed, LotStatus
 from grants.lots.operations import LotFilters
-from grants.monitoring.models import Evaluation, EvaluationState, Methodology, SubjectKind
+from grants.monitoring.models import Evaluation, Methodology, SubjectKind
 from grants.monitoring.results import evaluation_result
 from grants.opendata.export import filtered_lots
 from grants.organisations.models import Organisation
@@ -169,7 +169,7 @@ def published_evaluations() -> tuple[dict[int, list[Evaluation]], dict[int, list
     """
     query = (
         select(Evaluation)
-        .where(Evaluation.state == EvaluationState.published)
+        .where(Evaluation.is_published)
         .options(
             selectinload(Evaluation.methodology).selectinload(Methodology.criteria),
             selectinload(Evaluation.campaign),
@@ -203,7 +203,7 @@ def _reply(reply) -> dict:
 
 def evaluation_entry(evaluation: Evaluation) -> dict:
     """One published evaluation as the public sees it on the lot and project pages, and no more."""
-    if evaluation.state != EvaluationState.published:  # never reached: the query reads published ones only
+    if not evaluation.is_published:  # never reached: the query reads published ones only
         raise ValueError("only published evaluations are open data")
     methodology = evaluation.methodology
     result = evaluation_result(evaluation)

@@ -9,7 +9,7 @@ from grants.core.errors import RuleViolation, today_local
 from grants.core.permissions import MAX_ID, load
 from grants.extensions import db
 from grants.monitoring import operations as workflow
-from grants.monitoring.models import Evaluation, EvaluationState, SubjectKind
+from grants.monitoring.models import Evaluation, SubjectKind
 from grants.monitoring.results import evaluation_result
 from grants.needs.models import PublicNeed
 from grants.scoring import evidence as evidence_store
@@ -47,7 +47,7 @@ def queue():
     """The evaluations of the groups I sit in, with what I still have to do."""
     rows = db.session.scalars(
         select(Evaluation)
-        .where(Evaluation.in_groups_of(current_user), Evaluation.state != EvaluationState.draft)
+        .where(Evaluation.in_groups_of(current_user), ~Evaluation.is_draft)
         .order_by(Evaluation.deadline, Evaluation.id)
     ).all()
     return render_template("scoring/queue.html", evaluations=rows, today=today_local())
@@ -58,11 +58,7 @@ def queue():
 def show(evaluation_id: int):
     evaluation = _load(evaluation_id)
     card = evaluation.scorecard_of(current_user)
-    if (
-        card is None
-        and evaluation.state == EvaluationState.scoring
-        and evaluation.group.has_member(current_user)
-    ):
+    if card is None and evaluation.in_scoring and evaluation.group.has_member(current_user):
         card = scoring.blank_scorecard(evaluation, current_user)  # shown empty; created by the first save
     result = evaluation_result(evaluation) if evaluation.can_see_scores(current_user) else None
     return render_template(
@@ -260,7 +256,7 @@ def consolidate(evaluation_id: int):
             ), exc.status
         db.session.commit()
         flash(message, "success")
-        if evaluation.state == EvaluationState.in_review:
+        if evaluation.in_review:
             return redirect(url_for("evaluations.show", evaluation_id=evaluation.id))
         return redirect(target)
     return render_template(
@@ -269,7 +265,7 @@ def consolidate(evaluation_id: int):
 
 
 def _consolidation_context(evaluation: Evaluation) -> dict:
-    open_cards = evaluation.state != EvaluationState.scoring
+    open_cards = not evaluation.in_scoring
     return {
         "evaluation": evaluation,
         # Before scoring closes the chair sees only progress, not others' scores (no anchoring).
