@@ -35,8 +35,11 @@ translations: $(VENV)/.synced
 	@$(VENV)/bin/pybabel compile -d grants/translations
 
 extract-messages: $(VENV)/.synced
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o grants/translations/messages.pot --no-location --sort-output .
-	$(VENV)/bin/pybabel update -i grants/translations/messages.pot -d grants/translations --no-fuzzy-matching --ignore-obsolete
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o grants/translations/messages.pot.new --no-location --sort-output --width 120 --ignore-dirs ".* __pycache__" .
+	@# a template that differs only by its creation date is left as it is, so that a second run changes nothing
+	@if diff -q -I '^"POT-Creation-Date' grants/translations/messages.pot grants/translations/messages.pot.new >/dev/null 2>&1; \
+	then rm grants/translations/messages.pot.new; else mv grants/translations/messages.pot.new grants/translations/messages.pot; fi
+	$(VENV)/bin/pybabel update -i grants/translations/messages.pot -d grants/translations --no-fuzzy-matching --ignore-obsolete --width 120 --ignore-pot-creation-date
 
 run: deps
 	$(FLASK) db upgrade

@@ -13,12 +13,20 @@ KEYWORDS = {"_": None, "gettext": None, "_l": None, "lazy_gettext": None, "ngett
 METHODS = [("grants/**.py", "python"), ("templates/**.html", "jinja2"), ("templates/**.txt", "jinja2")]
 
 
+def not_hidden(path: str) -> bool:
+    """Babel skips directories whose name starts with "_" unless told otherwise; templates/_macros
+    holds interface text (the Makefile's extract-messages passes the same --ignore-dirs)."""
+    return not Path(path).name.startswith(".") and Path(path).name != "__pycache__"
+
+
+def extracted():
+    return extract_from_dir(str(ROOT), method_map=METHODS, keywords=KEYWORDS, directory_filter=not_hidden)
+
+
 def source_messages() -> set[str]:
     """Every msgid in the code and templates, extracted now (not from a possibly stale .pot)."""
     found = set()
-    for _filename, _lineno, message, _comments, _context in extract_from_dir(
-        str(ROOT), method_map=METHODS, keywords=KEYWORDS
-    ):
+    for _filename, _lineno, message, _comments, _context in extracted():
         if isinstance(message, tuple):  # ngettext: the catalog keys the entry by the singular
             found.add(message[0])
         elif message:
@@ -31,6 +39,18 @@ def messages() -> set[str]:
     found = source_messages()
     assert len(found) > 100, "extraction found too few strings; is the babel config right?"
     return found
+
+
+def test_extraction_reads_every_template():
+    """Every template that calls _() is extracted, the macros' directory included."""
+    calling = {
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "templates").rglob("*.html")
+        if re.search(r"\b_\(|ngettext\(", path.read_text(encoding="utf-8"))
+    }
+    read = {filename for filename, *_rest in extracted() if filename.startswith("templates")}
+    assert "templates/_macros/ui.html" in calling
+    assert not calling - read, f"never extracted: {sorted(calling - read)}"
 
 
 @pytest.mark.parametrize("lang", ["kk", "ru"])

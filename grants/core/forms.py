@@ -90,4 +90,4 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 def enum_select_choices(enum_cls):
-    return [(m.value, m.title) for m in enum_cls]
+    return enum_cls.choices()

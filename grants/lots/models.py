@@ -2,11 +2,13 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import Date, DateTime, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grants.core.db import LocalizedMixin, TimestampMixin, utcnow
 from grants.core.enums import TitledEnum, enum_column
+from grants.core.i18n import number
 from grants.extensions import db
 
 
@@ -50,6 +52,25 @@ class Unit(TitledEnum):
             "publications": _l("publications"),
             "hours": _l("hours"),
         }
+
+    def counted(self, value) -> str:
+        """'500 persons' in the reader's language, the unit agreeing with the number (docs/i18n.md#enum-titles).
+        A fraction takes the form of 2 (ru «2,5 часа», en "2.5 hours")."""
+        if value is None:
+            return "—"
+        n = int(value) if value == int(value) else 2
+        shown = number(value)
+        if self is Unit.persons:
+            return ngettext("%(value)s person", "%(value)s persons", n, value=shown)
+        if self is Unit.events:
+            return ngettext("%(value)s event", "%(value)s events", n, value=shown)
+        if self is Unit.items:
+            return ngettext("%(value)s item", "%(value)s items", n, value=shown)
+        if self is Unit.publications:
+            return ngettext("%(value)s publication", "%(value)s publications", n, value=shown)
+        if self is Unit.hours:
+            return ngettext("%(value)s hour", "%(value)s hours", n, value=shown)
+        return f"{shown}\u00a0{self.title}"
 
 
 class Sphere(LocalizedMixin, db.Model):
