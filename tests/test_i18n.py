@@ -6,6 +6,11 @@ from pathlib import Path
 import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
+from sqlalchemy import select
+
+from grants.core.i18n import text_lang
+from grants.extensions import db
+from grants.lots.models import Lot
 
 ROOT = Path(__file__).resolve().parent.parent
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
@@ -81,3 +86,34 @@ def test_catalogs_are_compiled(messages):
         assert (ROOT / "grants" / "translations" / lang / "LC_MESSAGES" / "messages.mo").exists(), (
             "run `make translations` (make test does it)"
         )
+
+
+# --- user content in another language than the page (docs/i18n.md#user-content-in-another-language)
+
+
+def test_a_title_that_exists_only_in_russian_is_marked_on_a_kazakh_page(client):
+    lot = db.session.scalar(select(Lot).order_by(Lot.id).limit(1))
+    lot.title_kk = None
+    db.session.commit()
+    kk = client.get(f"/lots/{lot.id}", query_string={"lang": "kk"}).get_data(as_text=True)
+    assert f'<h1 class="h3" lang="ru">{lot.title_ru}</h1>' in kk
+    ru = client.get(f"/lots/{lot.id}", query_string={"lang": "ru"}).get_data(as_text=True)
+    assert f'<h1 class="h3" lang="ru">{lot.title_ru}</h1>' in ru
+    lot.title_kk = "Қазақша атауы"
+    db.session.commit()
+    kk = client.get(f"/lots/{lot.id}", query_string={"lang": "kk"}).get_data(as_text=True)
+    assert '<h1 class="h3" lang="kk">Қазақша атауы</h1>' in kk
+
+
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        ("Мероприятия проведены в срок", "ru"),
+        ("Іс-шаралар уақытында өткізілді", "kk"),
+        ("All events were held", "en"),
+        ("12 / 2025", "kk"),
+        (None, "kk"),
+    ],
+)
+def test_the_language_of_user_text_is_told_by_its_letters(app, text, lang):
+    assert text_lang(text, "kk") == lang

@@ -40,14 +40,25 @@ def current_language() -> str:
 class LocalizedMixin:
     """Objects with name_ru/name_kk/name_en (or title_*) columns pick the reader's language."""
 
+    LANGUAGE_ORDER = {"kk": ("kk", "ru", "en"), "ru": ("ru", "kk", "en"), "en": ("en", "ru", "kk")}
+
     def localized(self, field: str, lang: str | None = None) -> str:
         lang = lang or current_language()
-        order = {"kk": ("kk", "ru", "en"), "ru": ("ru", "kk", "en"), "en": ("en", "ru", "kk")}[lang]
-        for code in order:
+        for code in self.LANGUAGE_ORDER[lang]:
             value = getattr(self, f"{field}_{code}", None)
             if value:
                 return value
         return ""
+
+    def shown_language(self, field: str, lang: str | None = None) -> str:
+        """The language of what `localized(field, lang)` shows, for the `lang` attribute of its element:
+        a title that exists only in Russian is marked `lang="ru"` on a Kazakh page
+        (docs/i18n.md#user-content-in-another-language)."""
+        lang = lang or current_language()
+        for code in self.LANGUAGE_ORDER[lang]:
+            if getattr(self, f"{field}_{code}", None):
+                return code
+        return lang
 
 
 def as_utc(value: datetime | None) -> datetime | None:

@@ -67,3 +67,21 @@ def date_short(value: date | None) -> str:
     if value is None:
         return "—"
     return format_date(value, "medium")
+
+
+KAZAKH_LETTERS = frozenset("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
+
+
+def text_lang(text, default: str | None = None) -> str:
+    """The language a piece of user text is written in, told by its letters: Kazakh letters (ә, ғ, қ,
+    ң, ө, ұ, ү, һ, і) -> kk, other Cyrillic -> ru, Latin only -> en; `default` (the page's language)
+    when it has no letters. For the `lang` attribute of comments and replies
+    (docs/i18n.md#user-content-in-another-language)."""
+    value = str(text or "")
+    if any(c in KAZAKH_LETTERS for c in value):
+        return "kk"
+    if any("\u0400" <= c <= "\u04ff" for c in value):
+        return "ru"
+    if any(c.isascii() and c.isalpha() for c in value):
+        return "en"
+    return default or language()

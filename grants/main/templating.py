@@ -15,6 +15,7 @@ def register(app) -> None:
     app.jinja_env.filters["date_short"] = i18n.date_short
     app.jinja_env.filters["nl2br"] = lambda value: Markup("<br>").join(escape(value or "").splitlines())
     app.jinja_env.filters["css_string"] = css_string
+    app.jinja_env.filters["text_lang"] = i18n.text_lang
     app.jinja_env.globals["LANGUAGE_NAMES"] = i18n.LANGUAGE_NAMES
     app.jinja_env.globals["current_language"] = i18n.language
 
