@@ -6,6 +6,8 @@ from decimal import Decimal
 from babel.numbers import format_currency, format_decimal
 from flask import current_app, request, session
 from flask_babel import format_date, format_datetime, get_locale
+from flask_wtf.i18n import translations as wtforms_translations
+from wtforms import Form
 
 # The babel locale used for each interface language: ru_KZ/kk_KZ print ₸ (ru_RU would print KZT).
 BABEL_LOCALES = {"kk": "kk_KZ", "ru": "ru_KZ", "en": "en"}
@@ -85,3 +87,13 @@ def text_lang(text, default: str | None = None) -> str:
     if any(c.isascii() and c.isalpha() for c in value):
         return "en"
     return default or language()
+
+
+class RowForm(Form):
+    """A sub-form (a row of a FieldList) whose built-in messages ("Not a valid choice.", "This field
+    is required.") are in the reader's language, as a FlaskForm's are: a plain wtforms.Form speaks
+    English only (docs/i18n.md#form-messages)."""
+
+    class Meta:
+        def get_translations(self, form):
+            return wtforms_translations

@@ -3,7 +3,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     FieldList,
-    Form,
     FormField,
     SelectField,
     StringField,
@@ -28,11 +27,12 @@ from grants.core.forms import (
     Positive,
     enum_select_choices,
 )
+from grants.core.i18n import RowForm
 from grants.core.validation import BoundedIntegerField
 from grants.lots.models import LotStatus, Unit
 
 
-class IndicatorRowForm(Form):
+class IndicatorRowForm(RowForm):
     """One planned indicator row; a row with no name is ignored."""
 
     name_ru = StringField(_l("Indicator (ru)"), validators=[Optional(), Length(max=500)])

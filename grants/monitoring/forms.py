@@ -7,7 +7,6 @@ from wtforms import (
     DateField,
     DecimalField,
     FieldList,
-    Form,
     FormField,
     SelectField,
     StringField,
@@ -17,6 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from grants.core.forms import EndAfterStart, IntSelectField, MultiCheckboxField, enum_select_choices
+from grants.core.i18n import RowForm
 from grants.core.validation import BoundedIntegerField
 from grants.lots.models import LotStatus
 from grants.monitoring.methodologies import LANGS, LEVELS
@@ -44,7 +44,7 @@ class ScoreListField(StringField):
         return ",".join(str(s) for s in self.data or [])
 
 
-class BandRowForm(Form):
+class BandRowForm(RowForm):
     """One rating band; a row left blank is ignored."""
 
     min = BoundedIntegerField(_l("From (index)"), validators=[Optional()])
@@ -59,7 +59,7 @@ class BandRowForm(Form):
         )
 
 
-class CriterionRowForm(Form):
+class CriterionRowForm(RowForm):
     """One criterion; a row with no code, name and weight is ignored (that is how a criterion is removed)."""
 
     code = StringField(_l("Code"), validators=[Optional(), Length(max=60)])

@@ -3,7 +3,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     FieldList,
-    Form,
     FormField,
     SelectField,
     StringField,
@@ -20,11 +19,12 @@ from grants.core.forms import (
     Positive,
     enum_select_choices,
 )
+from grants.core.i18n import RowForm
 from grants.lots.models import Unit
 from grants.projects.models import ProjectStatus
 
 
-class ProjectIndicatorForm(Form):
+class ProjectIndicatorForm(RowForm):
     name_ru = StringField(_l("Indicator (ru)"), validators=[Optional(), Length(max=500)])
     name_kk = StringField(_l("Indicator (kk)"), validators=[Optional(), Length(max=500)])
     unit = SelectField(_l("Unit"), choices=enum_select_choices(Unit), default=Unit.persons.value)
