@@ -11,6 +11,7 @@ from sqlalchemy import select
 from grants.core.i18n import text_lang
 from grants.extensions import db
 from grants.lots.models import Lot
+from grants.monitoring.models import Evaluation
 
 ROOT = Path(__file__).resolve().parent.parent
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
@@ -117,3 +118,19 @@ def test_a_title_that_exists_only_in_russian_is_marked_on_a_kazakh_page(client):
 )
 def test_the_language_of_user_text_is_told_by_its_letters(app, text, lang):
     assert text_lang(text, "kk") == lang
+
+
+def test_published_findings_carry_the_language_they_are_written_in(client):
+    evaluation = db.session.scalar(
+        select(Evaluation)
+        .where(Evaluation.is_published, Evaluation.findings.isnot(None))
+        .order_by(Evaluation.id)
+    )
+    assert evaluation is not None, "the demo data has a published evaluation with findings"
+    evaluation.findings = "Іс-шаралар уақытында өткізілді"
+    evaluation.recommendations = "Провести опрос участников"
+    db.session.commit()
+    url = f"/projects/{evaluation.project_id}" if evaluation.project_id else f"/lots/{evaluation.lot_id}"
+    page = client.get(url, query_string={"lang": "ru"}).get_data(as_text=True)
+    assert '<p data-findings lang="kk">Іс-шаралар уақытында өткізілді</p>' in page
+    assert '<p data-recommendations lang="ru">Провести опрос участников</p>' in page
