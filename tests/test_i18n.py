@@ -82,6 +82,24 @@ def test_every_string_is_translated(messages, lang):
     assert not catalog.fuzzy, f"the {lang} catalog header is fuzzy, so it would not be compiled"
 
 
+def test_no_kazakh_translation_is_a_copy_of_the_russian_one():
+    """A sentence left in Russian in the Kazakh catalogue passes the checks above and the English-word
+    test of the pages; a Kazakh msgstr equal to the Russian one is such a leftover (single words such
+    as «Бюджет» or «Кворум» are the same in both languages)."""
+    catalogs = {}
+    for lang in ("kk", "ru"):
+        with open(ROOT / "grants" / "translations" / lang / "LC_MESSAGES" / "messages.po", "rb") as fh:
+            catalogs[lang] = read_po(fh)
+    copies = []
+    for entry in catalogs["kk"]:
+        russian = catalogs["ru"].get(entry.id)
+        if entry.id and russian is not None and entry.string == russian.string:
+            text = entry.string if isinstance(entry.string, str) else " ".join(entry.string)
+            if sum(1 for word in text.split() if re.search(r"[^\W\d_]{3,}", word)) >= 2:
+                copies.append(entry.id)
+    assert not copies, f"{len(copies)} Kazakh translations are the Russian text: {copies[:10]}"
+
+
 def test_catalogs_are_compiled(messages):
     for lang in ("kk", "ru"):
         assert (ROOT / "grants" / "translations" / lang / "LC_MESSAGES" / "messages.mo").exists(), (
