@@ -22,6 +22,14 @@ _KK_FOLD = str.maketrans("әғқңөұүһі", "агкноуухи")
 _PUNCTUATION = re.compile(r"[\s.,;:()\[\]{}/\\\-‐‑‒–—_№#*!?" + re.escape(QUOTES) + r"]+")
 
 
+class Unknown(Invalid):
+    """No known name is the one written (the message suggests the closest)."""
+
+
+class Ambiguous(Invalid):
+    """The name written is a short name of two or more values."""
+
+
 def normalise(text) -> str:
     """The form names are compared in: 'Г.Алматы' = 'г алматы', '«Қарағанды» обл.' = 'караганды обл'."""
     value = str(text or "").replace("\u00a0", " ").casefold().replace("ё", "е").translate(_KK_FOLD)
@@ -59,14 +67,14 @@ class Matcher:
                 if len(hits) == 1:
                     return next(iter(hits.values()))[0]
                 names = sorted({display for _value, display in hits.values()})
-                raise Invalid(
+                raise Ambiguous(
                     _(
                         "«%(value)s» can mean %(names)s: write the full name.",
                         value=text,
                         names=", ".join(f"«{n}»" for n in names),
                     )
                 )
-        raise Invalid(self.message(text))
+        raise Unknown(self.message(text))
 
     def suggestion(self, text: str) -> str | None:
         keys = [key for tier in self.tiers for key in tier]

@@ -432,10 +432,10 @@ def test_project_bad_rows(run):
 
 
 def test_projects_missing_columns(run):
-    headers = [h for h in PROJECT_HEADERS if h not in ("БИН НПО", "Дата окончания")]
+    headers = [h for h in PROJECT_HEADERS if h not in ("Наименование НПО", "Дата окончания")]
     result = run("import-projects", csv_bytes([project_row(1, "IMP-0001")], headers))
     assert result.exit_code == 1
-    assert "Row 1, column «БИН НПО»: A required column is missing." in result.output
+    assert "Row 1, column «Наименование НПО»: A required column is missing." in result.output
     assert "Row 1, column «Дата окончания»: A required column is missing." in result.output
 
 
