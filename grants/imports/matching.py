@@ -159,7 +159,7 @@ LEGAL_FORMS = {
             "республикалық қоғамдық бірлестік", "республикалық қоғамдық бірлестігі"),
     "oyul": ("оюл", "объединение юридических лиц", "зтб", "заңды тұлғалар бірлестігі"),
     "chu": ("чу", "частное учреждение", "жм", "жеке мекеме", "жеке мекемесі"),
-    "ao": ("ао", "акционерное общество", "ак", "акционерлік қоғам", "акционерлік қоғамы"),
+    "ao": ("ао", "акционерное общество", "акционерлік қоғам", "акционерлік қоғамы"),  # not «АҚ»: «ақ» is a word
     "gu": ("гу", "государственное учреждение", "мм", "мемлекеттік мекеме", "мемлекеттік мекемесі"),
     "kgu": ("кгу", "коммунальное государственное учреждение", "кмм", "коммуналдық мемлекеттік мекеме",
             "коммуналдық мемлекеттік мекемесі"),
@@ -173,9 +173,19 @@ _FORMS = sorted(
 )
 
 
+# The country as names spell it out or abbreviate it: «Министерство … Республики Казахстан» = «… РК».
+_COUNTRY = [
+    (re.compile(r"\bреспублики казахстан\b"), "рк"),
+    (re.compile(r"\bказакстан республикасы(ның|нын)?\b"), "кр"),
+    (re.compile(r"\bof the republic of kazakhstan\b"), "of rk"),
+]
+
+
 def split_legal_form(name: str) -> tuple[str | None, str]:
     """(canonical legal form or None, the rest normalised): '«Болашак» қоғамдық қоры' -> ('of', 'болашак')."""
     key = normalise(name)
+    for pattern, short in _COUNTRY:
+        key = pattern.sub(short, key)
     for spelling, form in _FORMS:
         if key.startswith(spelling + " "):
             return form, key[len(spelling) + 1 :]
