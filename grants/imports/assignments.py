@@ -75,9 +75,8 @@ def _groups(campaign: Campaign) -> Matcher:
 
 def _kinds() -> Matcher:
     matcher = Matcher(lambda text: _("Unknown kind «%(value)s»: write project or lot.", value=text))
-    for kind in SubjectKind:
-        words = [word for word, k in KIND_WORDS.items() if k == kind]
-        matcher.add(kind, words[0], words[1:])
+    for word, kind in KIND_WORDS.items():
+        matcher.add(kind, word)  # each word suggests itself: «лотт» -> «лот»
     return matcher
 
 

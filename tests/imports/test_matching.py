@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from grants.extensions import db
+from grants.imports.lots import STATUS_SYNONYMS
 from grants.imports.matching import (
     Ambiguous,
     Matcher,
@@ -27,8 +28,10 @@ from grants.organisations.models import Organisation, OrganisationKind
 from grants.projects.models import Project, ProjectStatus
 from grants.regions.models import Region
 from grants.seed.data.bins import demo_bin
-from tests.factories import text_of
+from tests.conftest import login
+from tests.factories import own_lot, own_project, text_of
 from tests.imports.helpers import YEAR, csv_bytes, imported_lots, lot_row, project_row, xlsx_bytes
+from tests.monitoring import make_campaign, own_group
 
 # --- the matcher itself --------------------------------------------------------------------------
 
@@ -181,14 +184,10 @@ def test_organisations_with_and_without_their_legal_form():
     ],
 )
 def test_lot_statuses_in_three_languages(written, status):
-    from grants.imports.lots import STATUS_SYNONYMS
-
     assert status_matcher(LotStatus, STATUS_SYNONYMS).find(written) is status
 
 
 def test_an_unknown_status_suggests_the_closest_in_the_users_language(app):
-    from grants.imports.lots import STATUS_SYNONYMS
-
     with app.test_request_context(), force_locale("ru"):
         matcher = status_matcher(LotStatus, STATUS_SYNONYMS)
         with pytest.raises(Unknown) as refused:
@@ -425,3 +424,44 @@ def test_the_page_says_which_spellings_are_accepted_and_errors_come_in_the_users
         unknown = _("Unknown region «%(value)s».", value="Карагандинская облысть")
         suggestion = _("Did you mean «%(suggestion)s»?", suggestion="Карагандинская область")
     assert f"{unknown} {suggestion}" in text_of(response)
+
+
+# --- a campaign's assignments: groups and kinds ---------------------------------------------------
+
+
+def test_assignment_groups_and_kinds_as_written(client):
+    campaign = make_campaign()
+    group, project, lot = own_group(), own_project(), own_lot()
+    shouted = "«" + group.name_ru.upper().replace("Ё", "Е") + "»"
+    headers = ["Вид", "Группа", "Номер договора", "Номер лота", "Год"]
+    rows = [
+        ["ЖОБА", shouted, project.contract_number, "", ""],
+        ["Лоты", f"  {group.name_kk or group.name_ru}\u00a0", "", lot.number, lot.year],
+    ]
+    login(client, "ministry@example.kz")
+
+    def upload(rows):
+        return client.post(
+            f"/imports/campaigns/{campaign.id}/assignments?lang=en",
+            data={
+                "assign-file": (
+                    io.BytesIO(
+                        xlsx_bytes([dict(zip(headers, r, strict=True)) for r in rows], headers, typed=False)
+                    ),
+                    "a.xlsx",
+                )
+            },
+            content_type="multipart/form-data",
+        )
+
+    preview = upload(rows)
+    assert preview.status_code == 200, text_of(preview)[-3000:]
+    assert "2 evaluations will be assigned." in text_of(preview)
+    misspelt = group.name_ru[:-1] + "х"
+    refused = upload(
+        [["проект", misspelt, project.contract_number, "", ""], ["лотт", group.id, "", lot.number, lot.year]]
+    )
+    assert refused.status_code == 422
+    page = text_of(refused)
+    assert f"Unknown group «{misspelt}». Did you mean «{group.name_ru}»?" in page.replace("&#34;", '"')
+    assert "Unknown kind «лотт»: write project or lot. Did you mean «лот»?" in page
