@@ -141,6 +141,7 @@ def validate_lots(content: bytes, user=None) -> ImportResult:
         else None
     )
     organisations: dict[str, Organisation | None] = {}
+    shown: dict[int, dict] = {}  # what each row's names were matched to, for the preview
     parsed = []
     seen: dict[tuple[str, int], int] = {}
     for number, cells in table.rows:
@@ -223,6 +224,7 @@ def validate_lots(content: bytes, user=None) -> ImportResult:
                 seen[key] = number
         if not r.failed:
             parsed.append((number, key, values))
+            shown[number] = {"region": region, "administrator": org}
     existing = _existing_lots({key for _n, key, _v in parsed})
     prefixes = {region.id: region.kato[:2] for region in regions}
     for number, key, values in parsed:
@@ -259,7 +261,12 @@ def validate_lots(content: bytes, user=None) -> ImportResult:
             action = UPDATE if changed_fields(lot, values) else UNCHANGED
         result.rows.append(
             PlannedRow(
-                number, action, label, values, lot, {"title": values["title_ru"], "amount": values["budget"]}
+                number,
+                action,
+                label,
+                values,
+                lot,
+                {"title": values["title_ru"], "amount": values["budget"], **shown[number]},
             )
         )
     result.errors = sort_errors(errors, table)

@@ -8,9 +8,11 @@ in the first tier that knows it is refused as ambiguous rather than guessed; an 
 refused with the closest known one (difflib.get_close_matches on the normalised names) suggested.
 """
 
+import heapq
 import re
 from collections.abc import Callable, Iterable
 from difflib import get_close_matches
+from functools import lru_cache
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -19,6 +21,7 @@ from grants.imports.parse import Invalid, as_text
 
 QUOTES = "«»\"“”„‟'‘’‚‛`´‹›"
 _KK_FOLD = str.maketrans("әғқңөұүһі", "агкноуухи")
+MAX_SUGGESTIONS = 100  # difflib calls per matcher (per file): a file of 50,000 misspelt rows stays quick
 _PUNCTUATION = re.compile(r"[\s.,;:()\[\]{}/\\\-‐‑‒–—_№#*!?" + re.escape(QUOTES) + r"]+")
 
 
@@ -36,6 +39,24 @@ def normalise(text) -> str:
     return _PUNCTUATION.sub(" ", value).strip()
 
 
+PREFILTER = 100  # candidates difflib compares, chosen by shared character trigrams among many names
+
+
+@lru_cache(maxsize=65536)
+def _trigrams(text: str) -> frozenset[str]:
+    padded = f"  {text} "
+    return frozenset(padded[i : i + 3] for i in range(len(padded) - 2))
+
+
+def close_matches(key: str, keys: list[str]) -> list[str]:
+    """difflib.get_close_matches (ratio ≥ 0.6); among many names (organisations), only the PREFILTER
+    sharing the most character trigrams with the key are compared, which keeps a miss in milliseconds."""
+    if len(keys) > PREFILTER:
+        grams = _trigrams(key)
+        keys = heapq.nlargest(PREFILTER, keys, key=lambda k: len(grams & _trigrams(k)))
+    return get_close_matches(key, keys, n=1, cutoff=0.6)
+
+
 class Matcher:
     """The values of one kind (regions, spheres, statuses...) by every name they are written with."""
 
@@ -43,6 +64,7 @@ class Matcher:
         self.unknown = unknown  # value as written -> "Unknown region «…»."
         self.tiers: list[dict[str, dict]] = [{}, {}]  # key -> {id(value): (value, display)}
         self.displays: dict[str, str] = {}  # key -> the official name to suggest for it
+        self.suggested: dict[str, str | None] = {}  # text as normalised -> its suggestion
 
     def add(self, value, display: str, names: Iterable[str] = (), weak: Iterable[str] = ()) -> None:
         """`display` (the official name) and `names` in tier 0, `weak` (bare short names) in tier 1."""
@@ -78,12 +100,15 @@ class Matcher:
 
     def suggestion(self, text: str) -> str | None:
         keys = [key for tier in self.tiers for key in tier]
-        close = get_close_matches(normalise(text), keys, n=1, cutoff=0.6)
+        close = close_matches(normalise(text), keys)
         return self.displays[close[0]] if close else None
 
     def message(self, text: str) -> str:
         message = self.unknown(text)
-        suggestion = self.suggestion(text)
+        key = normalise(text)
+        if key not in self.suggested and len(self.suggested) < MAX_SUGGESTIONS:
+            self.suggested[key] = self.suggestion(text)
+        suggestion = self.suggested.get(key)
         if suggestion:
             message += " " + _("Did you mean «%(suggestion)s»?", suggestion=suggestion)
         return message
@@ -225,7 +250,7 @@ class OrganisationMatcher(Matcher):
     def suggestion(self, text: str) -> str | None:
         _form, core = split_legal_form(text)
         keys = {key.split("~", 1)[-1]: key for tier in self.tiers for key in tier}
-        close = get_close_matches(core, list(keys), n=1, cutoff=0.6)
+        close = close_matches(core, list(keys))
         return self.displays[keys[close[0]]] if close else None
 
 

@@ -424,6 +424,14 @@ def test_the_page_says_which_spellings_are_accepted_and_errors_come_in_the_users
         unknown = _("Unknown region «%(value)s».", value="Карагандинская облысть")
         suggestion = _("Did you mean «%(suggestion)s»?", suggestion="Карагандинская область")
     assert f"{unknown} {suggestion}" in text_of(response)
+    preview = client.post(  # a valid file: the preview shows what each name was matched to
+        "/imports/lots?lang=ru",
+        data={"file": (io.BytesIO(csv_bytes(real_rows(), REAL_HEADERS)), "plan.csv")},
+        content_type="multipart/form-data",
+    )
+    table = text_of(preview).split('id="import-preview"')[1].split("</table>")[0]
+    assert table.count("<td>Карагандинская область</td>") == 2 and table.count("<td>город Алматы</td>") == 3
+    assert imported_lots() == 0  # nothing before the confirmation
 
 
 # --- a campaign's assignments: groups and kinds ---------------------------------------------------
