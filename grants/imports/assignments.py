@@ -13,7 +13,8 @@ from sqlalchemy import select
 from grants.core.errors import RuleViolation
 from grants.extensions import db
 from grants.imports.common import CREATE, ImportResult, PlannedRow, RowReader, load_table, sort_errors
-from grants.imports.parse import Column, RowError, as_text, as_year, normalise_header
+from grants.imports.matching import Matcher
+from grants.imports.parse import Column, RowError, as_text, as_year
 from grants.lots.models import Lot
 from grants.monitoring.models import Campaign, Evaluation, SubjectKind
 from grants.monitoring.operations import assign, check_assignable
@@ -43,13 +44,19 @@ ASSIGNMENT_COLUMNS = [
     Column("year", "Год", "Жыл", "Year", False, ("Жылы",)),
 ]
 
-# What the kind column may say, in any of the three languages (compared case-insensitively).
+# What the kind column may say, in any of the three languages (matched as docs/domain.md#name-matching says).
 KIND_WORDS = {
     "project": SubjectKind.project,
     "проект": SubjectKind.project,
     "жоба": SubjectKind.project,
+    "проекты": SubjectKind.project,
+    "жобалар": SubjectKind.project,
+    "projects": SubjectKind.project,
     "lot": SubjectKind.lot,
     "лот": SubjectKind.lot,
+    "лоты": SubjectKind.lot,
+    "лоттар": SubjectKind.lot,
+    "lots": SubjectKind.lot,
 }
 
 
@@ -58,14 +65,19 @@ def staging_kind(campaign: Campaign) -> str:
     return f"campaign{campaign.id}"
 
 
-def _groups(campaign: Campaign) -> dict:
-    found = {}
+def _groups(campaign: Campaign) -> Matcher:
+    """The campaign's groups by number or by name in any language (docs/domain.md#name-matching)."""
+    matcher = Matcher(lambda text: _("Unknown group «%(value)s».", value=text))
     for group in campaign.groups:
-        found[str(group.id)] = group
-        for name in (group.name_ru, group.name_kk, group.name_en):
-            if name:
-                found.setdefault(normalise_header(name), group)
-    return found
+        matcher.add(group, group.name_ru, [str(group.id), group.name_kk or "", group.name_en or ""])
+    return matcher
+
+
+def _kinds() -> Matcher:
+    matcher = Matcher(lambda text: _("Unknown kind «%(value)s»: write project or lot.", value=text))
+    for word, kind in KIND_WORDS.items():
+        matcher.add(kind, word)  # each word suggests itself: «лотт» -> «лот»
+    return matcher
 
 
 def _field_column(table, exc: RuleViolation) -> str | None:
@@ -81,18 +93,12 @@ def validate_assignments(content: bytes, campaign: Campaign) -> ImportResult:
     if table is None or errors:
         result.errors = sort_errors(errors, table)
         return result
-    groups = _groups(campaign)
+    groups, kinds = _groups(campaign), _kinds()
     seen: dict[str, int] = {}
     for number, cells in table.rows:
         r = RowReader(table, number, cells, errors)
-        word = r.get("kind", as_text, required=True, max_length=50)
-        kind = KIND_WORDS.get(word.casefold()) if word else None
-        if word and kind is None:
-            r.error("kind", _("Write project or lot."))
-        name = r.get("group", as_text, required=True, max_length=500)
-        group = groups.get(normalise_header(name)) if name else None
-        if name and group is None:
-            r.error("group", _("Unknown group."))
+        kind = r.get("kind", kinds.convert, required=True, max_length=50)
+        group = r.get("group", groups.convert, required=True)
         subject = None
         if kind == SubjectKind.project:
             contract = r.get("contract_number", as_text, max_length=100)

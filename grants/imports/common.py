@@ -96,6 +96,24 @@ def load_table(content: bytes, columns: list[Column]) -> tuple[Table | None, lis
     return table, errors
 
 
+def require_either(table: Table, columns: list[Column], first: str, second: str) -> list[RowError]:
+    """The file must have at least one of two columns (the BIN or the name, the KATO code or the region)."""
+    if table.has(first) or table.has(second):
+        return []
+    titles = {column.key: column.title(table.language) for column in columns}
+    return [
+        RowError(
+            1,
+            None,
+            _(
+                "A required column is missing: «%(first)s» or «%(second)s».",
+                first=titles[first],
+                second=titles[second],
+            ),
+        )
+    ]
+
+
 def changed_fields(obj, values: dict) -> dict:
     """The values that differ from the object's current ones."""
     return {name: value for name, value in values.items() if getattr(obj, name) != value}

@@ -15,10 +15,12 @@ from grants.imports.common import (
     apply_row,
     changed_fields,
     load_table,
+    require_either,
     sort_errors,
 )
+from grants.imports.matching import organisation_matcher, region_matcher, sphere_matcher, status_matcher
 from grants.imports.parse import Column, RowError, as_amount, as_bin, as_date, as_kato, as_text, as_year
-from grants.lots.models import Lot, Sphere
+from grants.lots.models import Lot, LotStatus, Sphere
 from grants.organisations.models import Organisation, OrganisationKind
 from grants.projects.operations import contracted_total
 from grants.regions.models import Region
@@ -34,11 +36,34 @@ LOT_COLUMNS = [
         "БИН администратора",
         "Әкімшінің БСН",
         "Administrator BIN",
-        True,
+        False,
         ("Бюджеттік бағдарлама әкімшісінің БСН", "БИН администратора бюджетной программы", "Әкімші БСН"),
     ),  # fmt: skip
-    Column("kato", "КАТО", "ӘАОЖ", "KATO", True, ("Код КАТО", "ӘАОЖ коды", "KATO code", "ҚАТО")),
+    Column(
+        "administrator_name",
+        "Администратор",
+        "Әкімші",
+        "Administrator",
+        False,
+        (
+            "Наименование администратора",
+            "Администратор бюджетной программы",
+            "Бюджеттік бағдарлама әкімшісі",
+            "Әкімшінің атауы",
+            "Administrator name",
+        ),
+    ),  # fmt: skip
+    Column("kato", "КАТО", "ӘАОЖ", "KATO", False, ("Код КАТО", "ӘАОЖ коды", "KATO code", "ҚАТО")),
+    Column(
+        "region",
+        "Регион",
+        "Өңір",
+        "Region",
+        False,
+        ("Область", "Облыс", "Область, город", "Облыс, қала", "Аймақ", "Region, city", "Oblast"),
+    ),
     Column("sphere", "Сфера", "Сала", "Sphere", False, ("Направление", "Бағыт", "Direction")),
+    Column("status", "Статус", "Мәртебесі", "Status", False, ("Состояние", "Мәртебе", "Күйі")),
     Column(
         "amount",
         "Сумма, тенге",
@@ -54,6 +79,16 @@ LOT_COLUMNS = [
     Column("end_date", "Дата окончания", "Аяқталу күні", "End date"),
 ]
 
+# How lot statuses are written besides their titles (docs/domain.md#name-matching).
+STATUS_SYNONYMS = {
+    "planned": ("Планируется", "Запланировано", "В плане", "Жоспарда"),
+    "announced": ("Объявлено", "Конкурс объявлен", "Жарияланды", "Конкурс жарияланды"),
+    "awarded": ("Победитель определен", "Определен победитель", "Жеңімпаз анықталды"),
+    "in_implementation": ("На реализации", "В реализации", "Исполняется", "Іске асырылуда", "Орындалуда"),
+    "completed": ("Завершено", "Завершен", "Исполнен", "Выполнен", "Аяқталды", "Орындалды"),
+    "cancelled": ("Отменено", "Отменен", "Отмена", "Күшін жойды", "Жойылды"),
+}
+
 OPTIONAL_FIELDS = {  # file column -> lot field, set only when the file has the column
     "sphere": "sphere_id",
     "target_group": "target_group_ru",
@@ -64,17 +99,8 @@ OPTIONAL_FIELDS = {  # file column -> lot field, set only when the file has the 
 }
 
 
-def _regions_by_prefix() -> dict[str, Region]:
-    return {region.kato[:2]: region for region in db.session.scalars(select(Region))}
-
-
-def _spheres() -> dict[str, Sphere]:
-    found = {}
-    for sphere in db.session.scalars(select(Sphere)):
-        for name in (sphere.code, sphere.name_ru, sphere.name_kk, sphere.name_en):
-            if name:
-                found.setdefault(" ".join(name.casefold().split()), sphere)
-    return found
+def _regions() -> list[Region]:
+    return list(db.session.scalars(select(Region).order_by(Region.kato)))
 
 
 def _existing_lots(keys: set[tuple[str, int]]) -> dict[tuple[str, int], Lot]:
@@ -98,13 +124,24 @@ def validate_lots(content: bytes, user=None) -> ImportResult:
     """Read and check every row of a lot file; the result lists every error or plans every row."""
     result = ImportResult("lots")
     table, errors = load_table(content, LOT_COLUMNS)
-    result.errors = errors
+    if table is not None and not errors:
+        errors += require_either(table, LOT_COLUMNS, "administrator", "administrator_name")
+        errors += require_either(table, LOT_COLUMNS, "kato", "region")
     if table is None or errors:
         result.errors = sort_errors(errors, table)
         return result
-    regions = _regions_by_prefix()
-    spheres = _spheres()
+    regions = _regions()
+    by_prefix = {region.kato[:2]: region for region in regions}
+    region_names = region_matcher(regions) if table.has("region") else None
+    spheres = sphere_matcher(db.session.scalars(select(Sphere))) if table.has("sphere") else None
+    statuses = status_matcher(LotStatus, STATUS_SYNONYMS) if table.has("status") else None
+    administrators = (
+        organisation_matcher(db.session.scalars(select(Organisation).order_by(Organisation.id)))
+        if table.has("administrator_name")
+        else None
+    )
     organisations: dict[str, Organisation | None] = {}
+    shown: dict[int, dict] = {}  # what each row's names were matched to, for the preview
     parsed = []
     seen: dict[tuple[str, int], int] = {}
     for number, cells in table.rows:
@@ -115,32 +152,60 @@ def validate_lots(content: bytes, user=None) -> ImportResult:
             "title_ru": r.get("title", as_text, required=True, max_length=500),
             "budget": r.get("amount", as_amount, required=True),
         }
-        bin_ = r.get("administrator", as_bin, required=True)
+        bin_ = r.get("administrator", as_bin)
+        org, org_column = None, "administrator"
         if bin_:
             if bin_ not in organisations:
                 organisations[bin_] = db.session.scalar(select(Organisation).where(Organisation.bin == bin_))
             org = organisations[bin_]
             if org is None:
                 r.error("administrator", _("No organisation with this BIN is registered."))
-            elif org.kind != OrganisationKind.government:
-                r.error("administrator", _("This organisation is not a government body."))
+        elif administrators is not None:  # no BIN in this row: the administrator's name
+            org, org_column = r.get("administrator_name", administrators.convert), "administrator_name"
+        if org is None and not r.failed:
+            r.error(
+                org_column if table.has(org_column) else "administrator_name",
+                _("Write the administrator's BIN or name."),
+            )
+        if org is not None:
+            if org.kind != OrganisationKind.government:
+                r.error(org_column, _("This organisation is not a government body."))
             elif not may_import_for(user, org.id):
-                r.error("administrator", _("You can import only lots of your own organisation."))
+                r.error(org_column, _("You can import only lots of your own organisation."))
             else:
                 values["administrator_id"] = org.id
-        kato = r.get("kato", as_kato, required=True)
+        kato = r.get("kato", as_kato) if table.has("kato") else None
+        region = None
         if kato:
-            region = regions.get(kato[:2])
+            region = by_prefix.get(kato[:2])
             if region is None:
                 r.error("kato", _("Unknown KATO code: no region has the code %(kato)s.", kato=kato))
-            else:
-                values["kato"], values["region_id"] = kato, region.id
-        if table.has("sphere"):
-            name = r.get("sphere", as_text)
-            sphere = spheres.get(" ".join(name.casefold().split())) if name else None
-            if name and sphere is None:
-                r.error("sphere", _("Unknown sphere: write its code or its name."))
+        if region_names is not None:
+            named = r.get("region", region_names.convert)
+            if named is not None and region is not None and named.id != region.id:
+                r.error(
+                    "region",
+                    _(
+                        "The KATO code %(kato)s lies in «%(region)s», not in «%(named)s».",
+                        kato=kato,
+                        region=region.name,
+                        named=named.name,
+                    ),
+                )
+            region = region or named
+        if region is None and not r.failed:
+            r.error("kato" if table.has("kato") else "region", _("Write the KATO code or the region."))
+        if region is not None:
+            values["region_id"] = region.id
+            if table.has("kato"):
+                values["kato"] = kato
+        if spheres is not None:
+            sphere = r.get("sphere", spheres.convert)
             values["sphere_id"] = sphere.id if sphere else None
+        if statuses is not None:
+            status = r.get("status", statuses.convert)
+            if status is not None:
+                values["status"] = status
         for key in ("target_group", "goal", "expected_results"):
             if table.has(key):
                 values[OPTIONAL_FIELDS[key]] = r.get(key, as_text)
@@ -159,9 +224,14 @@ def validate_lots(content: bytes, user=None) -> ImportResult:
                 seen[key] = number
         if not r.failed:
             parsed.append((number, key, values))
+            shown[number] = {"region": region, "administrator": org}
     existing = _existing_lots({key for _n, key, _v in parsed})
+    prefixes = {region.id: region.kato[:2] for region in regions}
     for number, key, values in parsed:
         lot = existing.get(key)
+        if lot is not None and "kato" not in values and lot.kato:
+            if lot.kato[:2] != prefixes[values["region_id"]]:
+                values["kato"] = None  # the lot moves to a region its old KATO code is not in
         label = f"{key[0]}/{key[1]}"
         if lot is None:
             action = CREATE
@@ -191,7 +261,12 @@ def validate_lots(content: bytes, user=None) -> ImportResult:
             action = UPDATE if changed_fields(lot, values) else UNCHANGED
         result.rows.append(
             PlannedRow(
-                number, action, label, values, lot, {"title": values["title_ru"], "amount": values["budget"]}
+                number,
+                action,
+                label,
+                values,
+                lot,
+                {"title": values["title_ru"], "amount": values["budget"], **shown[number]},
             )
         )
     result.errors = sort_errors(errors, table)

@@ -26,10 +26,11 @@ from grants.imports.common import (
     sort_errors,
 )
 from grants.imports.lots import may_import_for
-from grants.imports.parse import Column, RowError, as_amount, as_bin, as_date, as_text, as_year
+from grants.imports.matching import Unknown, organisation_matcher, status_matcher
+from grants.imports.parse import Column, Invalid, RowError, as_amount, as_bin, as_date, as_text, as_year
 from grants.lots.models import Lot
 from grants.organisations.models import Organisation, OrganisationKind
-from grants.projects.models import Project
+from grants.projects.models import Project, ProjectStatus
 from grants.projects.operations import contracted_total
 
 PROJECT_COLUMNS = [
@@ -54,7 +55,7 @@ PROJECT_COLUMNS = [
     ),
     Column("year", "Год", "Жыл", "Year", True, ("Жылы",)),
     Column(
-        "ngo_bin", "БИН НПО", "ҮЕҰ БСН", "NGO BIN", True, ("БИН некоммерческой организации", "ҮЕҰ-ның БСН")
+        "ngo_bin", "БИН НПО", "ҮЕҰ БСН", "NGO BIN", False, ("БИН некоммерческой организации", "ҮЕҰ-ның БСН")
     ),
     Column(
         "ngo_name",
@@ -83,7 +84,16 @@ PROJECT_COLUMNS = [
     ),  # fmt: skip
     Column("start_date", "Дата начала", "Басталу күні", "Start date", True),
     Column("end_date", "Дата окончания", "Аяқталу күні", "End date", True),
+    Column("status", "Статус", "Мәртебесі", "Status", False, ("Состояние", "Мәртебе", "Күйі")),
 ]
+
+# How contract statuses are written besides their titles (docs/domain.md#name-matching).
+STATUS_SYNONYMS = {
+    "contracted": ("Заключен", "Договор заключен", "Подписан", "Договор подписан", "Шарт жасалды"),
+    "in_implementation": ("На реализации", "В реализации", "Исполняется", "Іске асырылуда", "Орындалуда"),
+    "completed": ("Завершено", "Завершен", "Исполнен", "Выполнен", "Аяқталды", "Орындалды"),
+    "terminated": ("Расторгнут", "Договор расторгнут", "Прекращено", "Прекращен", "Бұзылды", "Тоқтатылды"),
+}
 
 
 def _existing(model, column, values: set) -> dict:
@@ -114,6 +124,8 @@ def validate_projects(content: bytes, user=None) -> ImportResult:
         return result
     parsed = []
     seen: dict[str, int] = {}
+    statuses = status_matcher(ProjectStatus, STATUS_SYNONYMS) if table.has("status") else None
+    names = None  # NGOs by name, for rows without a BIN (read once, when the first such row comes)
     for number, cells in table.rows:
         r = RowReader(table, number, cells, errors)
         row = {
@@ -121,12 +133,30 @@ def validate_projects(content: bytes, user=None) -> ImportResult:
             "contract_date": r.get("contract_date", as_date, required=True),
             "lot_number": r.get("lot_number", as_text, required=True, max_length=50),
             "year": r.get("year", as_year, required=True),
-            "ngo_bin": r.get("ngo_bin", as_bin, required=True),
+            "ngo_bin": r.get("ngo_bin", as_bin),
             "ngo_name": r.get("ngo_name", as_text, required=True, max_length=500),
             "amount": r.get("amount", as_amount, required=True),
             "start_date": r.get("start_date", as_date, required=True),
             "end_date": r.get("end_date", as_date, required=True),
         }
+        if statuses is not None:
+            row["status"] = r.get("status", statuses.convert)
+        if row["ngo_bin"] is None and row["ngo_name"]:  # an NGO already registered, by its name
+            if names is None:
+                names = organisation_matcher(
+                    db.session.scalars(
+                        select(Organisation).where(Organisation.kind != OrganisationKind.government)
+                    )
+                )
+            try:
+                row["ngo_bin"] = names.find(row["ngo_name"]).bin
+            except Unknown as exc:
+                r.error(
+                    "ngo_name",
+                    f"{exc} " + _("A new NGO is registered only with its BIN: fill in the BIN column."),
+                )
+            except Invalid as exc:
+                r.error("ngo_name", str(exc))
         if row["start_date"] and row["end_date"] and row["end_date"] < row["start_date"]:
             r.error("end_date", _("The end date cannot be before the start date."))
         if row["contract_number"]:
@@ -203,8 +233,8 @@ def validate_projects(content: bytes, user=None) -> ImportResult:
     }
     planned_ngos: dict[str, Organisation | None] = {}
     for number, row, lot, project in good:
-        binds = project is None or project.binds_budget
-        if binds:
+        status = row.get("status") or (project.status if project is not None else ProjectStatus.contracted)
+        if status != ProjectStatus.terminated:  # Project.binds_budget of the contract as the file leaves it
             totals[lot.id] += row["amount"]
             if totals[lot.id] > lot.budget:
                 errors.append(
@@ -228,6 +258,8 @@ def validate_projects(content: bytes, user=None) -> ImportResult:
             "start_date": row["start_date"],
             "end_date": row["end_date"],
         }
+        if row.get("status") is not None:
+            values["status"] = row["status"]
         if ngo is not None:
             values["ngo_id"] = ngo.id
         if project is None:

@@ -145,8 +145,9 @@ def test_a_missing_column_is_named_in_the_files_language(run):
     }
     rows = [{kk[k]: v for k, v in row.items() if k in kk} for row in lot_rows(1)]
     result = run("import-lots", csv_bytes(rows, list(kk.values())))
-    assert "Row 1, column «Әкімшінің БСН»: A required column is missing." in result.output
-    assert "Row 1, column «ӘАОЖ»: A required column is missing." in result.output
+    # the administrator is given by BIN or by name, the place by KATO code or by region
+    assert "Row 1: A required column is missing: «Әкімшінің БСН» or «Әкімші»." in result.output
+    assert "Row 1: A required column is missing: «ӘАОЖ» or «Өңір»." in result.output
 
 
 def test_english_headers_with_odd_case_and_spaces(run):
@@ -222,7 +223,7 @@ def test_missing_required_column(run):
     headers = [h for h in LOT_HEADERS if h != "КАТО"]
     result = run("import-lots", csv_bytes(lot_rows(3), headers))
     assert result.exit_code == 1
-    assert "Row 1, column «КАТО»: A required column is missing." in result.output
+    assert "Row 1: A required column is missing: «КАТО» or «Регион»." in result.output
     assert imported_lots() == 0
 
 
@@ -431,10 +432,10 @@ def test_project_bad_rows(run):
 
 
 def test_projects_missing_columns(run):
-    headers = [h for h in PROJECT_HEADERS if h not in ("БИН НПО", "Дата окончания")]
+    headers = [h for h in PROJECT_HEADERS if h not in ("Наименование НПО", "Дата окончания")]
     result = run("import-projects", csv_bytes([project_row(1, "IMP-0001")], headers))
     assert result.exit_code == 1
-    assert "Row 1, column «БИН НПО»: A required column is missing." in result.output
+    assert "Row 1, column «Наименование НПО»: A required column is missing." in result.output
     assert "Row 1, column «Дата окончания»: A required column is missing." in result.output
 
 

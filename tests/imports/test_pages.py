@@ -74,7 +74,7 @@ def test_the_form_shows_the_columns(login_as, role):
 def test_template_download(login_as):
     response = login_as("ministry").get("/imports/projects/template.csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"
-    assert response.data.decode("utf-8-sig").strip() == ";".join(PROJECT_HEADERS)
+    assert response.data.decode("utf-8-sig").strip() == ";".join([*PROJECT_HEADERS, "Статус"])
 
 
 def test_preview_then_confirm_imports_every_row(login_as, upload_dir):
