@@ -28,10 +28,10 @@ ASSIGNMENT_COLUMNS = [
     Column(
         "contract_number",
         "Номер договора",
-        "Шарттың нөмірі",
+        "Шарт нөмірі",
         "Contract number",
         False,
-        ("contract_number", "№ договора", "Шарт нөмірі", "Contract No"),
+        ("contract_number", "№ договора", "Шарттың нөмірі", "Contract No"),
     ),
     Column(
         "lot_number",

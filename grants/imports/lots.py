@@ -34,10 +34,10 @@ LOT_COLUMNS = [
     Column(
         "administrator",
         "БИН администратора",
-        "Әкімшінің БСН",
+        "Әкімшінің БСН-і",
         "Administrator BIN",
         False,
-        ("Бюджеттік бағдарлама әкімшісінің БСН", "БИН администратора бюджетной программы", "Әкімші БСН"),
+        ("Әкімшінің БСН", "Бюджеттік бағдарлама әкімшісінің БСН", "БИН администратора бюджетной программы", "Әкімші БСН"),
     ),  # fmt: skip
     Column(
         "administrator_name",
@@ -72,8 +72,8 @@ LOT_COLUMNS = [
         True,
         ("Сумма, ₸", "Сомасы, ₸", "Amount, ₸", "Amount, KZT", "Сумма", "Сомасы", "Amount", "Сома, теңге"),
     ),  # fmt: skip
-    Column("target_group", "Целевая группа", "Мақсатты топ", "Target group"),
-    Column("goal", "Цель", "Мақсаты", "Goal", False, ("Мақсат",)),
+    Column("target_group", "Целевая группа", "Нысаналы топ", "Target group", False, ("Мақсатты топ",)),
+    Column("goal", "Цель", "Мақсат", "Goal", False, ("Мақсаты",)),
     Column("expected_results", "Ожидаемые результаты", "Күтілетін нәтижелер", "Expected results"),
     Column("start_date", "Дата начала", "Басталу күні", "Start date"),
     Column("end_date", "Дата окончания", "Аяқталу күні", "End date"),

@@ -37,10 +37,10 @@ PROJECT_COLUMNS = [
     Column(
         "contract_number",
         "Номер договора",
-        "Шарттың нөмірі",
+        "Шарт нөмірі",
         "Contract number",
         True,
-        ("№ договора", "Шарт нөмірі", "Contract No"),
+        ("№ договора", "Шарттың нөмірі", "Contract No"),
     ),  # fmt: skip
     Column(
         "contract_date",

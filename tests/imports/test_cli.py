@@ -146,7 +146,7 @@ def test_a_missing_column_is_named_in_the_files_language(run):
     rows = [{kk[k]: v for k, v in row.items() if k in kk} for row in lot_rows(1)]
     result = run("import-lots", csv_bytes(rows, list(kk.values())))
     # the administrator is given by BIN or by name, the place by KATO code or by region
-    assert "Row 1: A required column is missing: «Әкімшінің БСН» or «Әкімші»." in result.output
+    assert "Row 1: A required column is missing: «Әкімшінің БСН-і» or «Әкімші»." in result.output
     assert "Row 1: A required column is missing: «ӘАОЖ» or «Өңір»." in result.output
 
 

@@ -68,7 +68,7 @@ def test_the_form_shows_the_columns(login_as, role):
     response = login_as(role).get("/imports/lots")
     assert response.status_code == 200
     page = text_of(response)
-    assert "БИН администратора" in page and "Әкімшінің БСН" in page and 'type="file"' in page
+    assert "БИН администратора" in page and "Әкімшінің БСН-і" in page and 'type="file"' in page
 
 
 def test_template_download(login_as):
