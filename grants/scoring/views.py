@@ -39,6 +39,9 @@ def _load(evaluation_id: int) -> Evaluation:
 def _refused(exc: RuleViolation, target: str):
     db.session.rollback()
     flash(exc.message, "danger")
+    for message in dict.fromkeys(exc.fields.values()):  # the messages alone: no internal field names
+        if message != exc.message:
+            flash(message, "danger")
     return redirect(target)
 
 
