@@ -161,9 +161,7 @@ def declare(evaluation_id: int):
     form = DeclarationForm()
     target = url_for("evaluations.show", evaluation_id=evaluation.id)
     if not form.validate_on_submit():
-        return render_template(
-            "scoring/evaluation.html", **_page_context(evaluation, declaration=form)
-        ), 422
+        return render_template("scoring/evaluation.html", **_page_context(evaluation, declaration=form)), 422
     try:
         card = scoring.declare(evaluation, current_user, form.conflict.data == "yes", form.conflict_note.data)
     except RuleViolation as exc:
@@ -171,9 +169,7 @@ def declare(evaluation_id: int):
         if exc.status != 422:
             return _refused(exc, target)
         _field_errors(form, exc.fields)
-        return render_template(
-            "scoring/evaluation.html", **_page_context(evaluation, declaration=form)
-        ), 422
+        return render_template("scoring/evaluation.html", **_page_context(evaluation, declaration=form)), 422
     db.session.commit()
     if card.recused:
         flash(_("You declared a conflict of interest and are recused from this evaluation."), "warning")
@@ -203,9 +199,7 @@ def _scorecard_refused(evaluation: Evaluation, form, message: str, fields: dict 
     errors = _criterion_errors(evaluation, form, fields or {})
     return render_template(
         "scoring/evaluation.html",
-        **_page_context(
-            evaluation, scorecard_form=form, scorecard_errors=errors, scorecard_problem=message
-        ),
+        **_page_context(evaluation, scorecard_form=form, scorecard_errors=errors, scorecard_problem=message),
     ), 422
 
 
@@ -249,7 +243,9 @@ def autosave(evaluation_id: int):
         scoring.save_draft(evaluation, current_user, scores_from_form(form, evaluation.methodology))
     except RuleViolation as exc:
         db.session.rollback()
-        return jsonify(message=exc.message, fields=_criterion_errors(evaluation, form, exc.fields)), exc.status
+        return jsonify(
+            message=exc.message, fields=_criterion_errors(evaluation, form, exc.fields)
+        ), exc.status
     db.session.commit()
     at = format_datetime(datetime.now(UTC), "HH:mm")
     return jsonify(saved=True, time=at, message=_("Draft saved at %(time)s", time=at))
@@ -354,11 +350,15 @@ def add_visit(evaluation_id: int):
             try:
                 evidence_store.store_file(form.photo.data, current_user, site_visit=visit)
             except RuleViolation as exc:
-                raise RuleViolation(exc.message, exc.status, {"photo": exc.fields.get("file", exc.message)}) from exc
+                raise RuleViolation(
+                    exc.message, exc.status, {"photo": exc.fields.get("file", exc.message)}
+                ) from exc
     except RuleViolation as exc:
         db.session.rollback()
         _field_errors(form, exc.fields)
-        return _section(evaluation, "visits", exc.status, exc.message, visit_form=form, visit_problem=exc.message)
+        return _section(
+            evaluation, "visits", exc.status, exc.message, visit_form=form, visit_problem=exc.message
+        )
     db.session.commit()
     return _section(evaluation, "visits", 200, _("Site visit recorded."))
 

@@ -66,7 +66,9 @@ def test_another_member_cannot_remove_it(app, db):
     # member3 cannot even see it before submitting (404); once it is visible to him, still 403.
     other = declared_member(app, evaluation, "member3")
     assert other.post(f"/evaluations/evidence/{item_id}/remove").status_code == 404
-    other.post(f"/evaluations/{evaluation.id}/scorecard", data=score_form((4, 4, 4, 4, 4)) | {"submit_card": "1"})
+    other.post(
+        f"/evaluations/{evaluation.id}/scorecard", data=score_form((4, 4, 4, 4, 4)) | {"submit_card": "1"}
+    )
     response = other.post(f"/evaluations/evidence/{item_id}/remove?lang=en")
     assert response.status_code == 403
     assert "Only the member who added this evidence can remove it." in response.get_data(as_text=True)
@@ -80,7 +82,9 @@ def test_after_submission_it_stays(app, db):
     upload(client, evaluation, PDF, "kept.pdf")
     item = db.session.scalar(select(Evidence).where(Evidence.filename == "kept.pdf"))
     item_id, path = item.id, stored(app, item)
-    r = client.post(f"/evaluations/{evaluation.id}/scorecard", data=score_form((4, 4, 4, 4, 4)) | {"submit_card": "1"})
+    r = client.post(
+        f"/evaluations/{evaluation.id}/scorecard", data=score_form((4, 4, 4, 4, 4)) | {"submit_card": "1"}
+    )
     assert r.status_code == 302
     assert 'data-remove-evidence="' not in client.get(f"/evaluations/{evaluation.id}").get_data(as_text=True)
 
@@ -149,7 +153,9 @@ def test_two_concurrent_removals_give_one_removal_and_no_error(live_url):
     removals = run(
         lambda: len(
             _db.session.scalars(
-                select(AuditEvent).where(AuditEvent.action == "evidence.remove", AuditEvent.object_id == item_id)
+                select(AuditEvent).where(
+                    AuditEvent.action == "evidence.remove", AuditEvent.object_id == item_id
+                )
             ).all()
         )
     )
