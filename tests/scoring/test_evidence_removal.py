@@ -10,7 +10,7 @@ from grants.audit.models import AuditEvent
 from grants.extensions import db as _db
 from grants.scoring.models import Evidence, SiteVisit
 from tests import live
-from tests.helpers import login, user
+from tests.helpers import user
 from tests.scoring.test_evaluation_pages import SubjectKind, demo_evaluation, score_form
 from tests.scoring.test_evidence import PDF, PNG, declared_member, upload
 
