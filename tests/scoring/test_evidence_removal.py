@@ -6,6 +6,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from grants.audit.cli import verify_chain
 from grants.audit.models import AuditEvent
 from grants.extensions import db as _db
 from grants.scoring.models import Evidence, SiteVisit
@@ -147,17 +148,18 @@ def test_two_concurrent_removals_give_one_removal_and_no_error(live_url):
                 f"{base_url}/evaluations/evidence/{item_id}/remove", allow_redirects=False, timeout=120
             ),
         )
-
-    codes = sorted(r.status_code for r in responses)
-    assert codes in ([302, 404], [302, 409]), codes
-    removals = run(
-        lambda: len(
-            _db.session.scalars(
-                select(AuditEvent).where(
-                    AuditEvent.action == "evidence.remove", AuditEvent.object_id == item_id
-                )
-            ).all()
+        codes = sorted(r.status_code for r in responses)
+        assert codes in ([302, 404], [302, 409]), codes
+        removals = run(
+            lambda: len(
+                _db.session.scalars(
+                    select(AuditEvent).where(
+                        AuditEvent.action == "evidence.remove", AuditEvent.object_id == item_id
+                    )
+                ).all()
+            )
         )
-    )
-    assert removals == 1
-    assert run(lambda: _db.session.get(Evidence, item_id)) is None
+        assert removals == 1
+        assert run(lambda: _db.session.get(Evidence, item_id)) is None
+        _count, problems = run(verify_chain)
+        assert problems == []
