@@ -313,7 +313,8 @@ def remove_evidence(evidence_id: int):
         db.session.rollback()
         if exc.status == 404:
             abort(404)
-        return _section(evaluation, section, exc.status, exc.message, **{f"{section}_problem": exc.message})
+        problem = "visit_problem" if section == "visits" else "evidence_problem"
+        return _section(evaluation, section, exc.status, exc.message, **{problem: exc.message})
     db.session.commit()
     return _section(evaluation, section, 200, _("Evidence removed."))
 

@@ -110,6 +110,8 @@ def test_a_visit_photo_is_removable_by_its_author(app, db):
     assert r.status_code == 302
     visit = db.session.scalar(select(SiteVisit).where(SiteVisit.place == "Астана"))
     photo_id = visit.photos[0].id
+    member3 = declared_member(app, evaluation, "member3")
+    assert member3.post(f"/evaluations/evidence/{photo_id}/remove").status_code == 404  # not even seen
     r = client.post(f"/evaluations/evidence/{photo_id}/remove")
     assert r.status_code == 302 and r.headers["Location"].endswith("#visits")
     db.session.expire_all()
@@ -163,3 +165,27 @@ def test_two_concurrent_removals_give_one_removal_and_no_error(live_url):
         assert run(lambda: _db.session.get(Evidence, item_id)) is None
         _count, problems = run(verify_chain)
         assert problems == []
+
+
+def test_a_visit_photo_stays_after_submission_and_the_visits_section_says_why(app, db):
+    evaluation = demo_evaluation(db, SubjectKind.project)
+    client = declared_member(app, evaluation)
+    client.post(
+        f"/evaluations/{evaluation.id}/visits",
+        data={"visit_date": "2026-01-15", "place": "Косшы", "observations": "Занятия идут.",
+              "photo": (io.BytesIO(PNG), "kept.png")},
+        content_type="multipart/form-data",
+    )  # fmt: skip
+    photo_id = db.session.scalar(select(Evidence.id).where(Evidence.filename == "kept.png"))
+    client.post(
+        f"/evaluations/{evaluation.id}/scorecard", data=score_form((4, 4, 4, 4, 4)) | {"submit_card": "1"}
+    )
+    response = client.post(
+        f"/evaluations/evidence/{photo_id}/remove?lang=en", headers={"Accept": "application/json"}
+    )
+    assert response.status_code == 409
+    body = response.get_json()
+    assert body["ok"] is False and body["html"].lstrip().startswith('<section class="card mb-4" id="visits"')
+    assert "Your scorecard has been submitted and is locked." in body["html"]
+    db.session.expire_all()
+    assert db.session.get(Evidence, photo_id) is not None
