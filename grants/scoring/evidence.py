@@ -38,9 +38,16 @@ EXTENSIONS = {
 UNCOMMITTED_FILES = "grants.evidence.uncommitted_files"
 
 
+# Files of evidence deleted in the session's current transaction: removed once it commits (a
+# rollback keeps the row, so the file must stay).
+REMOVED_FILES = "grants.evidence.removed_files"
+
+
 @event.listens_for(Session, "after_commit")
 def _keep_files(session) -> None:
     session.info.pop(UNCOMMITTED_FILES, None)
+    for path in session.info.pop(REMOVED_FILES, None) or ():
+        path.unlink(missing_ok=True)
 
 
 @event.listens_for(Session, "after_soft_rollback")
@@ -49,6 +56,7 @@ def _remove_files(session, previous_transaction) -> None:
         return  # a savepoint: the outer transaction may still commit what it wrote earlier
     for path in session.info.pop(UNCOMMITTED_FILES, None) or ():
         path.unlink(missing_ok=True)
+    session.info.pop(REMOVED_FILES, None)
 
 
 def storage_dir() -> Path:
@@ -119,6 +127,25 @@ def add_link(url: str, user, **owner) -> Evidence:
     db.session.flush()
     record("evidence.add", evidence, actor=user)
     return evidence
+
+
+def remove_file_after_commit(evidence: Evidence) -> None:
+    """The stored file of evidence being deleted goes when the deletion commits, not before."""
+    if evidence.storage_key:
+        db.session.info.setdefault(REMOVED_FILES, []).append(file_path(evidence))
+
+
+def describe(evidence: Evidence) -> dict:
+    return {
+        "kind": evidence.kind.value,
+        "filename": evidence.filename,
+        "url": evidence.url,
+        "sha256": evidence.sha256,
+        "criterion_code": evidence.criterion_code,
+        "scorecard_id": evidence.scorecard_id,
+        "site_visit_id": evidence.site_visit_id,
+        "uploaded_by_id": evidence.uploaded_by_id,
+    }
 
 
 def file_path(evidence: Evidence) -> Path:

@@ -7,6 +7,7 @@ caller commits once. A broken rule raises RuleViolation and changes nothing.
 from datetime import UTC, datetime
 
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from grants.audit.operations import record
 from grants.core.concurrency import lock
@@ -14,7 +15,8 @@ from grants.core.errors import RuleViolation, today_local
 from grants.core.validation import MAX_REASON, MAX_TEXT, check_length, too_long
 from grants.extensions import db
 from grants.monitoring.models import Evaluation, EvaluationState
-from grants.scoring.models import RecusalReason, Score, Scorecard, SiteVisit
+from grants.scoring import evidence as evidence_store
+from grants.scoring.models import Evidence, RecusalReason, Score, Scorecard, SiteVisit
 
 
 def describe(card: Scorecard) -> dict:
@@ -278,3 +280,29 @@ def record_visit(evaluation: Evaluation, user, visit_date, place: str, observati
     db.session.flush()
     record("site_visit.add", visit, actor=user)
     return visit
+
+
+def remove_evidence(evaluation: Evaluation, evidence_id: int, user) -> None:
+    """Its author deletes a piece of evidence (or a visit photo) while the scorecard is open.
+
+    Audited with what was removed; the stored file goes once the deletion commits
+    (docs/domain.md#evidence-removal). Under the evaluation's lock, so of two removals of the same
+    item one succeeds and the other finds it gone (404)."""
+    lock(evaluation)
+    evidence = db.session.execute(
+        select(Evidence).where(Evidence.id == evidence_id).execution_options(populate_existing=True)
+    ).scalar_one_or_none()
+    if evidence is None or evidence.reply_id is not None or evidence.evaluation is None:
+        raise RuleViolation(_("This evidence no longer exists."), status=404)
+    if evidence.evaluation.id != evaluation.id:
+        raise RuleViolation(_("This evidence no longer exists."), status=404)
+    if evidence.uploaded_by_id != user.id:
+        raise RuleViolation(_("Only the member who added this evidence can remove it."), status=403)
+    card = evaluation.scorecard_of(user)
+    if card is None:
+        raise RuleViolation(_("Only members of the evaluating group can score."), status=403)
+    check_open(evaluation, card)
+    record("evidence.remove", evidence, before=evidence_store.describe(evidence), actor=user)
+    evidence_store.remove_file_after_commit(evidence)
+    db.session.delete(evidence)
+    db.session.flush()

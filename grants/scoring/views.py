@@ -1,6 +1,9 @@
 """Evaluation pages: a member's queue, declaration and scorecard, evidence, site visits; the chair's consolidation."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from datetime import UTC, datetime
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -36,47 +39,97 @@ def _load(evaluation_id: int) -> Evaluation:
 def _refused(exc: RuleViolation, target: str):
     db.session.rollback()
     flash(exc.message, "danger")
-    for field, message in exc.fields.items():
-        flash(f"{field}: {message}", "danger")
+    for message in dict.fromkeys(exc.fields.values()):  # the messages alone: no internal field names
+        if message != exc.message:
+            flash(message, "danger")
     return redirect(target)
+
+
+QUEUE_FILTERS = ("todo", "submitted", "finished")
+
+
+def _my_part(evaluation: Evaluation, user) -> str:
+    """Where an evaluation stands for me: "todo" (something waits for me), "submitted" (my part is
+    done, the group's is not) or "finished" (published or accepted, or nothing left to anyone in it)."""
+    card = evaluation.scorecard_of(user)
+    if evaluation.awaits_consolidation and evaluation.can_consolidate(user):
+        return "todo"
+    if evaluation.in_scoring and not (card and (card.recused or card.submitted_at)):
+        return "todo"
+    if evaluation.is_published or evaluation.is_accepted:
+        return "finished"
+    return "submitted"
 
 
 @bp.get("/")
 @login_required
 def queue():
-    """The evaluations of the groups I sit in, with what I still have to do."""
+    """The evaluations of the groups I sit in: what I still have to do first, finished ones last."""
     rows = db.session.scalars(
         select(Evaluation)
         .where(Evaluation.in_groups_of(current_user), ~Evaluation.is_draft)
         .order_by(Evaluation.deadline, Evaluation.id)
     ).all()
-    return render_template("scoring/queue.html", evaluations=rows, today=today_local())
+    parts = {e.id: _my_part(e, current_user) for e in rows}
+    years = sorted({e.lot.year for e in rows}, reverse=True)
+    state = request.args.get("state", "")
+    state = state if state in QUEUE_FILTERS else ""
+    year = request.args.get("year", type=int)
+    year = year if year in years else None
+    shown = [e for e in rows if (not state or parts[e.id] == state) and (year is None or e.lot.year == year)]
+    shown.sort(key=lambda e: QUEUE_FILTERS.index(parts[e.id]))  # stable: deadlines order each group
+    return render_template(
+        "scoring/queue.html",
+        evaluations=shown,
+        parts=parts,
+        years=years,
+        state=state,
+        year=year,
+        total=len(rows),
+        today=today_local(),
+    )
+
+
+def _wants_json() -> bool:
+    """A request of the page's own script (grants/static/js/scorecard.js) asks for JSON."""
+    return request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json"
+
+
+def _page_context(evaluation: Evaluation, **overrides) -> dict:
+    """Everything templates/scoring/evaluation.html (and its sections) need; overrides keep what a
+    refused form held, with its errors."""
+    card = evaluation.scorecard_of(current_user)
+    if card is None and evaluation.in_scoring and evaluation.group.has_member(current_user):
+        card = scoring.blank_scorecard(evaluation, current_user)  # shown empty; created by the first save
+    result = evaluation_result(evaluation) if evaluation.can_see_scores(current_user) else None
+    context = {
+        "evaluation": evaluation,
+        "card": card,
+        "result": result,
+        "declaration": DeclarationForm(formdata=None),
+        "scorecard_form": make_scorecard_form(evaluation.methodology, card=card) if card else None,
+        "scorecard_errors": {},
+        "scorecard_problem": None,
+        "evidence_form": _evidence_form(evaluation, formdata=None),
+        "evidence_problem": None,
+        "visit_form": SiteVisitForm(formdata=None),
+        "visit_problem": None,
+        "need_form": _need_form(evaluation),
+        "can_edit_needs": workflow.can_edit_needs(evaluation, current_user),
+    }
+    context.update(overrides)
+    return context
 
 
 @bp.get("/<int:evaluation_id>")
 @login_required
 def show(evaluation_id: int):
     evaluation = _load(evaluation_id)
-    card = evaluation.scorecard_of(current_user)
-    if card is None and evaluation.in_scoring and evaluation.group.has_member(current_user):
-        card = scoring.blank_scorecard(evaluation, current_user)  # shown empty; created by the first save
-    result = evaluation_result(evaluation) if evaluation.can_see_scores(current_user) else None
-    return render_template(
-        "scoring/evaluation.html",
-        evaluation=evaluation,
-        card=card,
-        result=result,
-        declaration=DeclarationForm(),
-        scorecard_form=make_scorecard_form(evaluation.methodology, card=card) if card else None,
-        evidence_form=_evidence_form(evaluation),
-        visit_form=SiteVisitForm(),
-        need_form=_need_form(evaluation),
-        can_edit_needs=workflow.can_edit_needs(evaluation, current_user),
-    )
+    return render_template("scoring/evaluation.html", **_page_context(evaluation))
 
 
-def _evidence_form(evaluation: Evaluation) -> EvidenceForm:
-    form = EvidenceForm()
+def _evidence_form(evaluation: Evaluation, **kwargs) -> EvidenceForm:
+    form = EvidenceForm(**kwargs)
     form.criterion_code.choices = [("", _("Whole evaluation"))] + [
         (c.code, c.short) for c in evaluation.methodology.criteria
     ]
@@ -84,13 +137,21 @@ def _evidence_form(evaluation: Evaluation) -> EvidenceForm:
 
 
 def _need_form(evaluation: Evaluation) -> NeedLinkForm:
-    form = NeedLinkForm()
+    form = NeedLinkForm(formdata=None)
     linked = {link.need_id for link in evaluation.lot.need_links}
     needs = db.session.scalars(
         select(PublicNeed).order_by(PublicNeed.year_raised.desc(), PublicNeed.id)
     ).all()
     form.need_id.choices = [(n.id, n.title) for n in needs if n.id not in linked]
     return form
+
+
+def _field_errors(form, fields: dict) -> None:
+    """Put a RuleViolation's field messages beside the form's own fields (unknown names are dropped:
+    the violation's message says it all)."""
+    for name, message in fields.items():
+        if name in form._fields:
+            form[name].errors = [*form[name].errors, message]
 
 
 @bp.post("/<int:evaluation_id>/declare")
@@ -100,20 +161,46 @@ def declare(evaluation_id: int):
     form = DeclarationForm()
     target = url_for("evaluations.show", evaluation_id=evaluation.id)
     if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for message in errors:
-                flash(message, "danger")
-        return redirect(target)
+        return render_template("scoring/evaluation.html", **_page_context(evaluation, declaration=form)), 422
     try:
         card = scoring.declare(evaluation, current_user, form.conflict.data == "yes", form.conflict_note.data)
     except RuleViolation as exc:
-        return _refused(exc, target)
+        db.session.rollback()
+        if exc.status != 422:
+            return _refused(exc, target)
+        _field_errors(form, exc.fields)
+        return render_template("scoring/evaluation.html", **_page_context(evaluation, declaration=form)), 422
     db.session.commit()
     if card.recused:
         flash(_("You declared a conflict of interest and are recused from this evaluation."), "warning")
     else:
         flash(_("Declaration recorded. You can score now."), "success")
     return redirect(target)
+
+
+def _criterion_errors(evaluation: Evaluation, form, fields: dict) -> dict[str, list[str]]:
+    """Errors by criterion code, from the form's fields (score_X, comment_X) and a RuleViolation's
+    (scores.X, scores.X.score, scores.X.comment)."""
+    codes = set(evaluation.methodology.codes)
+    errors: dict[str, list[str]] = {}
+    for name, messages in form.errors.items():
+        code = name.partition("_")[2]
+        if code in codes:
+            errors.setdefault(code, []).extend(str(m) for m in messages)
+    for name, message in fields.items():
+        parts = name.split(".")
+        if len(parts) >= 2 and parts[0] == "scores" and parts[1] in codes:
+            errors.setdefault(parts[1], []).append(str(message))
+    return errors
+
+
+def _scorecard_refused(evaluation: Evaluation, form, message: str, fields: dict | None = None):
+    """The page again with every score and comment as typed, each error beside its criterion (422)."""
+    errors = _criterion_errors(evaluation, form, fields or {})
+    return render_template(
+        "scoring/evaluation.html",
+        **_page_context(evaluation, scorecard_form=form, scorecard_errors=errors, scorecard_problem=message),
+    ), 422
 
 
 @bp.post("/<int:evaluation_id>/scorecard")
@@ -123,28 +210,58 @@ def scorecard(evaluation_id: int):
     form = make_scorecard_form(evaluation.methodology, formdata=request.form)
     target = url_for("evaluations.show", evaluation_id=evaluation.id)
     if not form.validate_on_submit():
-        for name, errors in form.errors.items():
-            for message in errors:
-                flash(f"{form[name].label.text}: {message}", "danger")
-        return redirect(target)
+        return _scorecard_refused(evaluation, form, _("Some scores are not valid."))
     try:
         scoring.save_draft(evaluation, current_user, scores_from_form(form, evaluation.methodology))
         if form.submit_card.data:
             scoring.submit(evaluation, current_user)
     except RuleViolation as exc:
-        if exc.status != 422 or not form.submit_card.data:
+        if exc.status != 422:
             return _refused(exc, target)
-        # Incomplete at submit: keep the draft that was just saved, and say what is missing.
-        db.session.commit()
-        flash(exc.message, "danger")
-        names = {c.code: c.short for c in evaluation.methodology.criteria}
-        for field, message in exc.fields.items():
-            code = field.split(".")[1] if "." in field else field
-            flash(f"{names.get(code, code)}: {message}", "danger")
-        return redirect(target)
+        if form.submit_card.data:
+            # Incomplete at submit: keep the draft that was just saved, and say what is missing.
+            db.session.commit()
+        else:
+            db.session.rollback()
+        return _scorecard_refused(evaluation, form, exc.message, exc.fields)
     db.session.commit()
     flash(_("Scorecard submitted.") if form.submit_card.data else _("Draft saved."), "success")
     return redirect(target)
+
+
+@bp.post("/<int:evaluation_id>/scorecard/autosave")
+@login_required
+def autosave(evaluation_id: int):
+    """The page's script saves the draft as the member types (JSON); never submits. Same rules as
+    "Save draft": only while the scorecard is open (docs/architecture.md#autosaved-drafts)."""
+    evaluation = _load(evaluation_id)
+    form = make_scorecard_form(evaluation.methodology, formdata=request.form)
+    if not form.validate_on_submit():
+        errors = _criterion_errors(evaluation, form, {})
+        return jsonify(message=_("Some scores are not valid."), fields=errors), 422
+    try:
+        scoring.save_draft(evaluation, current_user, scores_from_form(form, evaluation.methodology))
+    except RuleViolation as exc:
+        db.session.rollback()
+        return jsonify(
+            message=exc.message, fields=_criterion_errors(evaluation, form, exc.fields)
+        ), exc.status
+    db.session.commit()
+    at = format_datetime(datetime.now(UTC), "HH:mm")
+    return jsonify(saved=True, time=at, message=_("Draft saved at %(time)s", time=at))
+
+
+def _section(evaluation: Evaluation, name: str, status: int, message: str, **overrides):
+    """A refused or accepted evidence or visit form: for the page's script, the section again as
+    HTML in JSON; without script, the whole page (refused: 422 with everything typed)."""
+    context = _page_context(evaluation, **overrides)
+    if _wants_json():
+        html = render_template(f"scoring/_{name}_section.html", **context)
+        return jsonify(ok=status < 400, message=message, html=html), status
+    if status < 400:
+        flash(message, "success")
+        return redirect(url_for("evaluations.show", evaluation_id=evaluation.id) + f"#{name}")
+    return render_template("scoring/evaluation.html", **context), status
 
 
 @bp.post("/<int:evaluation_id>/evidence")
@@ -152,9 +269,9 @@ def scorecard(evaluation_id: int):
 def add_evidence(evaluation_id: int):
     evaluation = _load(evaluation_id)
     form = _evidence_form(evaluation)
-    target = url_for("evaluations.show", evaluation_id=evaluation.id) + "#evidence"
     if not form.validate_on_submit():
-        return _refused(RuleViolation(_("The evidence is not valid."), 422, form.errors), target)
+        message = _("The evidence is not valid.")
+        return _section(evaluation, "evidence", 422, message, evidence_form=form, evidence_problem=message)
     try:
         card = scoring.scorecard_for(evaluation, current_user)
         scoring.check_open(evaluation, card)
@@ -172,10 +289,34 @@ def add_evidence(evaluation_id: int):
                 _("Attach a file or give a link."), 422, {"file": _("Attach a file or give a link.")}
             )
     except RuleViolation as exc:
-        return _refused(exc, target)
+        db.session.rollback()
+        _field_errors(form, exc.fields)
+        return _section(
+            evaluation, "evidence", exc.status, exc.message, evidence_form=form, evidence_problem=exc.message
+        )
     db.session.commit()
-    flash(_("Evidence added."), "success")
-    return redirect(target)
+    return _section(evaluation, "evidence", 200, _("Evidence added."))
+
+
+@bp.post("/evidence/<int:evidence_id>/remove")
+@login_required
+def remove_evidence(evidence_id: int):
+    """Its author removes a piece of evidence until the scorecard is submitted (audited)."""
+    item = load(Evidence, evidence_id, hide=True)
+    evaluation = item.evaluation
+    if evaluation is None or item.reply_id is not None:
+        abort(404)
+    section = "visits" if item.site_visit_id else "evidence"
+    try:
+        scoring.remove_evidence(evaluation, evidence_id, current_user)
+    except RuleViolation as exc:
+        db.session.rollback()
+        if exc.status == 404:
+            abort(404)
+        problem = "visit_problem" if section == "visits" else "evidence_problem"
+        return _section(evaluation, section, exc.status, exc.message, **{problem: exc.message})
+    db.session.commit()
+    return _section(evaluation, section, 200, _("Evidence removed."))
 
 
 @bp.get("/evidence/<int:evidence_id>")
@@ -197,14 +338,9 @@ def evidence_file(evidence_id: int):
 def add_visit(evaluation_id: int):
     evaluation = _load(evaluation_id)
     form = SiteVisitForm()
-    target = url_for("evaluations.show", evaluation_id=evaluation.id) + "#visits"
     if not form.validate_on_submit():
-        return _refused(
-            RuleViolation(
-                _("The visit record is not valid."), 422, {k: "; ".join(v) for k, v in form.errors.items()}
-            ),
-            target,
-        )
+        message = _("The visit record is not valid.")
+        return _section(evaluation, "visits", 422, message, visit_form=form, visit_problem=message)
     try:
         card = scoring.scorecard_for(evaluation, current_user)
         scoring.check_open(evaluation, card)
@@ -212,12 +348,20 @@ def add_visit(evaluation_id: int):
             evaluation, current_user, form.visit_date.data, form.place.data, form.observations.data
         )
         if form.photo.data and getattr(form.photo.data, "filename", ""):
-            evidence_store.store_file(form.photo.data, current_user, site_visit=visit)
+            try:
+                evidence_store.store_file(form.photo.data, current_user, site_visit=visit)
+            except RuleViolation as exc:
+                raise RuleViolation(
+                    exc.message, exc.status, {"photo": exc.fields.get("file", exc.message)}
+                ) from exc
     except RuleViolation as exc:
-        return _refused(exc, target)
+        db.session.rollback()
+        _field_errors(form, exc.fields)
+        return _section(
+            evaluation, "visits", exc.status, exc.message, visit_form=form, visit_problem=exc.message
+        )
     db.session.commit()
-    flash(_("Site visit recorded."), "success")
-    return redirect(target)
+    return _section(evaluation, "visits", 200, _("Site visit recorded."))
 
 
 @bp.route("/<int:evaluation_id>/consolidate", methods=["GET", "POST"])

@@ -36,6 +36,7 @@ def demo_evaluations(live_db) -> dict:
 
 def score_in_browser(context_factory, base, who, evaluation_id, codes, scores):
     page = context_factory().new_page()
+    page.on("dialog", lambda dialog: dialog.accept())  # "Submit the scorecard?" (data-confirm)
     log_in(page, base, f"{who}@example.kz")
     page.goto(f"{base}/lang/en?next=/evaluations/{evaluation_id}")
     expect(page.locator("#scorecard")).to_be_visible()

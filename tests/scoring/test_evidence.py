@@ -54,16 +54,19 @@ def test_wrong_type_disguised_file_and_oversized_file_are_refused(app, db):
     client = declared_member(app, evaluation)
     before = db.session.scalar(select(Evidence.id).order_by(Evidence.id.desc()).limit(1))
     for content, name in ((b"MZ\x90\x00binary", "tool.exe"), (b"<html>not a pdf", "fake.pdf")):
-        assert upload(client, evaluation, content, name).status_code == 302
-    page = client.get(f"/evaluations/{evaluation.id}?lang=en").get_data(as_text=True)
-    assert page.count("Only PDF, JPEG, PNG, Word (.docx) and Excel (.xlsx) files are accepted.") == 2
+        # Refused in place (422): the page again, the description as typed, the error beside the file.
+        response = upload(client, evaluation, content, name)
+        assert response.status_code == 422
+        page = response.get_data(as_text=True)
+        assert "Only PDF, JPEG, PNG, Word (.docx) and Excel (.xlsx) files are accepted." in page
+        assert 'data-field-error="file"' in page and 'value="Акт выезда"' in page
     app.config["EVIDENCE_MAX_BYTES"] = 1024
     try:
-        assert upload(client, evaluation, PDF + b"0" * 2048, "big.pdf").status_code == 302
+        response = upload(client, evaluation, PDF + b"0" * 2048, "big.pdf")
     finally:
         app.config.pop("EVIDENCE_MAX_BYTES")
-    page = client.get(f"/evaluations/{evaluation.id}?lang=en").get_data(as_text=True)
-    assert "The file is too large" in page
+    assert response.status_code == 422
+    assert "The file is too large" in response.get_data(as_text=True)
     assert db.session.scalar(select(Evidence.id).order_by(Evidence.id.desc()).limit(1)) == before
 
 
@@ -86,7 +89,7 @@ def test_link_evidence_and_site_visit(app, db):
         f"/evaluations/{evaluation.id}/evidence",
         data={"criterion_code": "result", "url": "javascript:alert(1)"},
     )
-    assert r.status_code == 302
+    assert r.status_code == 422
     assert db.session.scalar(select(Evidence).where(Evidence.url.like("javascript%"))) is None
     r = client.post(
         f"/evaluations/{evaluation.id}/evidence",
@@ -114,3 +117,8 @@ def test_link_evidence_and_site_visit(app, db):
         data={"visit_date": "2999-01-01", "place": "Будущее", "observations": "—"},
     )
     assert db.session.scalar(select(SiteVisit).where(SiteVisit.place == "Будущее")) is None
+    # Refused in place: the visit form still holds what was typed, the error beside the date.
+    assert r.status_code == 422
+    page = r.get_data(as_text=True)
+    assert 'value="2999-01-01"' in page and 'value="Будущее"' in page
+    assert 'data-field-error="visit_date"' in page and "visit_date:" not in page
