@@ -1,0 +1,1 @@
+// Placeholder: the scorecard helper writes this file (confirmations, unsaved-changes warning).
