@@ -4,6 +4,7 @@ from flask import request, url_for
 from markupsafe import Markup, escape
 
 from grants.core import i18n
+from grants.core.forms import error_messages
 from grants.core.permissions import authorize  # noqa: F401
 
 
@@ -15,6 +16,7 @@ def register(app) -> None:
     app.jinja_env.filters["date_short"] = i18n.date_short
     app.jinja_env.filters["nl2br"] = lambda value: Markup("<br>").join(escape(value or "").splitlines())
     app.jinja_env.filters["css_string"] = css_string
+    app.jinja_env.filters["error_messages"] = error_messages
     app.jinja_env.globals["LANGUAGE_NAMES"] = i18n.LANGUAGE_NAMES
     app.jinja_env.globals["current_language"] = i18n.language
 
