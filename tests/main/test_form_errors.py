@@ -17,7 +17,11 @@ def catalog(app, message: str, locale: str) -> str:
 def field_block(html: str, field_id: str) -> str:
     """The markup from the field's input to the end of its message."""
     start = html.index(f'id="{field_id}"')
-    end = html.index("</div>", html.index(f'id="{field_id}-error"')) if f'id="{field_id}-error"' in html else start
+    end = (
+        html.index("</div>", html.index(f'id="{field_id}-error"'))
+        if f'id="{field_id}-error"' in html
+        else start
+    )
     return html[start:end]
 
 
