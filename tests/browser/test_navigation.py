@@ -174,3 +174,15 @@ def test_the_phone_menu_opens_and_reaches_every_entry(role_pages, live_server, a
         scroll, inner = page_width(page)
         assert scroll <= inner, f"{locale}: the open phone menu is {scroll}px wide"
         assert ROLES[account] <= {href.split("?")[0] for href in reachable}
+
+
+def test_the_home_page_loads_every_resource(context_factory, live_server):
+    """No 404 in the console (the browser's own /favicon.ico request included) on a first visit."""
+    page = context_factory().new_page()
+    failures = []
+    page.on("response", lambda r: r.status >= 400 and failures.append(f"{r.status} {r.url}"))
+    page.on("console", lambda m: m.type == "error" and failures.append(m.text))
+    page.goto(f"{live_server}/")
+    page.wait_for_load_state("networkidle")
+    assert failures == []
+    assert page.evaluate("document.querySelector('link[rel=icon]').href").endswith("/static/favicon.svg")
