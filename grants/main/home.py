@@ -224,7 +224,8 @@ def _chair_panel(user) -> dict:
                 sum(bool(e.in_scoring) for e in evaluations),
                 "evaluations.queue",
             ),
-            (_l("NGO replies awaiting your ruling"), sum(waiting.values()), None),
+            # the tasks below name each evaluation and link to its replies page
+            (_l("NGO replies awaiting your ruling"), sum(waiting.values()), "#tasks-chair"),
         ],
         "tasks": _ordered(tasks),
     }

@@ -21,6 +21,16 @@ def register(app) -> None:
     app.jinja_env.globals["current_language"] = i18n.language
 
     @app.template_global()
+    def subject_label(evaluation) -> str:
+        """What an evaluation is about, for titles: 'Project effectiveness · 045-ГСЗ, 2026' or
+        'Lot relevance · 12/2025, 2026' (the kind, the contract or lot number, the campaign's year)."""
+        if evaluation.project is not None:
+            number = evaluation.project.contract_number
+        else:
+            number = f"{evaluation.lot.number}/{evaluation.lot.year}"
+        return f"{evaluation.kind.title} · {number}, {evaluation.campaign.period_start.year}"
+
+    @app.template_global()
     def current_path() -> str:
         """This page's path and query, without Werkzeug's trailing '?' when there is no query."""
         return request.full_path.rstrip("?")
