@@ -164,7 +164,9 @@ def test_the_phone_menu_opens_and_reaches_every_entry(role_pages, live_server, a
             for i in range(items.count()):
                 item = items.nth(i)
                 if not item.is_visible():  # inside a closed dropdown: open it (one tap)
-                    toggle = item.locator("xpath=ancestor::li[contains(@class,'dropdown')]/a[@data-bs-toggle]")
+                    toggle = item.locator(
+                        "xpath=ancestor::li[contains(@class,'dropdown')]/a[@data-bs-toggle]"
+                    )
                     toggle.click()
                     expect(item).to_be_visible()
                 item.scroll_into_view_if_needed()
