@@ -16,7 +16,7 @@ from tests.portal.helpers import finalize, published_campaign, score
 def tasks(page: str) -> list[tuple[str, str, str]]:
     """(open|done, href, text) of each task line of the home page, in order."""
     found = re.findall(
-        r'<li class="list-group-item[^"]*" data-task="(open|done)">\s*<div[^>]*>\s*<a href="([^"]+)"[^>]*>(.*?)</a>(.*?)</li>',
+        r'<li class="list-group-item[^"]*" data-task="(open|done)">\s*<a href="([^"]+)"[^>]*>(.*?)</a>(.*?)</li>',
         page,
         re.S,
     )
