@@ -91,3 +91,30 @@ class MultiCheckboxField(SelectMultipleField):
 
 def enum_select_choices(enum_cls):
     return enum_cls.choices()
+
+
+def error_messages(errors) -> list[str]:
+    """Every message in a field's errors as plain text, however WTForms nested it (lists of a
+    FieldList, dicts of a FormField): what a reader sees, never a Python list or a field name."""
+    if errors is None:
+        return []
+    if isinstance(errors, dict):
+        return [m for value in errors.values() for m in error_messages(value)]
+    if isinstance(errors, (list, tuple)):
+        return [m for value in errors for m in error_messages(value)]
+    return [str(errors)]
+
+
+def attach_violation(form, fields: dict, aliases: dict | None = None) -> list[str]:
+    """Put a RuleViolation's field messages beside the form's fields (aliases maps the rule's field
+    names to the form's), so the page shows them with the form's error summary instead of a flash.
+    Returns the messages that name no field of the form, for the page to show in the summary."""
+    aliases = aliases or {}
+    unplaced = []
+    for name, message in fields.items():
+        target = getattr(form, aliases.get(name, name), None)
+        if target is not None and hasattr(target, "errors"):
+            target.errors = [*error_messages(target.errors), *error_messages(message)]
+        else:
+            unplaced.extend(error_messages(message))
+    return unplaced

@@ -1,18 +1,26 @@
 """What each person sees first: the things they have to do, by role."""
 
+from datetime import date
+
+from flask import url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from grants.accounts.models import User
+from grants.core.errors import today_local
 from grants.councils.models import Council, GroupMember, MonitoringGroup
 from grants.extensions import db
 from grants.lots.models import Lot, LotStatus
 from grants.monitoring.models import Evaluation
+from grants.monitoring.results import evaluation_result
 from grants.needs.models import PublicNeed
 from grants.organisations.models import Organisation
 from grants.portal.results import published_for_projects
 from grants.projects.models import Indicator, Project
 from grants.replies.models import Reply
+from grants.replies.operations import can_reply
+from grants.replies.window import reply_deadline
 
 
 def public_overview() -> dict:
@@ -89,8 +97,22 @@ def _ministry_panel(user) -> dict:
         .select_from(Lot)
         .where(Lot.administrator_id == org_id, Lot.status == LotStatus.announced)
     )
+    tasks = []
+    for e in db.session.scalars(
+        select(Evaluation)
+        .where(Evaluation.managed_by(user), Evaluation.in_review | Evaluation.is_accepted)
+        .order_by(Evaluation.deadline, Evaluation.id)
+    ):
+        url = url_for("reports.show", evaluation_id=e.id)
+        if e.in_review:
+            tasks.append(
+                _task(_("Review the assessment"), _subject(e), url, deadline=e.campaign.review_deadline)
+            )
+        else:
+            tasks.append(_task(_("Accepted: publish the result"), _subject(e), url))
     return {
         "role": "ministry",
+        "tasks": _ordered(tasks),
         "title": _l("My organisation's lots and projects"),
         "subtitle": user.organisation.name if user.organisation else "",
         "stats": [(_l("Lots"), lot_count, "lots.index")],
@@ -105,60 +127,155 @@ def _ministry_panel(user) -> dict:
     }
 
 
+def _progress(evaluation: Evaluation) -> str:
+    """'3/4 submitted, quorum reached': the group's scorecards against its members and the quorum."""
+    result = evaluation_result(evaluation)
+    members = len(evaluation.group.memberships)
+    submitted = _("%(submitted)s/%(members)s submitted", submitted=result.submitted, members=members)
+    if result.quorum_met:
+        return _("%(progress)s, quorum reached", progress=submitted)
+    return _("%(progress)s, quorum %(quorum)s", progress=submitted, quorum=result.quorum)
+
+
+def _task(label, subject, url, *, deadline=None, detail="", done=False) -> dict:
+    """One line of a to-do list: what to do, on what, the exact link, its deadline and progress."""
+    today = today_local()
+    return {
+        "label": label,
+        "subject": subject,
+        "url": url,
+        "deadline": deadline,
+        "overdue": bool(deadline and not done and deadline < today),
+        "detail": detail,
+        "done": done,
+    }
+
+
+def _ordered(tasks: list[dict]) -> list[dict]:
+    """Open tasks first, the most urgent deadline first; finished ones after them."""
+    return sorted(tasks, key=lambda t: (t["done"], t["deadline"] is None, t["deadline"] or date.max))
+
+
+def _subject(evaluation: Evaluation) -> str:
+    """The evaluated project's contract number or the lot's number/year, then its title."""
+    if evaluation.project is not None:
+        return f"{evaluation.project.contract_number} — {evaluation.title}"
+    return f"{evaluation.lot.number}/{evaluation.lot.year} — {evaluation.title}"
+
+
 def _chair_panel(user) -> dict:
     groups = db.session.scalars(select(MonitoringGroup).where(MonitoringGroup.chair_id == user.id)).all()
     evaluations = db.session.scalars(
         select(Evaluation)
-        .where(Evaluation.chaired_by(user), Evaluation.with_group)
-        .order_by(Evaluation.deadline)
+        .where(Evaluation.chaired_by(user), ~Evaluation.is_draft)
+        .order_by(Evaluation.deadline, Evaluation.id)
     ).all()
+    waiting = _pending_replies(groups)
+    tasks = []
+    for e in evaluations:
+        subject = _subject(e)
+        if waiting.get(e.id):
+            tasks.append(
+                _task(
+                    _("NGO replies waiting for your ruling: %(n)s", n=waiting[e.id]),
+                    subject,
+                    url_for("replies.evaluation_replies", evaluation_id=e.id) + "#replies",
+                )
+            )
+        if e.in_scoring:
+            tasks.append(
+                _task(
+                    _("Scoring in progress"),
+                    subject,
+                    url_for("evaluations.show", evaluation_id=e.id),
+                    deadline=e.deadline,
+                    detail=_progress(e),
+                )
+            )
+        elif e.awaits_consolidation:
+            tasks.append(
+                _task(
+                    _("Returned by the ministry: consolidate again")
+                    if e.is_returned
+                    else _("Consolidate the group's assessment"),
+                    subject,
+                    url_for("evaluations.consolidate", evaluation_id=e.id),
+                    deadline=e.campaign.review_deadline,
+                    detail=_progress(e),
+                )
+            )
+        else:
+            tasks.append(
+                _task(e.state.title, subject, url_for("evaluations.show", evaluation_id=e.id), done=True)
+            )
     return {
         "role": "chair",
         "title": _l("Groups I chair"),
         "groups": groups,
-        "evaluations": evaluations,
         "stats": [],
         "todo": [
             (
                 _l("Evaluations to consolidate"),
-                sum(not e.in_scoring for e in evaluations),
+                sum(bool(e.awaits_consolidation) for e in evaluations),
                 "evaluations.queue",
             ),
             (
                 _l("Evaluations still in scoring"),
-                sum(e.in_scoring for e in evaluations),
+                sum(bool(e.in_scoring) for e in evaluations),
                 "evaluations.queue",
             ),
-            (_l("NGO replies awaiting your ruling"), _pending_replies(groups), "evaluations.queue"),
+            # the tasks below name each evaluation and link to its replies page
+            (_l("NGO replies awaiting your ruling"), sum(waiting.values()), "#tasks-chair"),
         ],
+        "tasks": _ordered(tasks),
     }
 
 
-def _pending_replies(groups) -> int:
-    return db.session.scalar(
-        select(func.count(Reply.id))
+def _pending_replies(groups) -> dict[int, int]:
+    """Evaluation id → number of its NGO replies still without the chair's ruling."""
+    if not groups:
+        return {}
+    rows = db.session.execute(
+        select(Reply.evaluation_id, func.count(Reply.id))
         .join(Evaluation, Evaluation.id == Reply.evaluation_id)
         .where(Evaluation.group_id.in_([g.id for g in groups]), Reply.ruling.is_(None))
-    )
+        .group_by(Reply.evaluation_id)
+    ).all()
+    return {evaluation_id: n for evaluation_id, n in rows}
 
 
 def _member_panel(user) -> dict:
     groups = db.session.scalars(
         select(MonitoringGroup).join(GroupMember).where(GroupMember.user_id == user.id)
     ).all()
-    open_evaluations = db.session.scalars(
+    in_scoring = db.session.scalars(
         select(Evaluation)
         .where(Evaluation.in_groups_of(user), Evaluation.in_scoring)
-        .order_by(Evaluation.deadline)
+        .order_by(Evaluation.deadline, Evaluation.id)
     ).all()
-    to_score = [e for e in open_evaluations if e.can_score(user)]
+    tasks = []
+    for e in in_scoring:
+        card = e.scorecard_of(user)
+        url = url_for("evaluations.show", evaluation_id=e.id)
+        if e.can_score(user):
+            label = _("Continue your scorecard") if card and card.scores else _("Fill in your scorecard")
+            tasks.append(_task(label, _subject(e), url, deadline=e.deadline, detail=_progress(e)))
+        elif e.is_recused(user):
+            tasks.append(_task(_("You stepped aside (conflict of interest)"), _subject(e), url, done=True))
+        elif card and card.submitted_at:
+            tasks.append(
+                _task(_("Your scorecard is submitted"), _subject(e), url, detail=_progress(e), done=True)
+            )
+        else:
+            tasks.append(_task(_("Scoring closed for you"), _subject(e), url, detail=_progress(e), done=True))
+    open_count = sum(not t["done"] for t in tasks)
     return {
         "role": "member",
         "title": _l("My monitoring groups"),
         "groups": groups,
-        "evaluations": to_score,
         "stats": [],
-        "todo": [(_l("Evaluations waiting for my scorecard"), len(to_score), "evaluations.queue")],
+        "todo": [(_l("Evaluations waiting for my scorecard"), open_count, "evaluations.queue")],
+        "tasks": _ordered(tasks),
     }
 
 
@@ -166,8 +283,18 @@ def _ngo_panel(user) -> dict:
     projects = db.session.scalars(
         select(Project).where(Project.ngo_id == user.organisation_id).order_by(Project.start_date.desc())
     ).all()
-    missing = sum(1 for p in projects if any(i.actual is None for i in p.indicators))
     evaluations = published_for_projects(p.id for p in projects)
+    # Indicator values are kept by the lot's administrator (Project.can_edit), not by the NGO: the
+    # NGO's work here is to answer the published evaluations of its projects while the window is open.
+    tasks = []
+    for found in evaluations.values():
+        for e in found:
+            url = url_for("replies.evaluation_replies", evaluation_id=e.id)
+            deadline = reply_deadline(e)
+            if can_reply(e, user):
+                tasks.append(_task(_("You may reply to the assessment"), _subject(e), url, deadline=deadline))
+            else:
+                tasks.append(_task(_("Published assessment"), _subject(e), url, done=True))
     return {
         "role": "ngo",
         "title": _l("My organisation's projects"),
@@ -182,5 +309,6 @@ def _ngo_panel(user) -> dict:
                 "portal.my_projects",
             ),
         ],
-        "todo": [(_l("Projects with indicators lacking actual values"), missing, "portal.my_projects")],
+        "todo": [],
+        "tasks": _ordered(tasks),
     }

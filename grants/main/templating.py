@@ -4,6 +4,7 @@ from flask import request, url_for
 from markupsafe import Markup, escape
 
 from grants.core import i18n
+from grants.core.forms import error_messages
 from grants.core.permissions import authorize  # noqa: F401
 
 
@@ -16,8 +17,19 @@ def register(app) -> None:
     app.jinja_env.filters["nl2br"] = lambda value: Markup("<br>").join(escape(value or "").splitlines())
     app.jinja_env.filters["css_string"] = css_string
     app.jinja_env.filters["text_lang"] = i18n.text_lang
+    app.jinja_env.filters["error_messages"] = error_messages
     app.jinja_env.globals["LANGUAGE_NAMES"] = i18n.LANGUAGE_NAMES
     app.jinja_env.globals["current_language"] = i18n.language
+
+    @app.template_global()
+    def subject_label(evaluation) -> str:
+        """What an evaluation is about, for titles: 'Project effectiveness · 045-ГСЗ, 2026' or
+        'Lot relevance · 12/2025, 2026' (the kind, the contract or lot number, the campaign's year)."""
+        if evaluation.project is not None:
+            number = evaluation.project.contract_number
+        else:
+            number = f"{evaluation.lot.number}/{evaluation.lot.year}"
+        return f"{evaluation.kind.title} · {number}, {evaluation.campaign.period_start.year}"
 
     @app.template_global()
     def current_path() -> str:

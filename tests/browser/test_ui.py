@@ -198,6 +198,7 @@ def test_logout_needs_csrf_and_ends_the_session(page, live_server, live_db):
     own_id, _, _ = ministry_lots(live_db)
     log_in(page, live_server)
     logout = page.locator('nav form[action="/logout"] button[type=submit]')
+    page.locator("#user-menu").click()  # sign-out sits in the user menu
     expect(logout).to_be_visible()
 
     forged = page.request.post(f"{live_server}/logout", max_redirects=0)
@@ -205,6 +206,7 @@ def test_logout_needs_csrf_and_ends_the_session(page, live_server, live_db):
     page.reload()
     expect(page.locator("section[data-role=ministry]")).to_be_visible()
 
+    page.locator("#user-menu").click()
     logout.click()
     expect(page).to_have_url(f"{live_server}/")
     expect(page.locator("main .alert-info")).to_be_visible()
