@@ -8,18 +8,21 @@ import re
 
 import pytest
 from flask_babel import force_locale, gettext
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.engine import Engine
 from werkzeug.datastructures import FileStorage
 
 from grants.accounts.models import Role, User, UserRole
 from grants.core.errors import today_local
 from grants.extensions import db
+from grants.monitoring.models import Evaluation
 from grants.organisations.models import Organisation, OrganisationKind
 from grants.reports.models import Report, ReportKind
 from grants.reports.operations import publish, review
 from grants.reports.rendering import render_committed
 from grants.scoring import operations as scoring
 from grants.scoring.evidence import store_file
+from grants.scoring.exhibits import gather
 from tests.helpers import DEMO_PASSWORD, login, pdf_text, user
 from tests.reports.report_helpers import finalize_with, group1_project_evaluation
 
@@ -219,3 +222,45 @@ def test_the_report_lists_each_piece_with_author_date_and_link(app, exhibits):
         whole = gettext("Whole evaluation")
     assert " ".join(text.split()).count(added) == len(ids)
     assert whole in text
+
+
+def _statements(fn) -> int:
+    count = 0
+
+    def counter(_conn, _cursor, statement, *_args):
+        nonlocal count
+        count += not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE"))
+
+    event.listen(Engine, "before_cursor_execute", counter)
+    try:
+        fn()
+    finally:
+        event.remove(Engine, "before_cursor_execute", counter)
+    return count
+
+
+def test_gathering_costs_the_same_few_queries_however_many_pieces(app, exhibits):
+    evaluation, _ids, code = exhibits
+
+    evaluation_id = evaluation.id
+
+    def gather_and_read():
+        db.session.expunge_all()  # nothing cached: every row is read as on a fresh request
+        listed = gather(db.session.get(Evaluation, evaluation_id), user("chair"))
+        for group in listed.groups:
+            for item in group.items:
+                assert item.uploaded_by.full_name
+        for visit in listed.visits:
+            assert visit.member.full_name and all(p.uploaded_by.full_name for p in visit.photos)
+        return listed.count
+
+    before = _statements(gather_and_read)
+    evaluation = db.session.get(Evaluation, evaluation_id)
+    for who in ("member2", "member3"):
+        card = evaluation.scorecard_of(user(who))
+        for n in range(3):
+            store_file(_file(PNG, f"{who}-{n}.png"), user(who), scorecard=card, criterion_code=code)
+    db.session.commit()
+    db.session.expunge_all()
+    after = _statements(gather_and_read)
+    assert after == before
