@@ -21,7 +21,7 @@ from grants.organisations.models import Organisation
 from grants.projects.models import Project
 from grants.replies.models import Reply, Ruling
 from grants.reports.models import Report, ReportKind
-from grants.scoring.models import Scorecard
+from grants.scoring.models import Evidence, EvidenceKind, Scorecard, SiteVisit
 from tests import factories
 from tests.conftest import DEMO_ACCOUNTS, login
 
@@ -67,6 +67,12 @@ def _reply(evaluation: Evaluation, organisation_id: int, author: User, ruling: R
     )
     db.session.add(reply)
     return reply
+
+
+def _evidence(**owner) -> Evidence:
+    item = Evidence(kind=EvidenceKind.link, url="https://example.kz/e", **owner)
+    db.session.add(item)
+    return item
 
 
 @pytest.fixture
@@ -120,6 +126,24 @@ def world(db):
         _reply(evaluation, ngo_user.organisation_id, ngo_user, Ruling.accepted)
         _reply(evaluation, other_org.id, admin, Ruling.rejected)
     db.session.flush()
+    # evidence of every kind of owner: each scorecard of the first evaluation, a site visit of
+    # each of the three members with a photo, and the replies' attachments
+    for card in first.scorecards:
+        _evidence(uploaded_by_id=card.member_id, scorecard_id=card.id, criterion_code="relevance")
+    for member in (member1, member2, member3):
+        visit = SiteVisit(
+            evaluation_id=first.id,
+            member_id=member.id,
+            visit_date=date(2026, 5, 1),
+            place="p",
+            observations="o",
+        )
+        db.session.add(visit)
+        db.session.flush()
+        _evidence(uploaded_by_id=member.id, site_visit_id=visit.id)
+    for reply in db.session.scalars(select(Reply)):
+        _evidence(uploaded_by_id=reply.author_id, reply_id=reply.id)
+    db.session.flush()
     # a chair who is not a member of the group he chairs
     other_group.chair_id = extras[-1].id
     db.session.flush()
@@ -162,6 +186,8 @@ def test_sql_and_python_rules_agree_for_every_user_and_state(world):
         _compare(Campaign, users, Campaign.can_view, Campaign.visible_to, seen)
         _compare(Report, users, Report.can_view, Report.visible_to, seen)
         _compare(Reply, users, Reply.can_view, Reply.visible_to, seen)
+        _compare(Evidence, users, Evidence.can_view, Evidence.visible_to, seen)
+        _compare(SiteVisit, users, SiteVisit.can_view, SiteVisit.visible_to, seen)
     # Not vacuous: every rule let some user see some rows but not all of them.
     for name, sizes in seen.items():
         assert any(0 < visible < total for visible, total in sizes), name

@@ -466,13 +466,9 @@ class Evaluation(TimestampMixin, db.Model):
         return self.is_accepted and self.can_manage(user)
 
     @classmethod
-    def scores_visible_to(cls, user):
-        """can_see_scores as a SQL condition (tests/test_visibility.py checks they agree)."""
-        if not user.is_authenticated:
-            return false()
-        # Scorecard lives in grants.scoring, above this package: reached through the relationship.
+    def recused_for(cls, user):
+        """is_recused(user) as a SQL condition (for an authenticated user)."""
         scorecard = cls.scorecards.property.mapper.class_
-        own = scorecard.member_id == user.id
         bins = user.affiliated_bins
         affiliated = false()  # is_affiliated: the evaluated project's NGO is one of the user's BINs
         if bins:
@@ -481,7 +477,18 @@ class Evaluation(TimestampMixin, db.Model):
                 cls.project_id.is_not(None),
                 cls.project_id.in_(ngo_projects.where(Organisation.bin.in_(bins))),
             )
-        recused = or_(affiliated, cls.scorecards.any(and_(own, scorecard.recused.is_(True))))
+        own_recused = and_(scorecard.member_id == user.id, scorecard.recused.is_(True))
+        return or_(affiliated, cls.scorecards.any(own_recused))
+
+    @classmethod
+    def scores_visible_to(cls, user):
+        """can_see_scores as a SQL condition (tests/test_visibility.py checks they agree)."""
+        if not user.is_authenticated:
+            return false()
+        # Scorecard lives in grants.scoring, above this package: reached through the relationship.
+        scorecard = cls.scorecards.property.mapper.class_
+        own = scorecard.member_id == user.id
+        recused = cls.recused_for(user)
         submitted = or_(scorecard.submitted_at.is_not(None), scorecard.reopened_at.is_not(None))
         insider = or_(cls.in_groups_of(user), cls.chaired_by(user))
         staff = true() if user.has_role("admin") else cls.managed_by(user)

@@ -3,6 +3,7 @@
 import io
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import segno
 from flask import current_app, render_template
@@ -15,6 +16,7 @@ from grants.core.pdf import render_pdf
 from grants.monitoring.models import Evaluation, SubjectKind
 from grants.monitoring.results import evaluation_result
 from grants.replies.operations import printed_replies, remark_counts
+from grants.scoring.exhibits import gather as gather_exhibits
 
 STYLESHEET = Path(__file__).resolve().parents[2] / "templates" / "reports" / "pdf" / "report.css"
 
@@ -22,6 +24,20 @@ STYLESHEET = Path(__file__).resolve().parents[2] / "templates" / "reports" / "pd
 def verify_url(fingerprint: str) -> str:
     base = current_app.config.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
     return f"{base}/verify/{fingerprint}"
+
+
+def absolute_url(endpoint: str, **values) -> str:
+    """A link under PUBLIC_BASE_URL, built without a request (reports render after the commit)."""
+    base = urlsplit(current_app.config.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/"))
+    adapter = current_app.url_map.bind(
+        base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "http"
+    )
+    return adapter.build(endpoint, values, force_external=True)
+
+
+def evidence_url(item) -> str:
+    """Where a stored piece of evidence opens for whoever may see it (docs/domain.md#evidence-access)."""
+    return absolute_url("evaluations.evidence_file", evidence_id=item.id)
 
 
 def qr_svg(url: str) -> Markup:
@@ -53,6 +69,7 @@ def report_context(
     result = evaluation_result(evaluation)
     cards = [card for card in evaluation.scorecards if card.counts]
     url = verify_url(fingerprint)
+    exhibits = gather_exhibits(evaluation, counted_only=True)
     return {
         "evaluation": evaluation,
         "methodology": evaluation.methodology,
@@ -62,8 +79,10 @@ def report_context(
         "cards": cards,
         "recused": [card for card in evaluation.scorecards if card.recused],
         "not_submitted": [card for card in evaluation.scorecards if card.not_submitted],
-        "evidence": [item for card in cards for item in card.evidence],
-        "visits": evaluation.site_visits,
+        # the evidence of the scorecards that count, per criterion, and every site visit
+        "exhibits": exhibits,
+        "visits": exhibits.visits,
+        "evidence_url": evidence_url,
         "chart": criterion_chart(evaluation, result, lang),
         "kind": kind,
         "version": version,

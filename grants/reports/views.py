@@ -27,6 +27,7 @@ from grants.monitoring.results import EvaluationResult, evaluation_result
 from grants.reports import operations as reports
 from grants.reports.delivery import DEFAULT_REPORT_LANG, REPORT_LANGS, lang_order, report_for, send_report
 from grants.reports.models import Report, ReportKind, ReviewDecision
+from grants.scoring.exhibits import gather as gather_exhibits
 
 bp = Blueprint("reports", __name__)
 
@@ -149,6 +150,7 @@ def _review_page(evaluation: Evaluation, error: RuleViolation | None = None, com
         versions=versions,
         latest=versions[0] if versions else None,
         reviews=list(reversed(evaluation.reviews)),
+        exhibits=gather_exhibits(evaluation, current_user),
         error=error,
         comment=comment,
     )

@@ -3,12 +3,26 @@
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    and_,
+    false,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from grants.core.db import utcnow
 from grants.core.enums import TitledEnum, enum_column
 from grants.extensions import db
+from grants.monitoring.models import Evaluation
 
 
 class RecusalReason(TitledEnum):
@@ -84,6 +98,9 @@ class Score(db.Model):
     scorecard = relationship("Scorecard", back_populates="scores")
 
 
+INLINE_TYPES = ("image/png", "image/jpeg", "application/pdf")
+
+
 class EvidenceKind(TitledEnum):
     file = "file"
     link = "link"
@@ -92,6 +109,38 @@ class EvidenceKind(TitledEnum):
     @staticmethod
     def TITLES():
         return {"file": _l("Document"), "link": _l("Link"), "photo": _l("Photo")}
+
+
+def exhibits_open(evaluation, user) -> bool:
+    """Whether user may see the evidence and site visits that members attached to the evaluation
+    (docs/domain.md#evidence-access): its group's members and chair (not recused; during scoring
+    only once their own scorecard is submitted), the campaign's ministry staff, admins, and the
+    project's NGO once published. exhibits_open_on is the same rule as SQL."""
+    if not evaluation.can_view(user):
+        return False
+    if evaluation.group.has_member(user) or evaluation.is_chair(user):
+        if evaluation.is_recused(user):
+            return False
+        card = evaluation.scorecard_of(user)
+        return evaluation.past_scoring or bool(card and (card.submitted_at or card.reopened_at))
+    return True
+
+
+def exhibits_open_on(user):
+    """exhibits_open as a SQL condition on Evaluation."""
+    if not user.is_authenticated:
+        return false()
+    insider = or_(Evaluation.in_groups_of(user), Evaluation.chaired_by(user))
+    own_card_done = Evaluation.scorecards.any(
+        and_(
+            Scorecard.member_id == user.id,
+            or_(Scorecard.submitted_at.is_not(None), Scorecard.reopened_at.is_not(None)),
+        )
+    )
+    return and_(
+        Evaluation.visible_to(user),
+        or_(~insider, and_(~Evaluation.recused_for(user), or_(Evaluation.past_scoring, own_card_done))),
+    )
 
 
 class SiteVisit(db.Model):
@@ -110,6 +159,20 @@ class SiteVisit(db.Model):
     evaluation = relationship("Evaluation", back_populates="site_visits")
     member = relationship("User")
     photos: Mapped[list["Evidence"]] = relationship(back_populates="site_visit", order_by="Evidence.id")
+
+    def can_view(self, user) -> bool:
+        """Its member, and whoever may see the evaluation's evidence (docs/domain.md#evidence-access)."""
+        if not user.is_authenticated:
+            return False
+        return self.member_id == user.id or exhibits_open(self.evaluation, user)
+
+    @classmethod
+    def visible_to(cls, user):
+        """can_view as a SQL condition (tests/test_visibility.py checks they agree)."""
+        if not user.is_authenticated:
+            return false()
+        open_evaluations = select(Evaluation.id).where(exhibits_open_on(user))
+        return or_(cls.member_id == user.id, cls.evaluation_id.in_(open_evaluations))
 
 
 class Evidence(db.Model):
@@ -140,6 +203,7 @@ class Evidence(db.Model):
     scorecard = relationship("Scorecard", back_populates="evidence")
     site_visit = relationship("SiteVisit", back_populates="photos")
     reply = relationship("Reply", back_populates="attachments")
+    uploaded_by = relationship("User")
 
     @property
     def evaluation(self):
@@ -150,9 +214,39 @@ class Evidence(db.Model):
         return self.site_visit.evaluation
 
     def can_view(self, user) -> bool:
-        """The uploader, and whoever may see the evaluation's scores (no anchoring through evidence)."""
+        """A reply's attachment: whoever may see the reply. Otherwise its uploader, and whoever may see
+        the evaluation's evidence (docs/domain.md#evidence-access). visible_to is the same rule as SQL."""
         if self.reply is not None:
             return self.reply.can_view(user)
         if not user.is_authenticated:
             return False
-        return self.uploaded_by_id == user.id or self.evaluation.can_see_scores(user)
+        return self.uploaded_by_id == user.id or exhibits_open(self.evaluation, user)
+
+    @classmethod
+    def visible_to(cls, user):
+        """can_view as a SQL condition (tests/test_visibility.py checks they agree)."""
+        # Reply lives in grants.replies, above this package: reached through the relationship.
+        reply = cls.reply.property.mapper.class_
+        of_reply = and_(
+            cls.reply_id.is_not(None), cls.reply_id.in_(select(reply.id).where(reply.visible_to(user)))
+        )
+        if not user.is_authenticated:
+            return of_reply
+        open_evaluations = select(Evaluation.id).where(exhibits_open_on(user))
+        on_cards = select(Scorecard.id).where(Scorecard.evaluation_id.in_(open_evaluations))
+        on_visits = select(SiteVisit.id).where(SiteVisit.evaluation_id.in_(open_evaluations))
+        own_or_open = or_(
+            cls.uploaded_by_id == user.id,
+            cls.scorecard_id.in_(on_cards),
+            cls.site_visit_id.in_(on_visits),
+        )
+        return or_(of_reply, and_(cls.reply_id.is_(None), own_or_open))
+
+    @property
+    def opens_inline(self) -> bool:
+        """Shown by the browser itself (images, PDFs); other files are downloaded."""
+        return self.content_type in INLINE_TYPES
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type in ("image/png", "image/jpeg")

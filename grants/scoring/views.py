@@ -10,13 +10,15 @@ from sqlalchemy import select
 
 from grants.core.errors import RuleViolation, today_local
 from grants.core.permissions import MAX_ID, load
-from grants.extensions import db
+from grants.extensions import db, talisman
 from grants.monitoring import operations as workflow
 from grants.monitoring.models import Evaluation, SubjectKind
 from grants.monitoring.results import evaluation_result
 from grants.needs.models import PublicNeed
 from grants.scoring import evidence as evidence_store
 from grants.scoring import operations as scoring
+from grants.scoring.exhibits import gather as gather_exhibits
+from grants.scoring.exhibits import reviewers_see, size_label, type_label
 from grants.scoring.forms import (
     DeclarationForm,
     EvidenceForm,
@@ -29,6 +31,8 @@ from grants.scoring.forms import (
 from grants.scoring.models import Evidence, Scorecard, SiteVisit
 
 bp = Blueprint("evaluations", __name__, url_prefix="/evaluations")
+bp.add_app_template_global(type_label, "evidence_type")
+bp.add_app_template_filter(size_label, "evidence_size")
 
 
 def _load(evaluation_id: int) -> Evaluation:
@@ -116,6 +120,8 @@ def _page_context(evaluation: Evaluation, **overrides) -> dict:
         "visit_problem": None,
         "need_form": _need_form(evaluation),
         "can_edit_needs": workflow.can_edit_needs(evaluation, current_user),
+        # everybody's evidence and visits, for the chair, the ministry and admins
+        "exhibits": gather_exhibits(evaluation, current_user) if reviewers_see(evaluation, current_user) else None,
     }
     context.update(overrides)
     return context
@@ -319,18 +325,37 @@ def remove_evidence(evidence_id: int):
     return _section(evaluation, section, 200, _("Evidence removed."))
 
 
+# A stored file is shown alone: no script, style or frame of its own; PDFs may be framed by this site.
+EVIDENCE_FILE_POLICY = {
+    "default-src": "'none'",
+    "img-src": "'self'",
+    "style-src": "'unsafe-inline'",  # the browser's own image and PDF viewers
+    "object-src": "'self'",  # Chromium shows a PDF through an embed in the answer's document
+    "frame-ancestors": "'self'",
+    "base-uri": "'none'",
+    "form-action": "'none'",
+}
+
+
 @bp.get("/evidence/<int:evidence_id>")
+@talisman(content_security_policy=EVIDENCE_FILE_POLICY)
 @login_required
 def evidence_file(evidence_id: int):
+    """A stored piece of evidence for whoever may see it (docs/domain.md#evidence-access), others 404:
+    images and PDFs shown inline by the browser, Word and Excel files downloaded."""
     item = load(Evidence, evidence_id, hide=True)
     if item.storage_key is None:
         abort(404)
-    return send_file(
+    response = send_file(
         evidence_store.file_path(item),
         mimetype=item.content_type,
-        as_attachment=True,
+        as_attachment=not item.opens_inline,
         download_name=item.filename,
     )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.cache_control.private = True
+    response.cache_control.no_cache = True
+    return response
 
 
 @bp.post("/<int:evaluation_id>/visits")
@@ -418,6 +443,7 @@ def _consolidation_context(evaluation: Evaluation) -> dict:
         "cards": [c for c in evaluation.scorecards if c.counts] if open_cards else [],
         "all_cards": evaluation.scorecards,
         "reopen_form": ReopenForm(),
+        "exhibits": gather_exhibits(evaluation, current_user),
     }
 
 

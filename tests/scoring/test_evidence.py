@@ -45,7 +45,9 @@ def test_pdf_is_stored_outside_the_web_root_and_served_to_its_owner(app, db):
     assert static_root not in stored.resolve().parents
     response = client.get(f"/evaluations/evidence/{item.id}")
     assert response.status_code == 200 and response.data == PDF
-    assert "attachment" in response.headers["Content-Disposition"]
+    # a PDF opens in the browser (docs/domain.md#evidence-access); the type is never sniffed
+    assert response.headers["Content-Disposition"].startswith("inline")
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
     response.close()
 
 
