@@ -63,6 +63,8 @@ class PageHealth:
                 health.failed_requests.append(f"{response.status} {response.url}")
 
         def on_failed(request):
+            if request.failure and "ERR_ABORTED" in request.failure:
+                return  # cancelled by the next navigation, not a missing resource
             health.failed_requests.append(f"failed {request.url}: {request.failure}")
 
         page.on("console", on_console)
