@@ -72,3 +72,9 @@ bench: deps
 .PHONY: loadtest
 loadtest: deps
 	$(VENV)/bin/python bench/loadtest.py
+
+# PNGs of the key pages (kk and ru, desktop and phone) and of a report's first page into
+# docs/screenshots/, shown in README.md; needs Chromium and poppler-utils (pdftoppm).
+.PHONY: screenshots
+screenshots: deps
+	$(VENV)/bin/python scripts/screenshots.py --out docs/screenshots

@@ -17,6 +17,11 @@ ROOT = Path(__file__).resolve().parent.parent
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 KEYWORDS = {"_": None, "gettext": None, "_l": None, "lazy_gettext": None, "ngettext": (1, 2)}
 METHODS = [("grants/**.py", "python"), ("templates/**.html", "jinja2"), ("templates/**.txt", "jinja2")]
+# as babel.cfg: the templates use the `do` statement (the app enables jinja2.ext.do)
+OPTIONS = {
+    "templates/**.html": {"extensions": "jinja2.ext.do"},
+    "templates/**.txt": {"extensions": "jinja2.ext.do"},
+}
 
 
 def not_hidden(path: str) -> bool:
@@ -26,7 +31,9 @@ def not_hidden(path: str) -> bool:
 
 
 def extracted():
-    return extract_from_dir(str(ROOT), method_map=METHODS, keywords=KEYWORDS, directory_filter=not_hidden)
+    return extract_from_dir(
+        str(ROOT), method_map=METHODS, keywords=KEYWORDS, options_map=OPTIONS, directory_filter=not_hidden
+    )
 
 
 def source_messages() -> set[str]:

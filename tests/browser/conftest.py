@@ -116,3 +116,47 @@ def context_factory(browser):
 @pytest.fixture
 def page(context_factory):
     return context_factory().new_page()
+
+
+# --- a live server per test, on a fresh copy of the seeded demo (tests/browser/test_journeys.py) ---
+
+
+@pytest.fixture(scope="session")
+def seeded_template(chromium_path, tmp_path_factory):
+    """(URL, evidence directory) of a database migrated and seeded once per session, to be cloned."""
+    folder = tmp_path_factory.mktemp("seeded-template")
+    url = live.make_seeded_template(folder)
+    yield url, folder / "evidence"
+    live.drop_database(url)
+
+
+class FreshLive:
+    """A served app of its own: base URL, the app, and run(fn) inside its context."""
+
+    def __init__(self, base: str, app):
+        self.base = base
+        self.app = app
+        self.run = live.in_app(app)
+
+
+@pytest.fixture
+def fresh_live(seeded_template, tmp_path):
+    """A live server (real CSRF, reports in kk and ru) on a copy of the seeded demo made for this test
+    alone, so that a test may run a whole workflow without touching the shared live_app's data."""
+    import shutil
+
+    template_url, template_evidence = seeded_template
+    url = live.clone_database(template_url, tmp_path)
+    evidence = tmp_path / "evidence"
+    if template_evidence.is_dir():
+        shutil.copytree(template_evidence, evidence)
+    app = live.build_app(
+        url,
+        WTF_CSRF_ENABLED=True,
+        SECRET_KEY="fresh-live-test-secret-that-is-long-enough",
+        EVIDENCE_DIR=str(evidence),
+        REPORT_LANGUAGES=("kk", "ru"),
+    )
+    with live.serve(app) as base_url:
+        yield FreshLive(base_url, app)
+    live.drop_database(url)
