@@ -121,7 +121,9 @@ def _page_context(evaluation: Evaluation, **overrides) -> dict:
         "need_form": _need_form(evaluation),
         "can_edit_needs": workflow.can_edit_needs(evaluation, current_user),
         # everybody's evidence and visits, for the chair, the ministry and admins
-        "exhibits": gather_exhibits(evaluation, current_user) if reviewers_see(evaluation, current_user) else None,
+        "exhibits": gather_exhibits(evaluation, current_user)
+        if reviewers_see(evaluation, current_user)
+        else None,
     }
     context.update(overrides)
     return context
