@@ -103,6 +103,8 @@ def context_factory(browser):
 
     def new_context(**options):
         options.setdefault("locale", "ru-RU")
+        # no colour transitions: axe would otherwise measure a hovered button halfway through one
+        options.setdefault("reduced_motion", "reduce")
         context = browser.new_context(**options)
         context.set_default_timeout(10_000)
         contexts.append(context)
