@@ -15,11 +15,14 @@ NBSP = "\u00a0"
 def budget_value(page: str) -> str:
     match = re.search(r'<input[^>]*name="budget"[^>]*>', page)
     assert match, "the form has a budget field"
-    return re.search(r'value="([^"]*)"', match.group()).group(1).replace("&nbsp;", NBSP).replace("&#160;", NBSP)
+    return (
+        re.search(r'value="([^"]*)"', match.group()).group(1).replace("&nbsp;", NBSP).replace("&#160;", NBSP)
+    )
 
 
 @pytest.mark.parametrize(
-    "lang, shown", [("ru", f"12{NBSP}500{NBSP}000,50"), ("kk", f"12{NBSP}500{NBSP}000,50"), ("en", "12500000.50")]
+    "lang, shown",
+    [("ru", f"12{NBSP}500{NBSP}000,50"), ("kk", f"12{NBSP}500{NBSP}000,50"), ("en", "12500000.50")],
 )
 def test_the_edit_form_shows_the_budget_in_the_readers_format(client, db, lang, shown):
     lot = own_lot()

@@ -5,12 +5,14 @@ import re
 import subprocess
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import pytest
 from flask_babel import force_locale, gettext
 
 from grants.core.i18n import BABEL_LOCALES
 from grants.extensions import db
+from grants.reports.content import render_evaluation_html
 from grants.reports.models import Report, ReportKind
 from grants.reports.operations import review
 from grants.reports.rendering import render_committed
@@ -130,3 +132,23 @@ def test_group_name_breaks_only_where_the_line_is_full(accepted, lang):
     assert starts, f"the group name {' '.join(name)!r} is on the first page"
     first, second = words[starts[0]], words[starts[0] + 1]
     assert abs(first.y0 - second.y0) < 1, "the first two words of the group name are on one line"
+
+
+def test_russian_content_in_a_kazakh_report_says_it_is_russian(db):
+    """A name that has no Kazakh version is printed in Russian, marked lang="ru"; names in the
+    report's language carry no lang of their own (the document's lang="kk" covers them)."""
+    evaluation = group1_project_evaluation()
+    project = evaluation.project
+    project.title_kk = None
+    project.title_ru = "Профилактика наркомании среди молодёжи"
+    indicator = project.indicators[0]
+    indicator.name_kk = ""
+    db.session.flush()
+    html = render_evaluation_html(evaluation, "draft", 1, "kk", "0" * 64, datetime.now(UTC))
+    assert '<html lang="kk">' in html
+    assert '<h1 lang="ru">Профилактика наркомании среди молодёжи</h1>' in html
+    assert f'<span lang="ru">{indicator.name_ru}</span>' in html
+    group_name = evaluation.group.localized("name", "kk")
+    assert f'<span class="name">{group_name}</span>' in html, "the group's Kazakh name is not marked"
+    russian = render_evaluation_html(evaluation, "draft", 1, "ru", "0" * 64, datetime.now(UTC))
+    assert 'lang="ru">' not in russian.replace('<html lang="ru">', "")
