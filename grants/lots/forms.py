@@ -20,6 +20,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from grants.core.formatting import amount_input
 from grants.core.forms import (
     EndAfterStart,
     IntSelectField,
@@ -28,7 +29,6 @@ from grants.core.forms import (
     Positive,
     enum_select_choices,
 )
-from grants.core.formatting import amount_input
 from grants.core.validation import BoundedIntegerField
 from grants.lots.models import LotStatus, Unit
 
