@@ -1,16 +1,23 @@
-"""Language selection and locale-aware formatting (kk_KZ, ru_KZ, en)."""
+"""Language selection (kk_KZ, ru_KZ, en). Formatting lives in grants/core/formatting.py; its
+functions are re-exported here for the modules that import them from i18n."""
 
-from datetime import date, datetime
-from decimal import Decimal
-
-from babel.numbers import format_currency, format_decimal
 from flask import current_app, request, session
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import get_locale
 from flask_wtf.i18n import translations as wtforms_translations
 from wtforms import Form
 
-# The babel locale used for each interface language: ru_KZ/kk_KZ print ₸ (ru_RU would print KZT).
-BABEL_LOCALES = {"kk": "kk_KZ", "ru": "ru_KZ", "en": "en"}
+from grants.core.formatting import (  # noqa: F401  (re-exported)
+    BABEL_LOCALES,
+    amount_input,
+    content_lang,
+    date_long,
+    date_short,
+    fixed,
+    money,
+    number,
+    percent,
+)
+
 LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
 
 
@@ -30,45 +37,6 @@ def select_locale() -> str:
 def language() -> str:
     locale = get_locale()
     return locale.language if locale else "ru"
-
-
-def money(value: Decimal | int | float | None, lang: str | None = None) -> str:
-    """1234567.89 -> '1 234 567,89 ₸' in kk/ru (no-break spaces), '₸1,234,567.89' in en."""
-    if value is None:
-        return "—"
-    locale = BABEL_LOCALES[lang] if lang else str(get_locale())
-    # CLDR's English data spells the currency "KZT"; the reader expects the tenge sign everywhere.
-    return format_currency(Decimal(value), "KZT", locale=locale).replace("KZT", "₸")
-
-
-def number(value, lang: str | None = None) -> str:
-    if value is None:
-        return "—"
-    locale = BABEL_LOCALES[lang] if lang else str(get_locale())
-    return format_decimal(value, locale=locale)
-
-
-def fixed(value, places: int = 1, lang: str | None = None) -> str:
-    """A number with exactly `places` decimals in the reader's locale: 83.3 -> '83,3' (ru), 80 -> '80.0' (en)."""
-    if value is None:
-        return "—"
-    locale = BABEL_LOCALES[lang] if lang else str(get_locale())
-    pattern = "#,##0." + "0" * places if places else "#,##0"
-    return format_decimal(value, format=pattern, locale=locale, decimal_quantization=True)
-
-
-def date_long(value: date | datetime | None) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, datetime):
-        return format_datetime(value, "medium")
-    return format_date(value, "long")
-
-
-def date_short(value: date | None) -> str:
-    if value is None:
-        return "—"
-    return format_date(value, "medium")
 
 
 KAZAKH_LETTERS = frozenset("әғқңөұүһіӘҒҚҢӨҰҮҺІ")

@@ -19,6 +19,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from grants.core.formatting import amount_input
 from grants.core.forms import (
     EndAfterStart,
     IntSelectField,
@@ -30,6 +31,16 @@ from grants.core.forms import (
 from grants.core.i18n import RowForm
 from grants.core.validation import BoundedIntegerField
 from grants.lots.models import LotStatus, Unit
+
+
+class TengeField(MoneyField):
+    """An amount of tenge shown as the reader writes it ('12 500 000,50' in ru/kk, grants/core/formatting.py),
+    which is also what the field accepts back; what the user typed is shown back as typed."""
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return amount_input(self.data)
 
 
 class IndicatorRowForm(RowForm):
@@ -59,7 +70,7 @@ class LotForm(FlaskForm):
         validators=[Optional(), Regexp(r"^[0-9]{9}$", message=_l("KATO code is 9 digits."))],
     )
     sphere_id = IntSelectField(_l("Sphere"), validators=[Optional()])
-    budget = MoneyField(
+    budget = TengeField(
         _l("Budget, ₸"), validators=[InputRequired(message=_l("Enter the budget.")), Positive()]
     )
     start_date = DateField(_l("Start date"), validators=[Optional()])

@@ -4,7 +4,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, func, select
+from sqlalchemy import BigInteger, Select, func, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from grants.audit.operations import record, snapshot
 from grants.core.db import current_language, text_search
@@ -44,6 +46,35 @@ def title_column():
     order = {"kk": ("kk", "ru", "en"), "ru": ("ru", "kk", "en"), "en": ("en", "ru", "kk")}[current_language()]
     columns = {"ru": Lot.title_ru, "kk": Lot.title_kk, "en": Lot.title_en}
     return func.coalesce(*(func.nullif(columns[lang], "") for lang in order))
+
+
+class leading_number(FunctionElement):  # noqa: N801 - an SQL function, named as one
+    """The number a text starts with ('12-ГСЗ/2025' -> 12), NULL if it starts with no digit."""
+
+    type = BigInteger()
+    inherit_cache = True
+
+
+@compiles(leading_number)
+def _leading_number_sqlite(element, compiler, **kw):
+    text = compiler.process(element.clauses, **kw)
+    # CAST reads the leading digits of a text; 18 of them at most fit a 64-bit integer
+    return f"(CASE WHEN {text} GLOB '[0-9]*' THEN CAST(substr({text}, 1, 18) AS INTEGER) END)"
+
+
+@compiles(leading_number, "postgresql")
+def _leading_number_postgresql(element, compiler, **kw):
+    text = compiler.process(element.clauses, **kw)
+    return f"CAST(substring({text} from '^[0-9]{{1,18}}') AS BIGINT)"
+
+
+def number_order(column=Lot.number, descending: bool = False) -> list:
+    """ORDER BY clauses sorting lot numbers as people count (docs/formatting.md#numbers-in-order):
+    by the number they start with (1, 2, 10, not 1, 10, 2), then shorter before longer (so 'OD-2'
+    before 'OD-10'), then as text; numbers that start with no digit after those that do."""
+    lead = leading_number(column)
+    keys = [lead, func.length(column), column]
+    return [lead.is_(None), *(key.desc() if descending else key.asc() for key in keys)]
 
 
 def lots_matching(f: LotFilters) -> Select:

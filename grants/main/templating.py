@@ -12,6 +12,9 @@ def register(app) -> None:
     app.jinja_env.filters["money"] = i18n.money
     app.jinja_env.filters["number"] = i18n.number
     app.jinja_env.filters["fixed"] = i18n.fixed
+    app.jinja_env.filters["percent"] = i18n.percent  # formats: grants/core/formatting.py
+    app.jinja_env.filters["amount_input"] = i18n.amount_input
+    app.jinja_env.globals["content_lang"] = i18n.content_lang
     app.jinja_env.filters["date_long"] = i18n.date_long
     app.jinja_env.filters["date_short"] = i18n.date_short
     app.jinja_env.filters["nl2br"] = lambda value: Markup("<br>").join(escape(value or "").splitlines())

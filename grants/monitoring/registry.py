@@ -5,7 +5,14 @@ index, a monitoring result (docs/architecture.md, "Layers")."""
 from sqlalchemy import Select, select
 
 from grants.lots.models import Lot
-from grants.lots.operations import DEFAULT_SORT, LotFilters, lots_matching, title_column, valid_sort
+from grants.lots.operations import (
+    DEFAULT_SORT,
+    LotFilters,
+    lots_matching,
+    number_order,
+    title_column,
+    valid_sort,
+)
 from grants.monitoring.models import Evaluation, SubjectKind
 
 
@@ -34,15 +41,16 @@ def sort_order(sort: str | None) -> list:
     if key == "index":
         column = published_index_column()
         primary = [column.is_(None), column.desc() if descending else column.asc()]
+    elif key == "number":
+        primary = number_order(Lot.number, descending)
     else:
         column = {
-            "number": Lot.number,
             "year": Lot.year,
             "budget": Lot.budget,
             "title": title_column(),
         }[key]
         primary = [column.desc() if descending else column.asc()]
-    return [*primary, Lot.year.desc(), Lot.number, Lot.id]  # ties: the default order
+    return [*primary, Lot.year.desc(), *number_order(Lot.number), Lot.id]  # ties: the default order
 
 
 def lot_query(f: LotFilters) -> Select:

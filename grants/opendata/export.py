@@ -35,7 +35,20 @@ from grants.projects.operations import contracted_totals
 CENT = Decimal("0.01")
 TENTH = Decimal("0.1")
 BOM = "\ufeff"
-DELIMITER = ";"
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """How a CSV writes its cells (docs/formatting.md#csv-dialects): one delimiter, one decimal sign."""
+
+    delimiter: str
+    decimal: str
+
+
+# `standard`: what programs and English-locale spreadsheets read; `excel-ru`: what Excel opens by a
+# double click in ru/kk locales, whose list separator is ";" and decimal sign ",".
+DIALECTS = {"standard": Dialect(",", "."), "excel-ru": Dialect(";", ",")}
+DEFAULT_DIALECT = "standard"
 # A text cell starting with one of these is read as a formula (or DDE) by spreadsheets; the full-width
 # forms are honoured by some East Asian locales of Excel.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
@@ -216,22 +229,24 @@ def project_table(filters: LotFilters) -> Table:
 # --- writers ----------------------------------------------------------------------------------
 
 
-def csv_cell(value) -> str:
+def csv_cell(value, dialect: Dialect = DIALECTS[DEFAULT_DIALECT]) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
         return neutralise(value)
     if isinstance(value, Decimal):
-        return format(value, "f")
+        return format(value, "f").replace(".", dialect.decimal)
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
 
 
-def csv_lines(table: Table) -> Iterator[str]:
-    """The CSV text in chunks: BOM, header row, one line per row; `;`, CRLF, minimal quoting."""
+def csv_lines(table: Table, dialect: str = DEFAULT_DIALECT) -> Iterator[str]:
+    """The CSV text in chunks: BOM, header row, one line per row; the dialect's delimiter and
+    decimal sign, CRLF, minimal quoting."""
+    chosen = DIALECTS[dialect]
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=DELIMITER, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer = csv.writer(buffer, delimiter=chosen.delimiter, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
 
     def flush() -> str:
         text = buffer.getvalue()
@@ -242,14 +257,14 @@ def csv_lines(table: Table) -> Iterator[str]:
     writer.writerow([neutralise(h) for h in table.headers()])
     yield BOM + flush()
     for row in table.rows:
-        writer.writerow([csv_cell(value) for value in row])
+        writer.writerow([csv_cell(value, chosen) for value in row])
         if buffer.tell() > 64 * 1024:
             yield flush()
     yield flush()
 
 
-def to_csv(table: Table) -> bytes:
-    return "".join(csv_lines(table)).encode("utf-8")
+def to_csv(table: Table, dialect: str = DEFAULT_DIALECT) -> bytes:
+    return "".join(csv_lines(table, dialect)).encode("utf-8")
 
 
 BOLD = Font(bold=True)

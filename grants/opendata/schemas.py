@@ -3,8 +3,10 @@ the OpenAPI document. OCDS leaves empty members out: fields marked O may be abse
 
 from marshmallow import fields
 
-from grants.core.schemas import Answer
+from grants.core.schemas import Answer, one_of
 from grants.lots.models import LotStatus, Unit
+from grants.lots.schemas import RegistryFilterArgs
+from grants.opendata.export import DEFAULT_DIALECT, DIALECTS
 from grants.projects.models import ProjectStatus
 
 O = {"metadata": {"optional": True}}  # noqa: E741 - may be absent
@@ -287,3 +289,16 @@ class OcdsReleasePackageSchema(Answer):
     publisher = nested(OcdsPublisherSchema)
     license = Text()
     releases = fields.List(nested(OcdsReleaseSchema))
+
+
+class CsvArgs(RegistryFilterArgs):
+    """The registry's filters and the CSV dialect (docs/formatting.md#csv-dialects)."""
+
+    dialect = fields.String(
+        load_default=DEFAULT_DIALECT,
+        validate=one_of(DIALECTS),
+        metadata={
+            "default": DEFAULT_DIALECT,
+            "description": "`standard`: `,` and a decimal dot; `excel-ru`: `;` and a decimal comma (Excel in ru/kk).",
+        },
+    )

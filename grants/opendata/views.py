@@ -13,7 +13,7 @@ from flask import current_app
 from grants.core.schemas import Blueprint
 from grants.lots.schemas import RegistryFilterArgs, lot_filters
 from grants.opendata import export, ocds
-from grants.opendata.schemas import OcdsReleasePackageSchema
+from grants.opendata.schemas import CsvArgs, OcdsReleasePackageSchema
 
 bp = Blueprint(
     "opendata", __name__, description="Open data exports of public data only (CSV, XLSX, OCDS JSON)"
@@ -23,9 +23,10 @@ CSV_MIMETYPE = "text/csv"
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_RULES = (
     "Public data only: the index and band are those of the latest *published* evaluation, empty "
-    "otherwise. UTF-8 with a BOM, `;` as delimiter, CRLF line ends, RFC 4180 quoting; the header row is in "
-    "the request language (`lang` or Accept-Language). Money has two decimals and a dot (`12500000.00`), "
-    "dates are ISO 8601 (`2025-03-01`); a text cell starting with `=`, `+`, `-`, `@`, a tab or CR is "
+    "otherwise. UTF-8 with a BOM, CRLF line ends, RFC 4180 quoting; `dialect=standard` (default): `,` "
+    "between cells and a decimal dot (`12500000.00`); `dialect=excel-ru` (Excel in ru/kk locales): `;` and "
+    "a decimal comma (`12500000,00`). The header row is in the request language (`lang` or "
+    "Accept-Language). Money has two decimals, indices one; dates are ISO 8601 (`2025-03-01`); a text cell starting with `=`, `+`, `-`, `@`, a tab or CR is "
     "prefixed with `'` so that no spreadsheet evaluates it. Same filters (and 422s) as GET /api/v1/lots, "
     "without paging. Columns are listed in the README (Open data)."
 )
@@ -53,11 +54,12 @@ def _download(content: bytes, mimetype: str, filename: str, disposition: str = "
 def _table(build, fmt: str, args: dict):
     table = build(lot_filters(args))
     if fmt == "csv":
-        return _download(export.to_csv(table), CSV_MIMETYPE, f"{table.name}.csv")
+        content = export.to_csv(table, args.get("dialect") or export.DEFAULT_DIALECT)
+        return _download(content, CSV_MIMETYPE, f"{table.name}.csv")
     return _download(export.to_xlsx(table), XLSX_MIMETYPE, f"{table.name}.xlsx")
 
 
-def _file(path: str, mimetype: str, description: str):
+def _file(path: str, mimetype: str, description: str, args=RegistryFilterArgs):
     """Register a file export with its filters and document it (the body is the whole file; the
     page downloads outside /api/ answer bad filters with the site's HTML error page)."""
 
@@ -68,14 +70,14 @@ def _file(path: str, mimetype: str, description: str):
                 view = bp.alt_response(
                     status, schema=PAGE, content_type="text/html", description="An error page"
                 )(view)
-        view = bp.arguments(RegistryFilterArgs, location="query")(view)
+        view = bp.arguments(args, location="query")(view)
         view = bp.doc(security=PUBLIC)(view)
         return bp.route(path, tags=["opendata"])(view)
 
     return decorate
 
 
-@_file("/api/v1/export/lots.csv", CSV_MIMETYPE, CSV_RULES)
+@_file("/api/v1/export/lots.csv", CSV_MIMETYPE, CSV_RULES, CsvArgs)
 def lots_csv(args):
     """The lot registry as CSV, with the latest published relevance index and band."""
     return _table(export.lot_table, "csv", args)
@@ -85,6 +87,7 @@ def lots_csv(args):
     "/api/v1/export/projects.csv",
     CSV_MIMETYPE,
     CSV_RULES + " The filters select lots; every project of a selected lot is listed.",
+    CsvArgs,
 )
 def projects_csv(args):
     """Projects (contracts) of the selected lots as CSV, with the latest published effectiveness index and band."""

@@ -20,6 +20,7 @@ from grants.core.forms import (
     enum_select_choices,
 )
 from grants.core.i18n import RowForm
+from grants.lots.forms import TengeField
 from grants.lots.models import Unit
 from grants.projects.models import ProjectStatus
 
@@ -42,10 +43,10 @@ class ProjectForm(FlaskForm):
     ngo_id = IntSelectField(_l("NGO"), validators=[DataRequired(message=_l("Choose the NGO."))])
     contract_number = StringField(_l("Contract number"), validators=[DataRequired(), Length(max=60)])
     contract_date = DateField(_l("Contract date"), validators=[DataRequired()])
-    amount = MoneyField(
+    amount = TengeField(
         _l("Contract amount, ₸"), validators=[InputRequired(message=_l("Enter the amount.")), Positive()]
     )
-    actual_amount = MoneyField(_l("Actual amount spent, ₸"), validators=[Optional(), NonNegative()])
+    actual_amount = TengeField(_l("Actual amount spent, ₸"), validators=[Optional(), NonNegative()])
     start_date = DateField(_l("Start date"), validators=[DataRequired()])
     end_date = DateField(_l("End date"), validators=[DataRequired(), EndAfterStart()])
     status = SelectField(_l("Status"), choices=enum_select_choices(ProjectStatus))

@@ -9,7 +9,7 @@ from grants.audit.operations import record, snapshot
 from grants.core.errors import RuleViolation
 from grants.extensions import db
 from grants.lots.models import Lot
-from grants.lots.operations import LotFilters, contract_problem, lots_matching
+from grants.lots.operations import LotFilters, contract_problem, lots_matching, number_order
 from grants.organisations.models import Organisation, OrganisationKind
 from grants.projects.models import Indicator, Project, ProjectStatus
 
@@ -26,7 +26,7 @@ def project_query(filters: LotFilters, ngo_id: int | None = None) -> Select:
     query = select(Project).join(Lot, Project.lot_id == Lot.id).where(Project.lot_id.in_(lot_ids))
     if ngo_id is not None:
         query = query.where(Project.ngo_id == ngo_id)
-    return query.order_by(Lot.year.desc(), Lot.number, Project.contract_date, Project.id)
+    return query.order_by(Lot.year.desc(), *number_order(Lot.number), Project.contract_date, Project.id)
 
 
 def contract_taken(number: str, exclude_id: int | None = None) -> bool:

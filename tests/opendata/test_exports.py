@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from grants.extensions import db as database
 from grants.lots.models import Lot, LotStatus
 from grants.monitoring.models import EvaluationState
+from grants.opendata.export import LOT_COLUMNS
 from grants.projects.models import Indicator, Project
 from grants.replies.models import Reply, Ruling
 from grants.reports.models import ReportKind
@@ -86,13 +87,13 @@ def add_project(lot: Lot, number: str = "OD-C-1", amount: str = "6250000.50") ->
     return project
 
 
-def csv_rows(response) -> list[list[str]]:
+def csv_rows(response, delimiter: str = ",") -> list[list[str]]:
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert response.data.startswith(BOM)
     text = response.data.decode("utf-8")[1:]
     assert "\r\n" in text and "\n" not in text.replace("\r\n", "")
-    return list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
 
 
 def by_column(rows: list[list[str]]) -> list[dict]:
@@ -111,7 +112,7 @@ def xlsx_sheet(response):
 # --- CSV ----------------------------------------------------------------------------------------
 
 
-def test_lots_csv_keeps_kazakh_and_cyrillic_and_parses_with_semicolons(client, db):
+def test_lots_csv_keeps_kazakh_and_cyrillic_and_parses_with_commas(client, db):
     title_ru = 'Профилактика наркомании среди молодёжи; «кавычки» и "двойные"'
     title_kk = f"Жастар арасында нашақорлықтың алдын алу {KAZAKH}"
     lot = add_lot(title_ru, title_kk)
@@ -129,6 +130,35 @@ def test_lots_csv_keeps_kazakh_and_cyrillic_and_parses_with_semicolons(client, d
     assert (row["Start date"], row["End date"]) == (f"{TEST_YEAR}-03-01", f"{TEST_YEAR}-11-30")
     assert row["Region KATO"] == "710000000" and row["Status code"] == "in_implementation"
     assert row["Relevance index"] == row["Relevance band code"] == row["Relevance band"] == ""
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_excel_dialect_writes_semicolons_and_decimal_commas(client, db, lang):
+    """docs/formatting.md#csv-dialects: `;` between cells and a decimal comma in every number, for
+    Excel in ru/kk locales; the default (standard) dialect has `,` and a decimal dot."""
+    lot = add_lot("Лот; с точкой с запятой", "Лот")
+    add_project(lot)
+    database.session.commit()
+    render_committed()
+    url = f"/api/v1/export/lots.csv?year={TEST_YEAR}&lang={lang}"
+    excel = csv_rows(client.get(url + "&dialect=excel-ru"), delimiter=";")
+    standard = csv_rows(client.get(url))
+    assert excel[0] == standard[0], "same columns, same headers"
+    columns = [c.key for c in LOT_COLUMNS]
+    (excel_row,) = [dict(zip(columns, row, strict=True)) for row in excel[1:]]
+    (standard_row,) = [dict(zip(columns, row, strict=True)) for row in standard[1:]]
+    assert [excel_row["budget"], excel_row["contracted_total"]] == ["12500000,00", "6250000,50"]
+    assert [standard_row["budget"], standard_row["contracted_total"]] == ["12500000.00", "6250000.50"]
+    assert excel_row["title_ru"] == standard_row["title_ru"] == "Лот; с точкой с запятой"
+    assert excel_row["start_date"] == standard_row["start_date"] == f"{TEST_YEAR}-03-01"
+    assert ";" in client.get(url + "&dialect=excel-ru").get_data(as_text=True).splitlines()[0]
+    assert "," in client.get(url).get_data(as_text=True).splitlines()[0]
+
+
+def test_an_unknown_dialect_is_refused_with_422(client, db):
+    response = client.get("/api/v1/export/projects.csv?dialect=semicolon")
+    assert response.status_code == 422
+    assert "dialect" in response.get_json()["error"]["fields"]
 
 
 def test_csv_headers_follow_the_request_language(client, db):

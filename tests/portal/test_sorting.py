@@ -1,11 +1,14 @@
 """The lot registry sorts by a whitelisted `sort` (pages fall back to the default, the API answers 422)."""
 
+import re
 from decimal import Decimal
 
 import pytest
 
+from grants.extensions import db as database
+from grants.lots.models import Lot, LotStatus
 from grants.lots.operations import DEFAULT_SORT, SORTS
-from tests.factories import lot_ids_in
+from tests.factories import lot_ids_in, own_lot
 from tests.portal.helpers import published_campaign
 
 BAD = ("bogus", "id", "-", "year;drop", "title desc", "--year", "INDEX")
@@ -17,7 +20,15 @@ def api_items(client, **params):
     return response.get_json()["items"]
 
 
+def natural(number: str) -> tuple:
+    """docs/formatting.md#numbers-in-order, in Python: the leading number, the length, the text."""
+    lead = re.match(r"[0-9]+", number)
+    return (lead is None, int(lead.group()) if lead else 0, len(number), number)
+
+
 def key_of(item, key):
+    if key == "number":
+        return natural(item["number"])
     if key == "budget":
         return Decimal(item["budget"])
     if key == "index":
@@ -97,3 +108,32 @@ def test_sorting_keeps_filters_and_paging(client):
     assert "sort=-budget" in page and "page=2&amp;sort=-budget" not in page
     filtered = api_items(client, sort="budget", year=api_items(client)[0]["year"])
     assert all(item["year"] == filtered[0]["year"] for item in filtered)
+
+
+NUMBERS = ["1-ГСЗ/2041", "2-ГСЗ/2041", "10-ГСЗ/2041", "11-ГСЗ/2041", "101-ГСЗ/2041", "OD-2", "OD-10"]
+
+
+@pytest.mark.parametrize("sort", ["number", "-number"])
+def test_lots_sort_by_number_as_people_count(client, db, sort):
+    """1, 2, 10, 11, 101 — not 1, 10, 101, 11, 2 as text sorts them; the same on SQLite and PostgreSQL."""
+    template = own_lot()
+    for number in reversed(NUMBERS):
+        database.session.add(
+            Lot(
+                number=number,
+                year=2041,
+                title_ru=f"Лот {number}",
+                administrator_id=template.administrator_id,
+                region_id=template.region_id,
+                budget=Decimal("1000000.00"),
+                status=LotStatus.announced,
+            )
+        )
+    database.session.commit()
+    # lots whose number starts with a digit come first either way, as lots without an index do
+    expected = NUMBERS if sort == "number" else [*reversed(NUMBERS[:5]), *reversed(NUMBERS[5:])]
+    got = [item["number"] for item in api_items(client, year=2041, sort=sort)]
+    assert got == expected
+    page = client.get("/lots/", query_string={"year": 2041, "sort": sort}).get_data(as_text=True)
+    positions = [page.index(f">Лот {number}</a>") for number in expected]
+    assert positions == sorted(positions), "the registry page lists them in the same order"
