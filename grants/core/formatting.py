@@ -116,10 +116,18 @@ def date_short(value: date | None) -> str:
 
 
 def content_lang(obj, field: str, lang: str) -> str:
-    """The language of the text `obj.localized(field, lang)` shows (grants/core/db.py): the first of
-    the reader's fallback order whose `<field>_<code>` column is filled; `lang` when none is."""
-    order = {"kk": ("kk", "ru", "en"), "ru": ("ru", "kk", "en"), "en": ("en", "ru", "kk")}[lang]
-    for code in order:
-        if getattr(obj, f"{field}_{code}", None):
-            return code
-    return lang
+    """The language of the text `obj.localized(field, lang)` shows (grants/core/db.py LocalizedMixin):
+    the first of the reader's fallback order whose `<field>_<code>` column is filled."""
+    return obj.shown_language(field, lang)
+
+
+LONG_WORD = re.compile(r"(\S{60})(?=\S)")
+
+
+def breakable(text) -> str:
+    """Free text for a PDF with a zero-width space after every 60 letters of a longer "word": WeasyPrint's
+    hyphenation (hyphens: auto) of one unbroken 3,000-letter word takes minutes, of 60-letter pieces no
+    time (docs/formatting.md#pdf-typography). Ordinary words, URLs and codes are left as they are."""
+    if text is None:
+        return ""
+    return LONG_WORD.sub("\\1\u200b", str(text))

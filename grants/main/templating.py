@@ -3,7 +3,7 @@
 from flask import request, url_for
 from markupsafe import Markup, escape
 
-from grants.core import i18n
+from grants.core import formatting, i18n
 from grants.core.forms import error_messages
 from grants.core.permissions import authorize  # noqa: F401
 
@@ -14,6 +14,7 @@ def register(app) -> None:
     app.jinja_env.filters["fixed"] = i18n.fixed
     app.jinja_env.filters["percent"] = i18n.percent  # formats: grants/core/formatting.py
     app.jinja_env.filters["amount_input"] = i18n.amount_input
+    app.jinja_env.filters["breakable"] = formatting.breakable
     app.jinja_env.globals["content_lang"] = i18n.content_lang
     app.jinja_env.filters["date_long"] = i18n.date_long
     app.jinja_env.filters["date_short"] = i18n.date_short

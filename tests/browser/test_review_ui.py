@@ -74,6 +74,8 @@ def test_ministry_returns_the_chair_revises_and_the_ministry_accepts(live_server
     base = live_server
 
     ministry = context_factory().new_page()
+    asked = []
+    ministry.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))  # data-confirm
     log_in(ministry, base, "ministry@example.kz")
     ministry.goto(f"{base}/reviews/")
     row = ministry.locator(f'#waiting tr[data-evaluation="{evaluation_id}"]')
@@ -89,6 +91,7 @@ def test_ministry_returns_the_chair_revises_and_the_ministry_accepts(live_server
     expect(ministry.locator("[data-state]").first).to_have_attribute("data-state", "returned")
 
     chair = context_factory().new_page()
+    chair.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     log_in(chair, base, "chair@example.kz")
     chair.goto(f"{base}/evaluations/{evaluation_id}/consolidate")
     expect(chair.locator("[data-review-comment]")).to_contain_text(COMMENT)
@@ -110,6 +113,7 @@ def test_ministry_returns_the_chair_revises_and_the_ministry_accepts(live_server
 
     ministry.click("#publish button[type=submit]")
     expect(ministry.locator("[data-state]").first).to_have_attribute("data-state", "published")
+    assert len(asked) == 3, asked  # submit for review, accept and publish each asked first
 
     def stored():
         evaluation = db.session.get(Evaluation, evaluation_id)

@@ -67,6 +67,9 @@ def test_project_and_lot_evaluated_end_to_end_in_the_browser(live_server, live_d
     expect(last.locator("[data-aggregates]")).to_be_visible()
 
     chair = context_factory().new_page()
+    chair.on(
+        "dialog", lambda dialog: dialog.accept()
+    )  # "Close scoring?", "Submit … for review?" (data-confirm)
     log_in(chair, live_server, "chair@example.kz")
     for evaluation_id, codes, index, band in (
         (project_id, project_codes, "83.3", "effective"),
