@@ -75,9 +75,10 @@ def visible_text(html: str) -> str:
 
 
 def pdf_text(content: bytes) -> str:
-    """The text of a PDF as poppler's pdftotext reads it (raw order), as a reader would copy it."""
+    """The text of a PDF as poppler's pdftotext reads it (raw order), as a reader would copy it, with
+    the words the report hyphenated at a line's end (hyphens: auto puts U+2010 there) joined again."""
     result = subprocess.run(["pdftotext", "-raw", "-", "-"], input=content, capture_output=True, check=True)
-    return result.stdout.decode("utf-8")
+    return result.stdout.decode("utf-8").replace("\u2010\n", "")
 
 
 def audit_count() -> int:
