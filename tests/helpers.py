@@ -74,11 +74,13 @@ def visible_text(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
-def pdf_text(content: bytes) -> str:
+def pdf_text(content: bytes, join_hyphenated: bool = True) -> str:
     """The text of a PDF as poppler's pdftotext reads it (raw order), as a reader would copy it, with
-    the words the report hyphenated at a line's end (hyphens: auto puts U+2010 there) joined again."""
+    the words the report hyphenated at a line's end (hyphens: auto puts U+2010 there) joined again
+    unless join_hyphenated is False (to see the lines as printed)."""
     result = subprocess.run(["pdftotext", "-raw", "-", "-"], input=content, capture_output=True, check=True)
-    return result.stdout.decode("utf-8").replace("\u2010\n", "")
+    text = result.stdout.decode("utf-8")
+    return text.replace("\u2010\n", "") if join_hyphenated else text
 
 
 def audit_count() -> int:

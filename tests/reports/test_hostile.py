@@ -56,7 +56,7 @@ def test_hostile_comments_render_as_text_and_fetch_nothing(db, listener):
         recommendations=f'<object data="http://127.0.0.1:{port}/o"></object>',
     )
     report = db.session.query(Report).filter_by(evaluation_id=evaluation.id).one()
-    text = pdf_text(report.content)
+    text = pdf_text(report.content, join_hyphenated=False)  # the lines as printed
     assert hits == [], f"the renderer connected to the listener: {hits!r}"
     assert "root:x:0:0" not in text and "/bin/bash" not in text
     # The markup is visible as text, exactly as typed.
