@@ -6,6 +6,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from grants.accounts.models import User
 from grants.core.errors import today_local
@@ -21,6 +22,17 @@ from grants.projects.models import Indicator, Project
 from grants.replies.models import Reply
 from grants.replies.operations import can_reply
 from grants.replies.window import reply_deadline
+from grants.scoring.models import Scorecard
+
+# What a task line reads of each evaluation (its progress, subject and group), loaded in a few
+# queries for the whole list instead of several per evaluation.
+TASK_LOADING = (
+    selectinload(Evaluation.scorecards).selectinload(Scorecard.scores),
+    selectinload(Evaluation.group).selectinload(MonitoringGroup.memberships),
+    selectinload(Evaluation.methodology),
+    selectinload(Evaluation.lot),
+    selectinload(Evaluation.project),
+)
 
 
 def public_overview() -> dict:
@@ -168,6 +180,7 @@ def _chair_panel(user) -> dict:
     evaluations = db.session.scalars(
         select(Evaluation)
         .where(Evaluation.chaired_by(user), ~Evaluation.is_draft)
+        .options(*TASK_LOADING)
         .order_by(Evaluation.deadline, Evaluation.id)
     ).all()
     waiting = _pending_replies(groups)
@@ -251,6 +264,7 @@ def _member_panel(user) -> dict:
     in_scoring = db.session.scalars(
         select(Evaluation)
         .where(Evaluation.in_groups_of(user), Evaluation.in_scoring)
+        .options(*TASK_LOADING)
         .order_by(Evaluation.deadline, Evaluation.id)
     ).all()
     tasks = []
