@@ -113,6 +113,11 @@ def register_security_headers(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from grants.accounts.views import bp as accounts_bp
     from grants.api import init_app as init_api
+    from grants.cooperation.views_groups import bp as working_groups_bp
+    from grants.cooperation.views_information import bp as information_bp
+    from grants.cooperation.views_meetings import bp as meetings_bp
+    from grants.cooperation.views_plans import bp as plans_bp
+    from grants.cooperation.views_recommendations import bp as recommendations_bp
     from grants.councils.views import bp as councils_bp
     from grants.imports.views import bp as imports_bp
     from grants.main.views import bp as main_bp
@@ -134,6 +139,7 @@ def register_blueprints(app: Flask) -> None:
         main_bp, accounts_bp, lots_bp, projects_bp, needs_bp, organisations_bp, councils_bp,
         campaigns_bp, methodologies_bp, evaluations_bp, reports_bp, report_jobs_bp,
         imports_bp, notifications_bp, portal_bp, replies_bp, report_renders_bp,
+        plans_bp, meetings_bp, recommendations_bp, working_groups_bp, information_bp,
     ):  # fmt: skip
         app.register_blueprint(bp)
     init_api(app)  # the JSON API and the open-data exports, with their OpenAPI document

@@ -2,6 +2,22 @@
 
 from grants.accounts.models import Affiliation, AnonymousUser, ApiToken, Role, User, UserRole  # noqa: F401
 from grants.audit.models import AuditEvent  # noqa: F401
+from grants.cooperation.models import (  # noqa: F401
+    Activity,
+    ActivityPlan,
+    AgendaItem,
+    Attachment,
+    Decision,
+    Expert,
+    InformationItem,
+    Meeting,
+    Participant,
+    PlanAmendment,
+    Recommendation,
+    WorkingGroup,
+    WorkingGroupMember,
+    WorkingGroupTask,
+)
 from grants.councils.models import Council, CouncilMember, GroupMember, MonitoringGroup  # noqa: F401
 from grants.lots.models import Lot, LotIndicator, LotNeed, LotStatus, Sphere, Unit  # noqa: F401
 from grants.monitoring.models import Campaign, Criterion, CriterionConclusion, Evaluation, Methodology  # noqa: F401

@@ -28,6 +28,8 @@ class Role(TitledEnum):
     chair = "chair"
     member = "member"
     ngo = "ngo"
+    secretary = "secretary"
+    official = "official"
 
     @staticmethod
     def TITLES():
@@ -37,6 +39,8 @@ class Role(TitledEnum):
             "chair": _l("Group chair"),
             "member": _l("Council member"),
             "ngo": _l("NGO representative"),
+            "secretary": _l("Council secretary"),
+            "official": _l("State body official"),
         }
 
 

@@ -9,7 +9,18 @@ shape {"error": {"code", "message", "fields"}}; bad input answers 4xx, never 500
 
 from flask import Flask
 
-from grants.api import auth, evaluations, lots, meta, projects, registry, replies, reports  # noqa: F401  (routes on bp)
+from grants.api import (  # noqa: F401  (routes on bp)
+    auth,
+    cooperation,
+    evaluations,
+    lots,
+    meta,
+    projects,
+    recommendations,
+    registry,
+    replies,
+    reports,
+)
 from grants.api.common import ANYONE, bp
 from grants.core.schemas import Api
 from grants.extensions import csrf

@@ -32,8 +32,13 @@ class Council(LocalizedMixin, TimestampMixin, db.Model):
     region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
     description_ru: Mapped[str | None] = mapped_column(Text)
     description_kk: Mapped[str | None] = mapped_column(Text)
+    # The council's chair and secretary keep its joint work: plan, meetings, minutes, recommendations.
+    chair_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    secretary_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
 
     body = relationship("Organisation")
+    chair = relationship("User", foreign_keys=[chair_id])
+    secretary = relationship("User", foreign_keys=[secretary_id])
     region = relationship("Region")
     memberships: Mapped[list["CouncilMember"]] = relationship(
         back_populates="council", cascade="all, delete-orphan"

@@ -76,8 +76,9 @@ def _content_type(filename: str, head: bytes) -> str | None:
     return declared
 
 
-def store_file(upload, user, **owner) -> Evidence:
-    """Check and store an uploaded file; owner is scorecard=… or site_visit=… (and criterion_code)."""
+def save_upload(upload) -> dict:
+    """Check an uploaded file (size, type by its first bytes) and store it by random key; the file goes
+    again if the transaction rolls back. Returns the columns every stored file carries."""
     filename = os.path.basename(upload.filename or "").strip()[:255]
     limit = current_app.config.get("EVIDENCE_MAX_BYTES", MAX_EVIDENCE_BYTES)
     data = upload.read(limit + 1)
@@ -100,17 +101,20 @@ def store_file(upload, user, **owner) -> Evidence:
     path = storage_dir() / key
     path.write_bytes(data)
     db.session.info.setdefault(UNCOMMITTED_FILES, []).append(path)
-    kind = EvidenceKind.photo if content_type.startswith("image/") else EvidenceKind.file
-    evidence = Evidence(
-        kind=kind,
-        filename=filename or key,
-        storage_key=key,
-        content_type=content_type,
-        size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
-        uploaded_by_id=user.id,
-        **owner,
-    )
+    return {
+        "filename": filename or key,
+        "storage_key": key,
+        "content_type": content_type,
+        "size": len(data),
+        "sha256": hashlib.sha256(data).hexdigest(),
+    }
+
+
+def store_file(upload, user, **owner) -> Evidence:
+    """Check and store an uploaded file; owner is scorecard=… or site_visit=… (and criterion_code)."""
+    stored = save_upload(upload)
+    kind = EvidenceKind.photo if stored["content_type"].startswith("image/") else EvidenceKind.file
+    evidence = Evidence(kind=kind, uploaded_by_id=user.id, **stored, **owner)
     db.session.add(evidence)
     db.session.flush()
     record("evidence.add", evidence, actor=user)

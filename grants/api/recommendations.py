@@ -1,0 +1,1 @@
+"""JSON API of recommendations: the register and the addressee's response (docs/api.md)."""

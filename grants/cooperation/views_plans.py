@@ -1,0 +1,5 @@
+"""The joint activity plan: list, calendar, activities, approval, publication, amendments, PDF and XLSX."""
+
+from flask import Blueprint
+
+bp = Blueprint("plans", __name__)
