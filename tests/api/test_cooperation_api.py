@@ -5,7 +5,7 @@ councils: A (member1 is a member, chair keeps it) and B (nobody of the demo belo
 """
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -25,6 +25,7 @@ from grants.cooperation.models import (
     RecommendationStatus,
     quorum,
 )
+from grants.core.errors import today_local
 from grants.councils.models import Council, CouncilLevel, CouncilMember
 from grants.extensions import db
 from grants.lots.models import Sphere
@@ -35,6 +36,7 @@ from tests.helpers import assert_error, bearer, user
 
 YEAR = 2041
 NEXT = 2042
+OVERDUE_SINCE = today_local() - timedelta(days=10)  # the due date of the published, unanswered recommendation
 
 
 @dataclass
@@ -231,7 +233,7 @@ def build_world() -> World:
             RecommendationStatus.sent,
             decision=decision,
             meeting=m1,
-            due_date=date(YEAR, 4, 1),
+            due_date=OVERDUE_SINCE,
             sent_at=datetime(YEAR, 3, 6, tzinfo=UTC),
             published_at=datetime(YEAR, 3, 6, tzinfo=UTC),
         ),
