@@ -5,6 +5,8 @@ Public: anybody sees the activities of published plans and published meetings; t
 (Activity.visible_to, Meeting.visible_to). What the caller may not see does not exist (404).
 """
 
+from datetime import UTC, datetime
+
 from flask import abort
 from flask_login import current_user
 from sqlalchemy import extract, select
@@ -115,7 +117,11 @@ def meeting_query(args: dict, user):
         select(Meeting).where(Meeting.visible_to(user)).order_by(Meeting.starts_at.desc(), Meeting.id.desc())
     )
     if args.get("year"):
-        query = query.where(extract("year", Meeting.starts_at) == int(args["year"]))
+        year = int(args["year"])
+        query = query.where(
+            Meeting.starts_at >= datetime(year, 1, 1, tzinfo=UTC),
+            Meeting.starts_at < datetime(year + 1, 1, 1, tzinfo=UTC),
+        )
     if args.get("council") is not None:
         query = query.where(
             Meeting.id.in_(
