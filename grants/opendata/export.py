@@ -60,6 +60,7 @@ class Kind(Enum):
     money = "money"
     date = "date"
     index = "index"
+    boolean = "boolean"  # CSV true/false, XLSX TRUE/FALSE, JSON true/false
 
 
 @dataclass(frozen=True)
@@ -232,6 +233,8 @@ def project_table(filters: LotFilters) -> Table:
 def csv_cell(value, dialect: Dialect = DIALECTS[DEFAULT_DIALECT]) -> str:
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, str):
         return neutralise(value)
     if isinstance(value, Decimal):

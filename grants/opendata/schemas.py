@@ -3,10 +3,14 @@ the OpenAPI document. OCDS leaves empty members out: fields marked O may be abse
 
 from marshmallow import fields
 
-from grants.core.schemas import Answer, one_of
+from grants.cooperation.models import ActivityFormat, ActivityStatus, RecommendationStatus
+from grants.core.schemas import Answer, QuerySchema, between, matches, one_of
+from grants.core.schemas import lazy as _l
+from grants.core.validation import INT_MAX
 from grants.lots.models import LotStatus, Unit
 from grants.lots.schemas import RegistryFilterArgs
-from grants.opendata.export import DEFAULT_DIALECT, DIALECTS
+from grants.opendata.cooperation import ACTIVITY_COLUMNS, RECOMMENDATION_COLUMNS
+from grants.opendata.export import DEFAULT_DIALECT, DIALECTS, Kind
 from grants.projects.models import ProjectStatus
 
 O = {"metadata": {"optional": True}}  # noqa: E741 - may be absent
@@ -291,10 +295,8 @@ class OcdsReleasePackageSchema(Answer):
     releases = fields.List(nested(OcdsReleaseSchema))
 
 
-class CsvArgs(RegistryFilterArgs):
-    """The registry's filters and the CSV dialect (docs/formatting.md#csv-dialects)."""
-
-    dialect = fields.String(
+def dialect_field() -> fields.String:
+    return fields.String(
         load_default=DEFAULT_DIALECT,
         validate=one_of(DIALECTS),
         metadata={
@@ -302,3 +304,91 @@ class CsvArgs(RegistryFilterArgs):
             "description": "`standard`: `,` and a decimal dot; `excel-ru`: `;` and a decimal comma (Excel in ru/kk).",
         },
     )
+
+
+class CsvArgs(RegistryFilterArgs):
+    """The registry's filters and the CSV dialect (docs/formatting.md#csv-dialects)."""
+
+    dialect = dialect_field()
+
+
+# --- the joint work of councils: plan activities and recommendations ------------------------------
+
+
+def _record_id(description: str):
+    return fields.Integer(validate=between(1, INT_MAX), metadata={"description": description})
+
+
+class CooperationArgs(QuerySchema):
+    """Filters of the plan and recommendation exports, all optional."""
+
+    year = fields.String(
+        validate=matches(r"[1-9][0-9]{3}", _l("Must be a four-digit year.")),
+        metadata={"description": "activities: the plan's year; recommendations: the year they were sent"},
+    )
+    council = _record_id("id of a council (responsible for the activity, or author of the recommendation)")
+    topic = _record_id("id of a public need (topic)")
+
+
+class ActivityExportArgs(CooperationArgs):
+    format = fields.String(validate=one_of(f.value for f in ActivityFormat))
+    status = fields.String(validate=one_of(s.value for s in ActivityStatus))
+
+
+class RecommendationExportArgs(CooperationArgs):
+    status = fields.String(validate=one_of(s.value for s in RecommendationStatus if s.value != "draft"))
+    addressee = fields.String(
+        validate=matches(r"[0-9]{12}", _l("Must be a 12-digit BIN.")),
+        metadata={"description": "BIN of the addressed state body or NGO"},
+    )
+
+
+class ActivityCsvArgs(ActivityExportArgs):
+    dialect = dialect_field()
+
+
+class RecommendationCsvArgs(RecommendationExportArgs):
+    dialect = dialect_field()
+
+
+_KIND_FIELDS = {
+    Kind.integer: fields.Integer,
+    Kind.date: fields.Date,
+    Kind.boolean: fields.Boolean,
+}
+_ENUMS = {
+    ("activities", "format"): [f.value for f in ActivityFormat],
+    ("activities", "status"): [s.value for s in ActivityStatus],
+    ("recommendations", "status"): [s.value for s in RecommendationStatus if s.value != "draft"],
+}
+
+
+def _record_schema(name: str, table: str, columns) -> type:
+    """An Answer schema with one field per export column (the same keys as the CSV's columns)."""
+    declared = {}
+    for column in columns:
+        field_class = _KIND_FIELDS.get(column.kind, Text)
+        metadata = {"description": getattr(column.header, "_args", (column.key,))[0]}
+        if (table, column.key) in _ENUMS:
+            metadata["enum"] = _ENUMS[(table, column.key)]
+        allow_none = column.kind != Kind.boolean and "enum" not in metadata
+        declared[column.key] = field_class(allow_none=allow_none, metadata=metadata)
+    return Answer.from_dict(declared, name=name)
+
+
+ActivityRecordSchema = _record_schema("ActivityRecord", "activities", ACTIVITY_COLUMNS)
+RecommendationRecordSchema = _record_schema("RecommendationRecord", "recommendations", RECOMMENDATION_COLUMNS)
+
+
+class ActivityExportSchema(Answer):
+    """The activities of published plans, one object per row of activities.csv."""
+
+    total = fields.Integer()
+    items = fields.List(fields.Nested(ActivityRecordSchema))
+
+
+class RecommendationExportSchema(Answer):
+    """The published recommendations with responses, one object per row of recommendations.csv."""
+
+    total = fields.Integer()
+    items = fields.List(fields.Nested(RecommendationRecordSchema))

@@ -10,10 +10,20 @@ import json
 
 from flask import current_app
 
+from grants.core.errors import today_local
 from grants.core.schemas import Blueprint
 from grants.lots.schemas import RegistryFilterArgs, lot_filters
-from grants.opendata import export, ocds
-from grants.opendata.schemas import CsvArgs, OcdsReleasePackageSchema
+from grants.opendata import cooperation, export, ocds
+from grants.opendata.schemas import (
+    ActivityCsvArgs,
+    ActivityExportArgs,
+    ActivityExportSchema,
+    CsvArgs,
+    OcdsReleasePackageSchema,
+    RecommendationCsvArgs,
+    RecommendationExportArgs,
+    RecommendationExportSchema,
+)
 
 bp = Blueprint(
     "opendata", __name__, description="Open data exports of public data only (CSV, XLSX, OCDS JSON)"
@@ -121,3 +131,88 @@ def results_json(args):
     package = ocds.release_package(lot_filters(args))
     body = json.dumps(package, ensure_ascii=False, separators=(",", ":"))
     return _download(body.encode("utf-8"), "application/json", "results.json", disposition="inline")
+
+
+# --- the joint work of councils (docs/api.md#open-data-of-the-joint-work) -----------------------------
+
+PLAN_RULES = (
+    "Activities of *published* joint activity plans only (drafts and approved but unpublished plans never "
+    "appear), one row per activity; councils, topics and spheres of an activity are joined with `; `. "
+)
+RECOMMENDATION_RULES = (
+    "*Published* recommendations only, with the addressee's response and the council's assessment; "
+    "`overdue` is derived on the day of the download (sent, due date passed, no response). "
+)
+CSV_FORMAT = (
+    "UTF-8 with a BOM, CRLF line ends, RFC 4180 quoting, the `dialect` as for lots.csv; headers in the "
+    "request language; a text cell starting with `=`, `+`, `-`, `@`, a tab or CR is prefixed with `'`."
+)
+
+
+def _cooperation(build, fmt: str, args: dict):
+    filters = cooperation.cooperation_filters(args)
+    table = build(filters)
+    if fmt == "csv":
+        content = export.to_csv(table, args.get("dialect") or export.DEFAULT_DIALECT)
+        return _download(content, CSV_MIMETYPE, f"{table.name}.csv")
+    if fmt == "xlsx":
+        return _download(export.to_xlsx(table), XLSX_MIMETYPE, f"{table.name}.xlsx")
+    records = cooperation.as_records(table)
+    body = json.dumps({"total": len(records), "items": records}, ensure_ascii=False, separators=(",", ":"))
+    return _download(body.encode("utf-8"), "application/json", f"{table.name}.json", disposition="inline")
+
+
+def _recommendations(filters):
+    return cooperation.recommendation_table(filters, today_local())
+
+
+@_file("/api/v1/export/activities.csv", CSV_MIMETYPE, PLAN_RULES + CSV_FORMAT, ActivityCsvArgs)
+def activities_csv(args):
+    """The activities of the published joint plans as CSV."""
+    return _cooperation(cooperation.activity_table, "csv", args)
+
+
+@_file("/export/activities.xlsx", XLSX_MIMETYPE, PLAN_RULES + XLSX_RULES, ActivityExportArgs)
+def activities_xlsx(args):
+    """The activities of the published joint plans as an Excel workbook."""
+    return _cooperation(cooperation.activity_table, "xlsx", args)
+
+
+@bp.route("/api/v1/export/activities.json", tags=["opendata"])
+@bp.arguments(ActivityExportArgs, location="query")
+@bp.response(200, ActivityExportSchema, description="The rows of activities.csv as JSON objects")
+@bp.doc(security=PUBLIC)
+def activities_json(args):
+    """The activities of the published joint plans as JSON: the CSV's columns as keys, dates ISO 8601."""
+    return _cooperation(cooperation.activity_table, "json", args)
+
+
+@_file(
+    "/api/v1/export/recommendations.csv",
+    CSV_MIMETYPE,
+    RECOMMENDATION_RULES + CSV_FORMAT,
+    RecommendationCsvArgs,
+)
+def recommendations_csv(args):
+    """The published recommendations of the councils with the responses, as CSV."""
+    return _cooperation(_recommendations, "csv", args)
+
+
+@_file(
+    "/export/recommendations.xlsx",
+    XLSX_MIMETYPE,
+    RECOMMENDATION_RULES + XLSX_RULES,
+    RecommendationExportArgs,
+)
+def recommendations_xlsx(args):
+    """The published recommendations with the responses as an Excel workbook."""
+    return _cooperation(_recommendations, "xlsx", args)
+
+
+@bp.route("/api/v1/export/recommendations.json", tags=["opendata"])
+@bp.arguments(RecommendationExportArgs, location="query")
+@bp.response(200, RecommendationExportSchema, description="The rows of recommendations.csv as JSON objects")
+@bp.doc(security=PUBLIC)
+def recommendations_json(args):
+    """The published recommendations with the responses as JSON: the CSV's columns as keys."""
+    return _cooperation(_recommendations, "json", args)
