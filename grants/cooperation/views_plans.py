@@ -568,6 +568,12 @@ def month_of(year: int, month: int, activities: list[Activity]) -> Month:
     return Month(first, weeks, starting, continuing)
 
 
+def week_days() -> list[str]:
+    """Monday to Sunday, abbreviated, in the reader's language (babel numbers Monday 0)."""
+    names = get_day_names("abbreviated", locale=get_locale())
+    return [names[i] for i in range(7)]
+
+
 @bp.get("/plans/<int:plan_id>/calendar")
 def calendar(plan_id: int):
     plan = load(ActivityPlan, plan_id, hide=True)
@@ -591,7 +597,7 @@ def calendar(plan_id: int):
         "cooperation/plans/calendar.html",
         plan=plan,
         months=[month_of(y, m, activities) for y, m in months],
-        day_names=list(get_day_names("abbreviated", locale=get_locale()).values()),
+        day_names=week_days(),
         single=single,
         filter_args=filters.args(),
         prev_month=prev_month,
