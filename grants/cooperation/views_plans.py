@@ -35,7 +35,7 @@ from grants.cooperation.models import (
 )
 from grants.core.errors import RuleViolation
 from grants.core.forms import attach_violation
-from grants.core.i18n import BABEL_LOCALES, language
+from grants.core.i18n import BABEL_LOCALES, date_short, language
 from grants.core.pdf import render_pdf
 from grants.core.permissions import load
 from grants.councils.models import Council
@@ -182,6 +182,50 @@ def field_names() -> dict:
     }
 
 
+def _shown(key: str, value) -> str:
+    """An amendment's stored value as a reader reads it: names for ids, titles for codes."""
+    if value is None or value == []:
+        return "—"
+    models = {"councils": (Council, "name"), "needs": (PublicNeed, "title"), "spheres": (Sphere, "name")}
+    if key in models:
+        model, attribute = models[key]
+        return "; ".join(getattr(o, attribute) for o in _by_ids(model, value))
+    single = {
+        "responsible_user_id": (User, "full_name"),
+        "campaign_id": (Campaign, "name"),
+        "working_group_id": (WorkingGroup, "name"),
+        "approved_meeting_id": (Meeting, "title"),
+    }
+    if key in single:
+        model, attribute = single[key]
+        found = _get(model, value)
+        return getattr(found, attribute) if found is not None else "—"
+    enums = {"format": ActivityFormat, "status": ActivityStatus, "state": PlanState}
+    if key in enums:
+        try:
+            return enums[key](value).title
+        except ValueError:
+            return str(value)
+    if key in ("start_date", "end_date"):
+        return date_short(date.fromisoformat(value))
+    return str(value)
+
+
+@bp.app_template_global("amendment_changes")
+def amendment_changes(amendment) -> list[tuple[str, str, str]]:
+    """(field, before, after) for every field an amendment changed; an added activity lists its fields."""
+    names = field_names()
+    before, after = amendment.before or {}, amendment.after or {}
+    rows = []
+    for key in after:
+        if key == "revision" or before.get(key) == after.get(key):
+            continue
+        if not before and after.get(key) in (None, [], ""):
+            continue
+        rows.append((names.get(key, key), _shown(key, before.get(key)), _shown(key, after.get(key))))
+    return rows
+
+
 # --- list and plan pages -------------------------------------------------------------------------
 
 
@@ -210,7 +254,6 @@ def show(plan_id: int):
         statuses=list(ActivityStatus),
         can_edit=plan.can_edit(current_user),
         publish_form=PublishForm(),
-        field_names=field_names(),
     )
 
 
@@ -528,7 +571,6 @@ def publish(plan_id: int):
                 statuses=list(ActivityStatus),
                 can_edit=plan.can_edit(current_user),
                 publish_form=PublishForm(formdata=None),
-                field_names=field_names(),
             ),
             _status(exc),
         )
