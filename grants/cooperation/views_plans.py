@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from werkzeug.routing import BuildError
 
 from grants.accounts.models import User
@@ -133,6 +134,23 @@ def quarters_of(a: Activity) -> set[int]:
     return set(range(first, last + 1)) if end.year == a.start_date.year else {first}
 
 
+def activities_of(plan: ActivityPlan) -> list[Activity]:
+    """The plan's activities in order, with what the pages and downloads show loaded in a few queries."""
+    return list(
+        db.session.scalars(
+            select(Activity)
+            .where(Activity.plan_id == plan.id)
+            .options(
+                selectinload(Activity.councils),
+                selectinload(Activity.needs),
+                selectinload(Activity.spheres),
+                selectinload(Activity.responsible_user),
+            )
+            .order_by(Activity.position, Activity.id)
+        )
+    )
+
+
 def plan_needs(plan: ActivityPlan) -> list[PublicNeed]:
     needs = {n.id: n for a in plan.activities for n in a.needs}
     return sorted(needs.values(), key=lambda n: n.title)
@@ -243,7 +261,7 @@ def index():
 def show(plan_id: int):
     plan = load(ActivityPlan, plan_id, hide=True)
     filters = Filters.from_args()
-    activities = [a for a in plan.activities if filters.match(a)]
+    activities = [a for a in activities_of(plan) if filters.match(a)]
     return render_template(
         "cooperation/plans/show.html",
         plan=plan,
@@ -620,7 +638,7 @@ def week_days() -> list[str]:
 def calendar(plan_id: int):
     plan = load(ActivityPlan, plan_id, hide=True)
     filters = Filters.from_args()
-    activities = [a for a in plan.activities if filters.match(a)]
+    activities = [a for a in activities_of(plan) if filters.match(a)]
     chosen = request.args.get("month", "")
     months: list[tuple[int, int]] = [(plan.year, m) for m in range(1, 13)]
     single = None
@@ -663,6 +681,7 @@ def _lang() -> str:
 
 def render_plan_pdf(plan: ActivityPlan, lang: str) -> bytes:
     """The plan as a PDF in one language (kk, ru or en)."""
+    activities_of(plan)
     with force_locale(BABEL_LOCALES[lang]):
         html = render_template(
             "cooperation/plans/plan_pdf.html",
@@ -717,7 +736,7 @@ def render_plan_xlsx(plan: ActivityPlan, lang: str) -> bytes:
             _("Reason"),
             _("Outcome"),
         ]
-        rows = [activity_row(i, a, lang) for i, a in enumerate(plan.activities, start=1)]
+        rows = [activity_row(i, a, lang) for i, a in enumerate(activities_of(plan), start=1)]
         sheet_title = _("Plan")
     book = Workbook()
     sheet = book.active
