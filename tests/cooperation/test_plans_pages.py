@@ -350,3 +350,14 @@ def test_pdf_and_xlsx_hold_every_activity(as_user, app, lang):
     assert rows[5][9] == "Перенесено на осень"
     assert rows[0][6].date() == date(YEAR, 2, 10)
     assert client.get(f"/plans/{plan_id}/plan.pdf?lang=de").status_code == 404
+
+
+def test_xlsx_keeps_a_formula_like_title_as_text(as_user, app):
+    with app.test_request_context("/"):
+        plan, astana, mvd, _ = build_plan(activities=1)
+        plan.activities[0].title_ru = '=HYPERLINK("http://example.com","x")'
+        db.session.commit()
+        plan_id = plan.id
+    xlsx = as_user("chair").get(f"/plans/{plan_id}/plan.xlsx?lang=ru")
+    cell = load_workbook(io.BytesIO(xlsx.data)).active["B3"]
+    assert cell.data_type == "s" and cell.value == '=HYPERLINK("http://example.com","x")'
