@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 from fractions import Fraction
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from grants.audit.operations import record
 from grants.cooperation import recommendations
@@ -85,7 +86,7 @@ def _require_state(meeting: Meeting, *states: MeetingState) -> None:
 def _text(fields: dict, name: str, value, limit: int, required_message: str | None = None) -> str | None:
     value = (value or "").strip() or None
     if value is None and required_message:
-        fields[name] = required_message
+        fields[name] = str(required_message)
     elif value is not None and len(value) > limit:
         fields[name] = _("Must be at most %(max)s characters.", max=limit)
     return value
@@ -291,9 +292,9 @@ def save_minutes(item: AgendaItem, user, heard: str | None, discussed: str | Non
     _forbid(meeting, user)
     _require_state(meeting, MeetingState.held)
     fields: dict[str, str] = {}
-    heard = _text(fields, "heard", heard, MAX_TEXT, _("Write what was heard."))
+    heard = _text(fields, "heard", heard, MAX_TEXT, _l("Write what was heard."))
     discussed = _text(fields, "discussed", discussed, MAX_TEXT)
-    decided = _text(fields, "decided", decided, MAX_TEXT, _("Write what was decided."))
+    decided = _text(fields, "decided", decided, MAX_TEXT, _l("Write what was decided."))
     _raise(fields)
     before = describe_item(item)
     item.heard, item.discussed, item.decided = heard, discussed, decided
@@ -310,7 +311,7 @@ def invite(meeting: Meeting, user, name: str | None, position: str | None) -> Pa
     _forbid(meeting, user)
     _require_state(meeting, MeetingState.scheduled, MeetingState.held)
     fields: dict[str, str] = {}
-    name = _text(fields, "name", name, MAX_NAME, _("Give the name."))
+    name = _text(fields, "name", name, MAX_NAME, _l("Give the name."))
     position = _text(fields, "position", position, MAX_POSITION)
     _raise(fields)
     participant = Participant(meeting=meeting, name=name, position=position)
@@ -388,7 +389,7 @@ def add_decision(meeting: Meeting, user, text: str, agenda_item=None, recommenda
     _forbid(meeting, user)
     _require_state(meeting, MeetingState.held)
     fields: dict[str, str] = {}
-    text = _text(fields, "text", text, MAX_TEXT, _("Write the decision."))
+    text = _text(fields, "text", text, MAX_TEXT, _l("Write the decision."))
     if agenda_item is not None and agenda_item.meeting_id != meeting.id:
         fields["agenda_item"] = _("Choose an item of this meeting's agenda.")
     rows = list(recommendations_data)
@@ -405,7 +406,7 @@ def add_decision(meeting: Meeting, user, text: str, agenda_item=None, recommenda
             )
         if row.get("addressee") is None:
             fields[prefix + "addressee_id"] = _("Choose the addressee.")
-        _text(fields, prefix + "text", row.get("text"), MAX_TEXT, _("Write the recommendation."))
+        _text(fields, prefix + "text", row.get("text"), MAX_TEXT, _l("Write the recommendation."))
         due = row.get("due_date")
         if not isinstance(due, date):
             fields[prefix + "due_date"] = _("Give the due date.")
