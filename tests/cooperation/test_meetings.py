@@ -10,8 +10,8 @@ from sqlalchemy import select
 from grants.audit.models import AuditEvent
 from grants.cooperation import meetings as ops
 from grants.cooperation.models import MeetingState, Participant, RecommendationStatus
-from grants.councils.models import CouncilMember
 from grants.core.errors import RuleViolation
+from grants.councils.models import CouncilMember
 from grants.extensions import db
 from tests.cooperation.meeting_fixtures import (
     POLICE_SPEAKER,
