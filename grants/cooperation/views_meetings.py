@@ -432,10 +432,12 @@ def agenda_edit(meeting_id: int, item_id: int):
 def material(attachment_id: int):
     """A file among an agenda item's materials, for whoever may see the meeting."""
     attachment = _get(Attachment, attachment_id)
-    if attachment.agenda_item is None or not attachment.agenda_item.meeting.can_view(current_user):
+    if (
+        attachment.agenda_item is None
+        or attachment.storage_key is None
+        or not attachment.agenda_item.meeting.can_view(current_user)
+    ):
         abort(404)
-    if attachment.storage_key is None:
-        return redirect(attachment.url)
     return send_file(
         file_path(attachment),
         mimetype=attachment.content_type,

@@ -1,6 +1,7 @@
 """Meetings pages: the whole flow through plain form posts (in Kazakh), who sees what, forms keeping input
 on error, the minutes PDF in kk and ru (docs/cooperation.md#meetings-and-minutes)."""
 
+import io
 import re
 
 import pytest
@@ -258,3 +259,76 @@ def test_filters_of_the_list(client):
     assert title not in text(client.get("/meetings/?year=2025&lang=ru"))
     assert title not in text(client.get("/meetings/?state=scheduled&lang=ru"))
     assert client.get("/meetings/?council=abc&year=x&state=zzz").status_code == 200
+
+
+def test_materials_files_are_served_to_those_who_see_the_meeting(client):
+    meeting = meeting_in("scheduled")
+    meeting_id, item_id = meeting.id, meeting.agenda[0].id
+    login(client, "chair@example.kz")
+    pdf = b"%PDF-1.4\n% report of the police department\n%%EOF\n"
+    response = client.post(
+        f"/meetings/{meeting_id}/agenda/{item_id}/edit",
+        data={
+            "title_ru": "Отчёт департамента полиции",
+            "speaker_name": "Ахметов Е. С.",
+            "files": (io.BytesIO(pdf), "report.pdf"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302, text(response)
+    material = db.session.get(Meeting, meeting_id).agenda[0].materials[0]
+    assert material.filename == "report.pdf"
+    download = client.get(f"/meetings/materials/{material.id}")
+    try:
+        assert download.data == pdf
+    finally:
+        download.close()
+    assert client.application.test_client().get(f"/meetings/materials/{material.id}").status_code == 404
+
+
+def test_edit_a_scheduled_meeting_and_cancel_it(client):
+    meeting = meeting_in("scheduled")
+    meeting_id = meeting.id
+    astana = meeting.councils[0]
+    login(client, "chair@example.kz")
+    form = client.get(f"/meetings/{meeting_id}/edit?lang=ru")
+    assert form.status_code == 200 and 'value="2026-12-10T10:00"' in form.get_data(as_text=True)
+    saved = client.post(
+        f"/meetings/{meeting_id}/edit",
+        data={
+            "title_ru": "Новое название",
+            "starts_at": "2026-12-11T15:30",
+            "off_site": "y",
+            "councils": [str(astana.id)],
+        },
+    )
+    assert saved.status_code == 302, text(saved)
+    meeting = db.session.get(Meeting, meeting_id)
+    assert (meeting.title_ru, meeting.off_site, [c.id for c in meeting.councils]) == (
+        "Новое название",
+        True,
+        [astana.id],
+    )
+    assert client.post(f"/meetings/{meeting_id}/cancel").status_code == 302
+    assert db.session.get(Meeting, meeting_id).state == MeetingState.cancelled
+    assert client.post(f"/meetings/{meeting_id}/held").status_code == 409
+    assert client.get(f"/meetings/{meeting_id}/edit").status_code == 200  # shown, but saving is refused
+    refused = client.post(
+        f"/meetings/{meeting_id}/edit",
+        data={"title_ru": "Ещё", "starts_at": "2026-12-11T15:30", "councils": [str(astana.id)]},
+    )
+    assert refused.status_code == 409
+
+
+def test_invite_a_person_keeps_input_on_error(client):
+    meeting = meeting_in("scheduled")
+    meeting_id = meeting.id
+    login(client, "chair@example.kz")
+    refused = client.post(f"/meetings/{meeting_id}/participants", data={"position": "Акимат"})
+    assert refused.status_code == 422 and 'value="Акимат"' in refused.get_data(as_text=True)
+    added = client.post(
+        f"/meetings/{meeting_id}/participants",
+        data={"name": "Садыкова А. Б.", "position": "Управление образования"},
+    )
+    assert added.status_code == 302
+    assert "Садыкова А. Б." in text(client.get(f"/meetings/{meeting_id}"))
