@@ -32,6 +32,8 @@ class MeetingForm(FlaskForm):
     )
     place = StringField(_l("Place"), validators=[Optional(), Length(max=500)])
     off_site = BooleanField(_l("Off-site meeting"))
+    number = StringField(_l("Minutes number"), validators=[Optional(), Length(max=40)])
+    chaired_by = StringField(_l("Chaired by"), validators=[Optional(), Length(max=300)])
     councils = MultiCheckboxField(
         _l("Councils (several for a joint meeting)"), coerce=int, validators=[DataRequired()]
     )

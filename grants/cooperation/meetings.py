@@ -40,6 +40,7 @@ MAX_TITLE = 1000
 MAX_NAME = 300
 MAX_POSITION = 500
 MAX_PLACE = 500
+MAX_NUMBER = 40
 MAX_RECOMMENDATIONS = 5  # per decision, in one form
 
 
@@ -52,6 +53,8 @@ def describe(meeting: Meeting) -> dict:
         "starts_at": meeting.starts_at.isoformat() if meeting.starts_at else None,
         "place": meeting.place,
         "off_site": meeting.off_site,
+        "number": meeting.number,
+        "chaired_by": meeting.chaired_by,
         "councils": [c.id for c in meeting.councils],
         "plan_id": meeting.plan_id,
         "activity_id": meeting.activity_id,
@@ -148,6 +151,8 @@ def _meeting_fields(data: dict) -> dict:
         starts_at=starts_at,
         place=_text(fields, "place", data.get("place"), MAX_PLACE),
         off_site=bool(data.get("off_site")),
+        number=_text(fields, "number", data.get("number"), MAX_NUMBER),
+        chaired_by=_text(fields, "chaired_by", data.get("chaired_by"), MAX_NAME),
         councils=councils,
         plan=data.get("plan"),
         activity=data.get("activity"),
@@ -159,7 +164,7 @@ def _meeting_fields(data: dict) -> dict:
 def schedule(user, data: dict) -> Meeting:
     """A new meeting of data["councils"] (a joint meeting when several), kept by user; the members of
     each council become its participants. data: title_kk/ru/en, starts_at (datetime), place, off_site,
-    councils (Council objects), plan, activity (optional)."""
+    councils (Council objects); optional: number (of the minutes), chaired_by, plan, activity."""
     values = _meeting_fields(data)
     if not keeps(user, values["councils"]):
         raise RuleViolation(

@@ -210,6 +210,8 @@ def _meeting_form(meeting: Meeting | None) -> MeetingForm:
         form.starts_at.data = _local(meeting.starts_at)
         form.place.data = meeting.place
         form.off_site.data = meeting.off_site
+        form.number.data = meeting.number
+        form.chaired_by.data = meeting.chaired_by
         form.councils.data = [c.id for c in meeting.councils]
         form.plan_id.data = meeting.plan_id
         form.activity_id.data = meeting.activity_id
@@ -230,6 +232,8 @@ def _meeting_data(form: MeetingForm) -> dict:
         "starts_at": _to_utc(form.starts_at.data),
         "place": form.place.data,
         "off_site": form.off_site.data,
+        "number": form.number.data,
+        "chaired_by": form.chaired_by.data,
         "councils": councils,
         "plan": plan,
         "activity": activity,

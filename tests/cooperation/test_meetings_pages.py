@@ -45,6 +45,8 @@ def test_secretary_runs_a_joint_meeting_through_the_forms_in_kazakh(client):
             "title_ru": "О профилактике правонарушений среди несовершеннолетних",
             "starts_at": "2026-12-10T10:00",
             "place": "Астана, Бейбітшілік к-сі, 11",
+            "number": "3",
+            "chaired_by": "Абдрахманова Д. С.",
             "councils": [str(astana.id), str(mvd.id)],
         },
     )
@@ -121,6 +123,7 @@ def test_secretary_runs_a_joint_meeting_through_the_forms_in_kazakh(client):
     kk = pdf_text(outsider.get(f"{base}/minutes.pdf?lang=kk").data)
     assert "Кәмелетке толмағандар арасындағы құқық бұзушылықтардың алдын алу" in " ".join(kk.split())
     assert "Полиция есебі тыңдалды." in kk
+    assert "№ 3" in kk and "Абдрахманова Д. С." in kk
     assert "Мектептерде профилактикалық кездесулер өткізу." in " ".join(kk.split())
 
 
