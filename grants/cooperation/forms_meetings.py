@@ -34,9 +34,8 @@ class MeetingForm(FlaskForm):
     off_site = BooleanField(_l("Off-site meeting"))
     number = StringField(_l("Minutes number"), validators=[Optional(), Length(max=40)])
     chaired_by = StringField(_l("Chaired by"), validators=[Optional(), Length(max=300)])
-    councils = MultiCheckboxField(
-        _l("Councils (several for a joint meeting)"), coerce=int, validators=[DataRequired()]
-    )
+    # At least one: checked by meetings.schedule (a `required` on each box would demand every box).
+    councils = MultiCheckboxField(_l("Councils (several for a joint meeting)"), coerce=int)
     plan_id = IntSelectField(_l("Joint activity plan"), validators=[Optional()])
     activity_id = IntSelectField(_l("Activity of the plan"), validators=[Optional()])
     save = SubmitField(_l("Save the meeting"))

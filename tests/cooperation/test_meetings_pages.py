@@ -335,3 +335,37 @@ def test_invite_a_person_keeps_input_on_error(client):
     )
     assert added.status_code == 302
     assert "Садыкова А. Б." in text(client.get(f"/meetings/{meeting_id}"))
+
+
+def test_a_meeting_needs_a_council(client):
+    kept_councils()
+    login(client, "chair@example.kz")
+    response = client.post(
+        "/meetings/new?lang=en", data={"title_ru": "Заседание", "starts_at": "2026-12-10T10:00"}
+    )
+    assert response.status_code == 422
+    assert 'id="councils-error"' in response.get_data(as_text=True)
+    assert "Choose at least one council." in text(response)
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_every_form_of_a_held_meeting_renders(client, lang):
+    meeting = meeting_in("held")
+    meeting_id, item_id = meeting.id, meeting.agenda[0].id
+    login(client, "chair@example.kz")
+    for url in (
+        f"/meetings/{meeting_id}",
+        f"/meetings/{meeting_id}/agenda/new",
+        f"/meetings/{meeting_id}/agenda/{item_id}/edit",
+        f"/meetings/{meeting_id}/attendance",
+        f"/meetings/{meeting_id}/agenda/{item_id}/minutes",
+        f"/meetings/{meeting_id}/decisions/new",
+        "/meetings/",
+        "/meetings/new",
+    ):
+        response = client.get(f"{url}?lang={lang}")
+        assert response.status_code == 200, url
+        assert f'<html lang="{lang}"' in response.get_data(as_text=True), url
+    html = client.get(f"/meetings/{meeting_id}/decisions/new?lang={lang}").get_data(as_text=True)
+    for name in ("text", "agenda_item_id", "recommendations-0-addressee_id", "recommendations-1-due_date"):
+        assert f'name="{name}"' in html and f'id="{name}"' in html, name
