@@ -147,6 +147,9 @@ def _meeting_fields(data: dict) -> dict:
         fields["starts_at"] = _("Give the date and time of the meeting.")
     elif starts_at.tzinfo is None:
         starts_at = starts_at.replace(tzinfo=UTC)
+    plan, activity = data.get("plan"), data.get("activity")
+    if activity is not None and plan is not None and activity.plan_id != plan.id:
+        fields["activity"] = _("Choose an activity of the chosen plan.")
     values.update(
         starts_at=starts_at,
         place=_text(fields, "place", data.get("place"), MAX_PLACE),
@@ -154,8 +157,8 @@ def _meeting_fields(data: dict) -> dict:
         number=_text(fields, "number", data.get("number"), MAX_NUMBER),
         chaired_by=_text(fields, "chaired_by", data.get("chaired_by"), MAX_NAME),
         councils=councils,
-        plan=data.get("plan"),
-        activity=data.get("activity"),
+        plan=plan if plan is not None or activity is None else activity.plan,
+        activity=activity,
     )
     _raise(fields)
     return values

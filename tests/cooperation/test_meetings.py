@@ -9,7 +9,14 @@ from sqlalchemy import select
 
 from grants.audit.models import AuditEvent
 from grants.cooperation import meetings as ops
-from grants.cooperation.models import MeetingState, Participant, RecommendationStatus
+from grants.cooperation.models import (
+    Activity,
+    ActivityFormat,
+    ActivityPlan,
+    MeetingState,
+    Participant,
+    RecommendationStatus,
+)
 from grants.core.errors import RuleViolation
 from grants.councils.models import CouncilMember
 from grants.extensions import db
@@ -281,3 +288,16 @@ def test_cancel_a_scheduled_meeting():
     with pytest.raises(RuleViolation) as refused:
         ops.mark_held(meeting, user("chair"))
     assert refused.value.status == 409
+
+
+def test_the_activity_belongs_to_the_plan_and_names_it():
+    astana, mvd = kept_councils()
+    plans = [ActivityPlan(year=2026, title_ru=f"План {n}", councils=[astana, mvd]) for n in (1, 2)]
+    activity = Activity(plan=plans[0], title_ru="Совместное заседание", format=ActivityFormat.joint_meeting)
+    db.session.add_all([*plans, activity])
+    db.session.flush()
+    with pytest.raises(RuleViolation) as refused:
+        ops.schedule(user("chair"), meeting_data([astana, mvd], plan=plans[1], activity=activity))
+    assert set(refused.value.fields) == {"activity"}
+    meeting = ops.schedule(user("chair"), meeting_data([astana, mvd], activity=activity))
+    assert (meeting.plan_id, meeting.activity_id) == (plans[0].id, activity.id)
