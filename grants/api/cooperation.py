@@ -21,6 +21,7 @@ from grants.api.schemas_cooperation import (
     MeetingPageSchema,
     MeetingSchema,
 )
+from grants.cooperation.meetings import quorum as council_quorums
 from grants.cooperation.models import (
     Activity,
     ActivityFormat,
@@ -156,8 +157,8 @@ def meeting_answer(meeting: Meeting, user) -> Shown:
             for decision in meeting.decisions
         ]
     attendance = [
-        {"council_id": council.id, "members": members, "present": present, "quorum_met": met}
-        for council, members, present, met in meeting.attendance()
+        {"council_id": q.council.id, "members": q.members, "present": q.present, "quorum_met": q.has_quorum}
+        for q in council_quorums(meeting)
     ]
     return Shown(meeting, agenda=agenda, decisions=decisions, attendance=attendance, minutes_shown=shown)
 

@@ -321,14 +321,6 @@ class MeetingState(TitledEnum):
         }
 
 
-def quorum(participants, council_id: int) -> tuple[int, int, bool]:
-    """(members, present, quorum met) of one council at a meeting: its members are the participants recorded for
-    it, present those marked present; the quorum is two thirds of them, rounded up (docs/cooperation.md)."""
-    members = [p for p in participants if p.council_id == council_id]
-    present = sum(1 for p in members if p.present is True)
-    return len(members), present, bool(members) and present * 3 >= len(members) * 2
-
-
 class Meeting(LocalizedMixin, TimestampMixin, db.Model):
     """A meeting of one council or a joint meeting of several; its minutes are kept per agenda item."""
 
@@ -394,10 +386,6 @@ class Meeting(LocalizedMixin, TimestampMixin, db.Model):
 
     def can_edit(self, user) -> bool:
         return keeps(user, self.councils)
-
-    def attendance(self) -> list[tuple["Council", int, int, bool]]:
-        """(council, members expected, members present, quorum met) for each council of the meeting."""
-        return [(council, *quorum(self.participants, council.id)) for council in self.councils]
 
     @classmethod
     def visible_to(cls, user):
