@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from grants.accounts.models import User
+from grants.cooperation import recommendations as recommendation_ops
 from grants.core.errors import today_local
 from grants.councils.models import Council, GroupMember, MonitoringGroup
 from grants.extensions import db
@@ -61,6 +62,9 @@ def panels_for(user) -> list[dict]:
         panels.append(_member_panel(user))
     if user.has_role("ngo"):
         panels.append(_ngo_panel(user))
+    recommendations = _recommendations_panel(user)
+    if recommendations is not None:
+        panels.append(recommendations)
     return panels
 
 
@@ -322,6 +326,59 @@ def _ngo_panel(user) -> dict:
                 sum(len(found) for found in evaluations.values()),
                 "portal.my_projects",
             ),
+        ],
+        "todo": [],
+        "tasks": _ordered(tasks),
+    }
+
+
+def _recommendations_panel(user) -> dict | None:
+    """Recommendations waiting for this person (docs/cooperation.md#recommendations): to answer, for the
+    addressee's officials and NGO users; overdue or to assess, for the chair and the secretary of the council.
+    None when there is nothing and the person answers for no addressee."""
+    today = today_local()
+    to_answer = recommendation_ops.to_answer(user)
+    kept = recommendation_ops.kept_waiting(user, today)
+    tasks = []
+    for rec in to_answer:
+        tasks.append(
+            _task(
+                _("Answer the recommendation of %(council)s", council=rec.council.name),
+                rec.text if len(rec.text) <= 160 else rec.text[:159] + "…",
+                url_for("recommendations.show", rec_id=rec.id) + "#response",
+                deadline=rec.due_date,
+            )
+        )
+    for rec in kept["overdue"]:
+        tasks.append(
+            _task(
+                _("No response from %(addressee)s", addressee=rec.addressee.name),
+                rec.text if len(rec.text) <= 160 else rec.text[:159] + "…",
+                url_for("recommendations.show", rec_id=rec.id),
+                deadline=rec.due_date,
+                detail=rec.council.name,
+            )
+        )
+    for rec in kept["to_assess"]:
+        tasks.append(
+            _task(
+                _("Assess the response of %(addressee)s", addressee=rec.addressee.name),
+                rec.text if len(rec.text) <= 160 else rec.text[:159] + "…",
+                url_for("recommendations.show", rec_id=rec.id) + "#assessment",
+                detail=rec.council.name,
+            )
+        )
+    answers_for_someone = (user.has_role("official") or user.has_role("ngo")) and user.organisation_id
+    if not tasks and not answers_for_someone:
+        return None
+    overdue = sum(1 for rec in to_answer if rec.is_overdue(today)) + len(kept["overdue"])
+    return {
+        "role": "recommendations",
+        "title": _l("Recommendations"),
+        "stats": [
+            (_l("To answer"), len(to_answer), "recommendations.index"),
+            (_l("Overdue"), overdue, "recommendations.index"),
+            (_l("To assess"), len(kept["to_assess"]), "recommendations.index"),
         ],
         "todo": [],
         "tasks": _ordered(tasks),
