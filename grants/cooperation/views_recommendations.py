@@ -347,6 +347,12 @@ def _split_page(form, evaluation, status=200, extra=()):
     )
 
 
+@bp.app_template_global("may_split_recommendations")
+def may_split_recommendations(evaluation) -> bool:
+    """The evaluation page links to the splitting page for those who may use it."""
+    return ops.can_split(evaluation, current_user)
+
+
 def evaluation_recommendations(evaluation) -> list[Recommendation]:
     return list(
         db.session.scalars(

@@ -316,7 +316,9 @@ def test_an_evaluations_recommendations_become_drafts_each_with_an_addressee(cli
         "Публиковать отчёты ежеквартально",
     ]
     login(client, chair.email)
-    page = client.get(f"/recommendations/from-evaluation/{evaluation.id}")
+    link = f"/recommendations/from-evaluation/{evaluation.id}"
+    assert link in client.get(f"/evaluations/{evaluation.id}").get_data(as_text=True)
+    page = client.get(link)
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert "Расширить охват подростков" in html and "Публиковать отчёты ежеквартально" in html
@@ -349,3 +351,35 @@ def test_an_evaluations_recommendations_become_drafts_each_with_an_addressee(cli
     client.post("/logout")
     login(client, world.official_a.email)
     assert client.get(f"/recommendations/from-evaluation/{evaluation.id}").status_code in (403, 404)
+
+
+# --- route × role ----------------------------------------------------------------------------------
+
+
+def test_routes_by_role(client, world):
+    """Who may open each page: 200, 403 (may see it, not do it), 404 (may not know it), 302 (log in)."""
+    sent_a = sent(world, world.body_a, "Отправлено органу А")
+    draft = ops.draft(world.council, world.body_a, "Черновик А", None, world.secretary)
+    db.session.commit()
+    routes = {
+        "/recommendations/": {"anonymous": 200, "official_a": 200, "official_b": 200, "secretary": 200, "chair": 200, "admin": 200},
+        f"/recommendations/{sent_a.id}": {"anonymous": 404, "official_a": 200, "official_b": 404, "secretary": 200, "chair": 200, "admin": 200},
+        f"/recommendations/{draft.id}": {"anonymous": 404, "official_a": 404, "official_b": 404, "secretary": 200, "chair": 200, "admin": 200},
+        "/recommendations/new": {"anonymous": 302, "official_a": 403, "official_b": 403, "secretary": 200, "chair": 200, "admin": 200},
+        f"/recommendations/{draft.id}/edit": {"anonymous": 302, "official_a": 404, "official_b": 404, "secretary": 200, "chair": 200, "admin": 200},
+        f"/recommendations/{sent_a.id}/edit": {"anonymous": 302, "official_a": 403, "official_b": 404, "secretary": 403, "chair": 403, "admin": 403},
+    }  # fmt: skip
+    people = {
+        "official_a": world.official_a.email,
+        "official_b": world.official_b.email,
+        "secretary": world.secretary.email,
+        "chair": world.chair.email,
+        "admin": "admin@example.kz",
+    }
+    for role in ("anonymous", *people):
+        if role != "anonymous":
+            login(client, people[role])
+        for url, expected in routes.items():
+            assert client.get(url).status_code == expected[role], f"{role} GET {url}"
+        if role != "anonymous":
+            client.post("/logout")
