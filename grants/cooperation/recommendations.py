@@ -203,7 +203,9 @@ class Filters:
 def register_query(user, filters: Filters, today: date):
     """SELECT of the recommendations user may see (Recommendation.visible_to), filtered, newest due first."""
     query = select(Recommendation).where(Recommendation.visible_to(user))
-    if filters.year:
+    if filters.year and not 1900 <= filters.year <= 2999:
+        query = query.where(false())
+    elif filters.year:
         first, last = date(filters.year, 1, 1), date(filters.year, 12, 31)
         query = query.where(
             or_(

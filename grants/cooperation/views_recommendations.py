@@ -66,14 +66,10 @@ def index():
     )
     council = db.session.get(Council, filters.council) if filters.council else None
     addressee = None
-    if filters.addressee:
-        addressee = db.session.scalar(
-            select(Organisation).where(
-                Organisation.bin == filters.addressee
-                if len(filters.addressee) == 12
-                else Organisation.id == int(filters.addressee)
-            )
-        )
+    if filters.addressee and len(filters.addressee) == 12:
+        addressee = db.session.scalar(select(Organisation).where(Organisation.bin == filters.addressee))
+    elif filters.addressee and len(filters.addressee) <= 9 and 0 < int(filters.addressee) <= MAX_ID:
+        addressee = db.session.get(Organisation, int(filters.addressee))
     topic = db.session.get(PublicNeed, filters.topic) if filters.topic else None
     return render_template(
         "cooperation/recommendations/index.html",
@@ -274,8 +270,8 @@ def respond(rec_id: int):
         rec = db.session.get(Recommendation, rec_id)
         if exc.status == 403:
             abort(403)
-        extra = attach_violation(form, exc.fields)
-        flash(exc.message if not exc.fields else " ".join(extra) or exc.message, "danger")
+        attach_violation(form, exc.fields, {"links": "links"})
+        flash(exc.message, "danger")
         return _show(rec, exc.status, response_form=form)
     db.session.commit()
     flash(_("Your response has been sent to the council."), "success")

@@ -383,3 +383,19 @@ def test_routes_by_role(client, world):
             assert client.get(url).status_code == expected[role], f"{role} GET {url}"
         if role != "anonymous":
             client.post("/logout")
+
+
+def test_odd_filters_find_nothing_rather_than_fail(client, api_token, world):
+    for query in (
+        "year=0000",
+        "year=9999",
+        "addressee=99999999999",
+        "addressee=2147483648",
+        "council=99999999999",
+        "status=nope",
+        "topic=abc",
+    ):
+        assert client.get(f"/recommendations/?{query}").status_code == 200, query
+    for query in ("year=9999", "addressee=99999999999", "addressee=2147483648"):
+        answer = client.get(f"/api/v1/recommendations?{query}")
+        assert answer.status_code == 200 and answer.get_json()["total"] == 0, query
