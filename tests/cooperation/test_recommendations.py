@@ -2,6 +2,7 @@
 sees and answers what (acceptance 3), the assessment's rules, drafts from an evaluation
 (docs/cooperation.md#recommendations)."""
 
+import io
 from datetime import timedelta
 
 import pytest
@@ -15,6 +16,7 @@ from grants.monitoring.models import Evaluation, EvaluationState
 from grants.notifications.models import OutboxMessage
 from tests.cooperation.recommendation_world import build_world, sent
 from tests.helpers import login, visible_text
+from tests.helpers import user as demo_user
 
 
 @pytest.fixture
@@ -257,8 +259,6 @@ def test_assessment_rules(client, world):
 
 
 def test_attachments_of_a_response_download_for_those_who_see_it(client, world):
-    import io
-
     rec = sent(world, world.body_a, "С вложением")
     db.session.commit()
     login(client, world.official_a.email)
@@ -348,6 +348,9 @@ def test_an_evaluations_recommendations_become_drafts_each_with_an_addressee(cli
         ("Публиковать отчёты ежеквартально", world.body_a.id, RecommendationStatus.draft),
     ]
     assert all(r.council_id == council.id for r in made)
+    page = client.get(f"/recommendations/{made[0].id}")
+    assert page.status_code == 200
+    assert f"/evaluations/{evaluation.id}" in page.get_data(as_text=True)  # the source
     client.post("/logout")
     login(client, world.official_a.email)
     assert client.get(f"/recommendations/from-evaluation/{evaluation.id}").status_code in (403, 404)
@@ -399,3 +402,16 @@ def test_odd_filters_find_nothing_rather_than_fail(client, api_token, world):
     for query in ("year=9999", "addressee=99999999999", "addressee=2147483648"):
         answer = client.get(f"/api/v1/recommendations?{query}")
         assert answer.status_code == 200 and answer.get_json()["total"] == 0, query
+
+
+def test_an_ngo_addressee_finds_its_recommendations_in_its_own_panel(client, world):
+    ngo_user = demo_user("ngo")
+    rec = sent(world, ngo_user.organisation, "Рекомендация НПО")
+    rec.due_date = today_local() - timedelta(days=1)
+    db.session.commit()
+    login(client, ngo_user.email)
+    task = home_task(client, rec)
+    assert task is not None and "data-overdue" in task
+    html = client.get("/?lang=en").get_data(as_text=True)
+    assert html.find('data-role="ngo"') < html.find(f'data-recommendation="{rec.id}"')
+    assert 'data-role="official"' not in html
