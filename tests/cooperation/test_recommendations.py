@@ -111,6 +111,10 @@ def test_a_reminder_before_the_due_date_goes_once_to_the_addressee(app, world):
     rec = sent(world, world.body_a, "Провести разъяснительную работу", due_in=2)
     later = sent(world, world.body_a, "Срок ещё далеко", due_in=40)
     db.session.commit()
+    result = app.test_cli_runner().invoke(args=["send-reminders", "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert f"reminder_recommendation: {world.official_a.email} · recommendation {rec.id}" in result.output
+    assert reminders_of(rec) == [] and db.session.get(Recommendation, rec.id).reminded_at is None
     send_reminders(app)
     send_reminders(app)
     messages = reminders_of(rec)
