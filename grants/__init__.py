@@ -144,11 +144,13 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(bp)
     init_api(app)  # the JSON API and the open-data exports, with their OpenAPI document
 
+    from grants.cooperation import reminders as recommendation_reminders
     from grants.notifications import handlers
     from grants.reports import handlers as report_handlers
 
     handlers.connect(app)
     report_handlers.connect(app)
+    recommendation_reminders.connect()  # send-reminders also reminds of recommendations
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -86,6 +86,7 @@ NOT_PAGES = {
     "portal.campaign_summary_pdf",
     "evaluations.evidence_file",
     "replies.attachment",
+    "recommendations.attachment",
 }
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from grants.accounts.models import User
+from grants.cooperation import recommendations as recommendation_ops
 from grants.core.errors import today_local
 from grants.councils.models import Council, GroupMember, MonitoringGroup
 from grants.extensions import db
@@ -61,6 +62,7 @@ def panels_for(user) -> list[dict]:
         panels.append(_member_panel(user))
     if user.has_role("ngo"):
         panels.append(_ngo_panel(user))
+    _add_recommendations(user, panels)
     return panels
 
 
@@ -326,3 +328,100 @@ def _ngo_panel(user) -> dict:
         "todo": [],
         "tasks": _ordered(tasks),
     }
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 160 else text[:159] + "…"
+
+
+def _recommendation_task(rec, label, url, **kwargs) -> dict:
+    task = _task(label, _short(rec.text), url, **kwargs)
+    task["recommendation_id"] = rec.id
+    return task
+
+
+def _answer_tasks(user) -> list[dict]:
+    """For the addressee's officials and NGO users: the recommendations to answer, due (or overdue) first."""
+    return [
+        _recommendation_task(
+            rec,
+            _("Answer the recommendation of %(council)s", council=rec.council.name),
+            url_for("recommendations.show", rec_id=rec.id) + "#response",
+            deadline=rec.due_date,
+        )
+        for rec in recommendation_ops.to_answer(user)
+    ]
+
+
+def _keeper_tasks(user) -> list[dict]:
+    """For the chair and the secretary of councils: overdue recommendations and responses to assess."""
+    kept = recommendation_ops.kept_waiting(user, today_local())
+    tasks = [
+        _recommendation_task(
+            rec,
+            _("No response from %(addressee)s", addressee=rec.addressee.name),
+            url_for("recommendations.show", rec_id=rec.id),
+            deadline=rec.due_date,
+            detail=rec.council.name,
+        )
+        for rec in kept["overdue"]
+    ]
+    tasks += [
+        _recommendation_task(
+            rec,
+            _("Assess the response of %(addressee)s", addressee=rec.addressee.name),
+            url_for("recommendations.show", rec_id=rec.id) + "#assessment",
+            detail=rec.council.name,
+        )
+        for rec in kept["to_assess"]
+    ]
+    return tasks
+
+
+def _add_recommendations(user, panels: list[dict]) -> None:
+    """Recommendations waiting for this person (docs/cooperation.md#recommendations), in the panel of the
+    role that answers or keeps them: the NGO's panel or an official's own; the secretary's own panel, or
+    the chair's (administrator's) for a council chair."""
+    by_role = {panel["role"]: panel for panel in panels}
+    answer = _answer_tasks(user)
+    if answer:
+        if "ngo" in by_role:
+            _extend(by_role["ngo"], answer)
+        else:
+            by_role["official"] = _own_panel(
+                panels, "official", _l("Recommendations to answer"), user.organisation
+            )
+            _extend(by_role["official"], answer)
+    elif user.has_role("official") and "official" not in by_role:
+        by_role["official"] = _own_panel(
+            panels, "official", _l("Recommendations to answer"), user.organisation
+        )
+    keep = _keeper_tasks(user)
+    if user.has_role("secretary"):
+        by_role["secretary"] = _own_panel(panels, "secretary", _l("Councils I keep"), None)
+        _extend(by_role["secretary"], keep)
+    elif keep:
+        for role in ("chair", "admin", "official", "ngo", "ministry", "member"):
+            if role in by_role:
+                _extend(by_role[role], keep)
+                break
+        else:
+            _extend(_own_panel(panels, "recommendations", _l("Recommendations"), None), keep)
+
+
+def _own_panel(panels: list[dict], role: str, title, organisation) -> dict:
+    panel = {
+        "role": role,
+        "title": title,
+        "subtitle": organisation.name if organisation is not None else "",
+        "stats": [],
+        "todo": [],
+        "tasks": [],
+    }
+    panels.append(panel)
+    return panel
+
+
+def _extend(panel: dict, tasks: list[dict]) -> None:
+    panel["tasks"] = _ordered([*panel.get("tasks", []), *tasks])
+    panel["recommendations"] = True

@@ -36,16 +36,14 @@ def _deliver() -> None:
 )
 @with_appcontext
 def send_reminders(days: int | None, dry_run: bool) -> None:
-    """Queue one reminder per person, evaluation and deadline (scoring, review, rulings on NGO replies),
-    then deliver the outbox when MAIL_SERVER is set. Run it daily from cron."""
+    """Queue one reminder per person, evaluation and deadline (scoring, review, rulings on NGO replies;
+    the councils' recommendations before their due date and once overdue), then deliver the outbox when MAIL_SERVER is set. Run it daily from cron."""
     if days is None:
         days = int(current_app.config.get("REMINDER_DAYS", 3))
     if dry_run:
         due = due_reminders(days)
         for item in due:
-            click.echo(
-                f"{item.template}: {item.user.email} · evaluation {item.evaluation.id} · {item.deadline.isoformat()}"
-            )
+            click.echo(item.describe())
         click.echo(f"{len(due)} reminder(s) would be queued (dry run, nothing changed).")
         db.session.rollback()
         return

@@ -4,9 +4,13 @@
 - review: the organiser's ministry staff, for evaluations in review when the campaign has a review deadline;
 - rulings: the chair, while NGO replies wait for a ruling and the reply window ends.
 One reminder per person, evaluation and deadline (OutboxMessage.dedupe_key): a second run sends nothing.
+
+Higher packages add reminders of their own with register_source (the councils' recommendations,
+docs/cooperation.md#reminders): this package never imports them.
 """
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import exists, select
@@ -38,6 +42,67 @@ class Due:
     @property
     def key(self) -> str:
         return f"{self.template}:{self.evaluation.id}:{self.user.id}:{self.deadline.isoformat()}"
+
+    def describe(self) -> str:
+        return f"{self.template}: {self.user.email} · evaluation {self.evaluation.id} · {self.deadline.isoformat()}"
+
+    def queue(self, first: date) -> OutboxMessage:
+        return queue_message(
+            "reminder",
+            self.user,
+            self.template,
+            self.evaluation,
+            dedupe_key=self.key,
+            evaluation=self.evaluation,
+            deadline=self.deadline,
+            days_left=(self.deadline - first).days,
+            link=self.link,
+        )
+
+
+@dataclass
+class Reminder:
+    """A reminder from a registered source: one message to user about obj, taken once by key;
+    taken() runs when it is queued (a source stamps its object there)."""
+
+    template: str
+    user: User
+    obj: object
+    deadline: date
+    link: str
+    key: str
+    context: dict = field(default_factory=dict)
+    taken: Callable[[], None] | None = None
+
+    def describe(self) -> str:
+        name = type(self.obj).__name__.lower()
+        return f"{self.template}: {self.user.email} · {name} {getattr(self.obj, 'id', '')} · {self.deadline.isoformat()}"
+
+    def queue(self, first: date) -> OutboxMessage:
+        message = queue_message(
+            "reminder",
+            self.user,
+            self.template,
+            self.obj,
+            dedupe_key=self.key,
+            deadline=self.deadline,
+            days_left=(self.deadline - first).days,
+            link=self.link,
+            **self.context,
+        )
+        if self.taken is not None:
+            self.taken()
+        return message
+
+
+# source(first, last) -> list[Reminder]: deadlines from first to last, and whatever fell due before.
+_sources: list[Callable[[date, date], list[Reminder]]] = []
+
+
+def register_source(source: Callable[[date, date], list[Reminder]]) -> None:
+    """Add a source of reminders (once, however often it is registered)."""
+    if source not in _sources:
+        _sources.append(source)
 
 
 def _scoring(first: date, last: date) -> list[Due]:
@@ -106,11 +171,13 @@ def _rulings(first: date, last: date) -> list[Due]:
     return due
 
 
-def due_reminders(days: int, today: date | None = None) -> list[Due]:
+def due_reminders(days: int, today: date | None = None) -> list[Due | Reminder]:
     """Reminders of deadlines from today to today + days that have not been queued before."""
     first = today or today_local()
     last = first + timedelta(days=days)
     candidates = _scoring(first, last) + _review(first, last) + _rulings(first, last)
+    for source in _sources:
+        candidates += source(first, last)
     keys = [d.key for d in candidates]
     if not keys:
         return []
@@ -135,19 +202,4 @@ def due_reminders(days: int, today: date | None = None) -> list[Due]:
 def queue_reminders(days: int, today: date | None = None) -> list[OutboxMessage]:
     """Add the due reminders to the outbox (the caller commits)."""
     first = today or today_local()
-    messages = []
-    for item in due_reminders(days, first):
-        messages.append(
-            queue_message(
-                "reminder",
-                item.user,
-                item.template,
-                item.evaluation,
-                dedupe_key=item.key,
-                evaluation=item.evaluation,
-                deadline=item.deadline,
-                days_left=(item.deadline - first).days,
-                link=item.link,
-            )
-        )
-    return messages
+    return [item.queue(first) for item in due_reminders(days, first)]
