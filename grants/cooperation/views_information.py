@@ -2,7 +2,7 @@
 
 import math
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
@@ -204,3 +204,48 @@ def feed():
         entries=entries,
         page_url=page_url,
     )
+
+
+def _entry_json(entry) -> dict:
+    obj = entry.obj
+    if entry.kind == "recommendation":
+        title, link = obj.text, page_url(obj)
+    elif entry.kind == "information":
+        title, link = obj.title, obj.url
+    else:
+        title, link = obj.title, page_url(obj)
+    return {
+        "kind": entry.kind,
+        "id": obj.id,
+        "at": entry.at.isoformat(),
+        "title": title,
+        "url": url_for("main.home", _external=True).rstrip("/") + link
+        if link and link.startswith("/")
+        else link,
+    }
+
+
+@bp.get("/feed.json")
+def feed_json():
+    """The public feed as JSON Feed 1.1 (https://jsonfeed.org/version/1.1), one page at a time."""
+    page = request.args.get("page", 1, type=positive_id) or 1
+    entries, total = ops.feed(page, FEED_PER_PAGE)
+    document = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": _("The councils' work"),
+        "home_page_url": url_for("information.feed", _external=True),
+        "feed_url": url_for("information.feed_json", page=page, _external=True),
+        "items": [
+            {
+                "id": f"{item['kind']}-{item['id']}",
+                "title": item["title"],
+                "url": item["url"],
+                "date_published": item["at"],
+                "tags": [item["kind"]],
+            }
+            for item in map(_entry_json, entries)
+        ],
+    }
+    if page * FEED_PER_PAGE < total:
+        document["next_url"] = url_for("information.feed_json", page=page + 1, _external=True)
+    return jsonify(document)

@@ -247,3 +247,19 @@ def test_the_feed_page_is_public_paginated_and_translated(client, people):
     assert kk.status_code == 200
     assert client.get("/feed?page=999").status_code == 404
     assert client.get("/feed?page=abc").status_code == 200  # a bad page number is the first page
+
+
+def test_the_feed_as_json(client, people):
+    fill_feed(people)
+    db.session.commit()
+    document = client.get("/feed.json?lang=en").get_json()
+    assert document["version"] == "https://jsonfeed.org/version/1.1"
+    ours = [i for i in document["items"] if i["date_published"] >= at(0).isoformat()]
+    assert [i["title"] for i in ours] == [
+        "Feed answered recommendation",
+        "Feed minutes",
+        "Feed plan",
+        "Feed info",
+    ]
+    assert ours[-1]["url"] == "https://example.kz/news/5" and ours[-1]["tags"] == ["information"]
+    assert all("unpublished" not in i["title"].lower() for i in document["items"])
