@@ -1,5 +1,6 @@
 """Information work and the public feed (docs/cooperation.md#working-groups-experts-and-information-work)."""
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -263,3 +264,21 @@ def test_the_feed_as_json(client, people):
     ]
     assert ours[-1]["url"] == "https://example.kz/news/5" and ours[-1]["tags"] == ["information"]
     assert all("unpublished" not in i["title"].lower() for i in document["items"])
+
+
+def test_editing_an_item_through_the_form(client, people):
+    item = ops.create_item(people.secretary_a, item_data(people))
+    db.session.commit()
+    login(client, people.email("secretary_a"))
+    page = text_of(client.get(f"/information/{item.id}/edit"))
+    assert "Pupils of grades 8-11" in page
+    assert re.search(
+        r"<option selected value=\"explanatory_meeting\"|value=\"explanatory_meeting\" selected", page
+    ), page[:0]
+    response = client.post(f"/information/{item.id}/edit", data=form_data(people, kind="media", reach="abc"))
+    assert response.status_code == 422
+    response = client.post(f"/information/{item.id}/edit", data=form_data(people, kind="media", reach="300"))
+    assert response.status_code == 302
+    changed = db.session.get(InformationItem, item.id)
+    assert changed.kind == InformationKind.media and changed.reach == 300
+    assert actions(changed) == ["information.create", "information.edit"]
