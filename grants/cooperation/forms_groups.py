@@ -95,3 +95,14 @@ class InformationForm(FlaskForm):
     council_id = IntSelectField(_l("Council"), validators=[DataRequired(message=_l("Choose the council."))])
     activity_id = IntSelectField(_l("Activity of the plan"), validators=[Optional()])
     submit = SubmitField(_l("Save"))
+
+
+class ConclusionForm(FlaskForm):
+    conclusion = TextAreaField(
+        _l("Written conclusion"),
+        validators=[DataRequired(message=_l("Write the conclusion.")), Length(max=MAX_TEXT)],
+    )
+    concluded_on = DateField(_l("Date of the conclusion"), validators=[Optional()])
+    files = MultipleFileField(FILES_LABEL)
+    links = TextAreaField(LINKS_LABEL, validators=[Optional(), Length(max=11000)])
+    submit = SubmitField(_l("Save the conclusion"))

@@ -219,6 +219,43 @@ def add_task(
         raise RuleViolation(
             _("Only the group's lead or its councils' secretary or chair adds tasks."), status=403
         )
+    title = _task_fields(group, title, due_date, responsible_id, activity_id)["title"]
+    task = WorkingGroupTask(
+        group=group, title=title, due_date=due_date, responsible_id=responsible_id, activity_id=activity_id
+    )
+    db.session.add(task)
+    db.session.flush()
+    record("working_group.task_add", task, after=describe_task(task), actor=user)
+    return task
+
+
+def edit_task(
+    task: WorkingGroupTask,
+    user,
+    title: str,
+    due_date: date | None,
+    responsible_id: int | None = None,
+    activity_id: int | None = None,
+) -> WorkingGroupTask:
+    """Change a task that is not done yet (its title, deadline, the person responsible, the activity)."""
+    lock(task)
+    group = task.group
+    if not may_manage_tasks(group, user):
+        raise RuleViolation(
+            _("Only the group's lead or its councils' secretary or chair changes tasks."), status=403
+        )
+    if task.done_on is not None:
+        raise RuleViolation(_("This task has already been completed."), status=409)
+    fields = _task_fields(group, title, due_date, responsible_id, activity_id)
+    before = describe_task(task)
+    task.title = fields["title"]
+    task.due_date, task.responsible_id, task.activity_id = due_date, responsible_id, activity_id
+    db.session.flush()
+    record("working_group.task_edit", task, before=before, after=describe_task(task), actor=user)
+    return task
+
+
+def _task_fields(group, title, due_date, responsible_id, activity_id) -> dict:
     fields: dict[str, str] = {}
     title = _text(fields, "title", title, _("This field is required."), 1000)
     if due_date is None:
@@ -229,13 +266,7 @@ def add_task(
         fields["activity_id"] = _("Choose an activity of a plan of the group's councils.")
     if fields:
         raise RuleViolation(_("Some fields are not valid."), status=422, fields=fields)
-    task = WorkingGroupTask(
-        group=group, title=title, due_date=due_date, responsible_id=responsible_id, activity_id=activity_id
-    )
-    db.session.add(task)
-    db.session.flush()
-    record("working_group.task_add", task, after=describe_task(task), actor=user)
-    return task
+    return {"title": title}
 
 
 def complete_task(

@@ -12,6 +12,7 @@ from grants.cooperation import groups as ops
 from grants.cooperation.attachments import file_path
 from grants.cooperation.forms_groups import (
     CompleteTaskForm,
+    ConclusionForm,
     ExpertForm,
     MemberForm,
     TaskForm,
@@ -210,8 +211,8 @@ def remove_member(group_id: int, membership_id: int):
     return redirect(url_for("working_groups.show", group_id=group_id) + "#members")
 
 
-def _task_form(group: WorkingGroup) -> TaskForm:
-    form = TaskForm()
+def _task_form(group: WorkingGroup, task: WorkingGroupTask | None = None) -> TaskForm:
+    form = TaskForm(obj=task)
     form.responsible_id.choices = [(None, "—")] + [
         (m.user_id, m.user.full_name) for m in sorted(group.memberships, key=lambda m: m.user.full_name)
     ]
@@ -252,6 +253,45 @@ def new_task(group_id: int):
     db.session.commit()
     flash(_("Task added."), "success")
     return redirect(back + "#tasks")
+
+
+@bp.route("/working-groups/tasks/<int:task_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_task(task_id: int):
+    task = _get(WorkingGroupTask, task_id)
+    group = task.group
+    if not ops.may_manage_tasks(group, current_user):
+        abort(403)
+    back = url_for("working_groups.show", group_id=group.id)
+    if task.done_on is not None:
+        if request.method == "POST":
+            return _conflict(back, _("This task has already been completed."))
+        return redirect(back + f"#task-{task.id}")
+    form = _task_form(group, task)
+    form.submit.label.text = _("Save")
+    title = _("Edit the task")
+    crumbs = [(_("Working groups"), url_for("working_groups.index")), (group.name, back), (title, None)]
+    if not form.is_submitted():
+        return _form_page(form, title, back, crumbs)
+    if not form.validate():
+        return _form_page(form, title, back, crumbs, status=422)
+    try:
+        ops.edit_task(
+            task,
+            current_user,
+            form.title.data,
+            form.due_date.data,
+            form.responsible_id.data,
+            form.activity_id.data,
+        )
+    except RuleViolation as exc:
+        extra = _refused(form, exc)
+        if exc.status == 409:
+            return _conflict(back, exc.message)
+        return _form_page(form, title, back, crumbs, extra, _status(exc))
+    db.session.commit()
+    flash(_("Task saved."), "success")
+    return redirect(back + f"#task-{task_id}")
 
 
 @bp.route("/working-groups/tasks/<int:task_id>/complete", methods=["GET", "POST"])
@@ -381,6 +421,62 @@ def new_expert(kind: str, owner_id: int):
         return _form_page(form, title, back, crumbs, extra, _status(exc), **more)
     db.session.commit()
     flash(_("Expert attached."), "success")
+    return redirect(back + "#experts")
+
+
+def _expert_for_change(expert_id: int):
+    expert = _get(Expert, expert_id)
+    owner = expert_ops.owner_of(expert)
+    if owner is None or not owner.can_view(current_user):
+        abort(404)
+    if not expert_ops.may_attach(owner, current_user):
+        abort(403)
+    return expert, owner
+
+
+@bp.route("/experts/<int:expert_id>/conclusion", methods=["GET", "POST"])
+@login_required
+def conclude_expert(expert_id: int):
+    expert, owner = _expert_for_change(expert_id)
+    form = ConclusionForm(obj=expert)
+    back = page_url(owner) or url_for("working_groups.index")
+    title = _("Conclusion of %(name)s", name=expert.display_name)
+    crumbs = [(_owner_label(expert_ops.owner_kind(owner), owner), back), (title, None)]
+    if not form.is_submitted():
+        return _form_page(form, title, back, crumbs)
+    if not form.validate():
+        return _form_page(form, title, back, crumbs, status=422)
+    try:
+        expert_ops.conclude(
+            expert,
+            current_user,
+            form.conclusion.data,
+            form.concluded_on.data,
+            files=form.files.data or [],
+            links=links_of(form.links),
+        )
+    except RuleViolation as exc:
+        extra = _refused(form, exc)
+        return _form_page(form, title, back, crumbs, extra, _status(exc))
+    db.session.commit()
+    flash(_("Conclusion saved."), "success")
+    return redirect(back + f"#expert-{expert_id}")
+
+
+@bp.post("/experts/<int:expert_id>/remove")
+@login_required
+def remove_expert(expert_id: int):
+    expert, owner = _expert_for_change(expert_id)
+    back = page_url(owner) or url_for("working_groups.index")
+    try:
+        expert_ops.remove_expert(expert, current_user)
+    except RuleViolation as exc:
+        db.session.rollback()
+        if exc.status == 403:
+            abort(403)
+        return _conflict(back, exc.message)
+    db.session.commit()
+    flash(_("Expert removed."), "success")
     return redirect(back + "#experts")
 
 

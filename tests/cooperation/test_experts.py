@@ -177,3 +177,30 @@ def test_an_experts_documents_are_seen_as_the_owner_is(client, people):
     client.post("/logout")
     login(client, people.email("member_a"))
     assert client.get(url).status_code == 302
+
+
+def test_the_conclusion_is_written_later_and_the_expert_removed_through_the_pages(client, people):
+    meeting = make_meeting(people)
+    expert = ops.add_expert(meeting, people.secretary_a, name="Later")
+    expert_id = expert.id
+    db.session.commit()
+    login(client, people.email("member_a"))
+    assert client.get(f"/experts/{expert_id}/conclusion").status_code == 403
+    assert client.post(f"/experts/{expert_id}/remove").status_code == 403
+    client.post("/logout")
+    login(client, people.email("secretary_a"))
+    response = client.post(
+        f"/experts/{expert_id}/conclusion", data={"conclusion": "", "links": "https://example.kz/l"}
+    )
+    assert response.status_code == 422 and "https://example.kz/l" in text_of(response)
+    response = client.post(
+        f"/experts/{expert_id}/conclusion",
+        data={"conclusion": "The measures work.", "links": "https://example.kz/l"},
+    )
+    assert response.status_code == 302
+    expert = db.session.get(Expert, expert_id)
+    assert expert.conclusion == "The measures work." and [d.url for d in expert.documents] == [
+        "https://example.kz/l"
+    ]
+    assert client.post(f"/experts/{expert_id}/remove").status_code == 302
+    assert count(Expert, Expert.id == expert_id) == 0

@@ -380,3 +380,37 @@ def test_the_pages_speak_the_readers_language(client, people, lang):
         "en": "Prevention working group",
     }
     assert f'<h1 class="h3">{expected[lang]}' in html
+
+
+def test_the_lead_edits_a_task_until_it_is_done(client, people):
+    group = make_group(people, lead=people.member_a)
+    task = make_task(group, today_local() + timedelta(days=3), people.member_a, title="Old title")
+    task_id = task.id
+    db.session.commit()
+    login(client, people.email("member_a"))
+    page = text_of(client.get(f"/working-groups/tasks/{task_id}/edit"))
+    assert "Old title" in page
+    response = client.post(
+        f"/working-groups/tasks/{task_id}/edit", data={"title": "New title", "due_date": ""}
+    )
+    assert response.status_code == 422 and "New title" in text_of(response)
+    due = today_local() + timedelta(days=9)
+    response = client.post(
+        f"/working-groups/tasks/{task_id}/edit",
+        data={"title": "New title", "due_date": due.isoformat(), "responsible_id": "", "activity_id": ""},
+    )
+    assert response.status_code == 302
+    task = db.session.get(WorkingGroupTask, task_id)
+    assert (task.title, task.due_date, task.responsible_id) == ("New title", due, None)
+    assert actions(task) == ["working_group.task_edit"]
+    ops.complete_task(task, people.member_a, "Done")
+    db.session.commit()
+    assert (
+        client.post(
+            f"/working-groups/tasks/{task_id}/edit", data={"title": "X", "due_date": due.isoformat()}
+        ).status_code
+        == 409
+    )
+    client.post("/logout")
+    login(client, people.email("member_b"))
+    assert client.get(f"/working-groups/tasks/{task_id}/edit").status_code == 403
