@@ -10,6 +10,7 @@ whoever sees what they are attached to.
 from datetime import date
 
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from grants.accounts.models import User
 from grants.audit.operations import record
@@ -46,6 +47,18 @@ def may_attach(owner, user) -> bool:
     if isinstance(owner, Evaluation):
         return user.has_role("admin") or owner.is_chair(user)
     return False
+
+
+def experts_of(owner) -> list[Expert]:
+    """The experts attached to owner (an Activity, a Meeting or an Evaluation), in the order attached."""
+    column = {
+        "activity": Expert.activity_id,
+        "meeting": Expert.meeting_id,
+        "evaluation": Expert.evaluation_id,
+    }
+    return list(
+        db.session.scalars(select(Expert).where(column[owner_kind(owner)] == owner.id).order_by(Expert.id))
+    )
 
 
 def may_view(expert: Expert, user) -> bool:

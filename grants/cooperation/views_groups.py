@@ -533,3 +533,9 @@ def expert_add_url(owner) -> str | None:
     if owner is None or not expert_ops.may_attach(owner, current_user):
         return None
     return url_for("working_groups.new_expert", kind=expert_ops.owner_kind(owner), owner_id=owner.id)
+
+
+@bp.app_template_global("experts_of")
+def experts_of(owner) -> list[Expert]:
+    """The experts of an activity, a meeting or an evaluation, for pages including _experts.html."""
+    return expert_ops.experts_of(owner) if owner is not None else []

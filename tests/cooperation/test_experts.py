@@ -85,6 +85,7 @@ def test_an_evaluations_experts_are_attached_by_the_groups_chair_or_an_admin(app
     assert ops.may_attach(evaluation, user("admin"))
     expert = ops.add_expert(evaluation, user("chair"), name="Auditor", conclusion="Sound.")
     assert expert.evaluation_id == evaluation.id
+    assert ops.experts_of(evaluation) == [expert]
     assert actions(expert) == ["expert.add"]
 
 
