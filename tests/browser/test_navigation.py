@@ -19,7 +19,9 @@ DESKTOPS = [(1280, 800), (1366, 768)]
 PHONE = (390, 844)
 LOCALES = ["kk", "ru"]
 
-PUBLIC = {"/lots/", "/results", "/needs/", "/councils/", "/groups/", "/organisations/", "/methodologies/"}
+PUBLIC = {"/lots/", "/results", "/needs/", "/councils/", "/groups/", "/organisations/", "/methodologies/"} | {
+    "/plans/", "/meetings/", "/working-groups/", "/recommendations/", "/information/", "/feed",
+}  # fmt: skip
 SIGNED_IN = {"/account", "/logout"}
 # What each role must find in the menu (hrefs of links, the action of the sign-out form).
 ROLES = {
