@@ -41,7 +41,7 @@ def seed_demo(if_empty: bool) -> None:
 
     click.echo("Demo data loaded (rows in the demo set):")
     for name, count in counts.items():
-        click.echo(f"  {name:<16} {count}")
+        click.echo(f"  {name:<18} {count}")
     click.echo(f"Accounts, all with the password {password}:")
     for email, roles, full_name in demo.demo_accounts():
         click.echo(f"  {email:<26} {roles:<14} {full_name}")
