@@ -196,8 +196,9 @@ def _seed_meetings(plan, activities, users, orgs, councils, today) -> dict[str, 
     for row in data.MEETINGS:
         if row["starts_at"] is not None:
             starts_at = _local(*row["starts_at"])
-        else:
-            starts_at = _local(today + timedelta(days=row["days_ahead"]))
+        else:  # scheduled: on its activity's planned day, or days_ahead from today once that day has passed
+            planned = activities[row["activity"]].start_date
+            starts_at = _local(planned if planned > today else today + timedelta(days=row["days_ahead"]))
         values = {
             "number": row["number"],
             "title_kk": row["title_kk"],

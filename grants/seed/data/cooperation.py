@@ -377,8 +377,8 @@ COUNCIL_PEOPLE = [
     ("k.omarova@example.kz", "mvd"),
 ]
 
-# Meetings (`key` for reference). `starts_at`: local date and time, or None for the scheduled meeting
-# `days_ahead` days after the demo is loaded. `absent`: members who did not come. Agenda items: `speaker`
+# Meetings (`key` for reference). `starts_at`: local date and time, or None for the scheduled meeting: on its
+# activity's start date, or `days_ahead` days after the demo is loaded once that date has passed. `absent`: members who did not come. Agenda items: `speaker`
 # (an email) or `speaker_name` with position and body (an invited official). Decisions refer to their
 # agenda item by position.
 MEETINGS = [
