@@ -18,6 +18,7 @@ from grants.cooperation.models import (
     ActivityPlan,
     ActivityStatus,
     AgendaItem,
+    Attachment,
     Decision,
     Expert,
     InformationItem,
@@ -105,7 +106,7 @@ def seed_cooperation(
     experts = _seed_experts(activities, meetings, users)
     items = _seed_information(activities, councils, users)
     recommendations = _seed_recommendations(users, orgs, councils, needs, meetings, published, today)
-    db.session.flush()
+    attachments = _seed_attachments(meetings, recommendations, group, experts, users)
     return {
         "plan_activities": len(activities),
         "meetings": len(meetings),
@@ -114,6 +115,7 @@ def seed_cooperation(
         "experts": len(experts),
         "information_items": len(items),
         "recommendations": len(recommendations),
+        "attachments": attachments,
         "overdue": sum(r.is_overdue(today) for r in recommendations),
     }
 
@@ -436,3 +438,21 @@ def _seed_recommendations(users, orgs, councils, needs, meetings, published, tod
         recommendations.append(recommendation)
     db.session.flush()
     return recommendations
+
+
+def _seed_attachments(meetings, recommendations, group, experts, users) -> int:
+    """Links attached to agenda items, responses, a task and an expert's conclusion."""
+    for (kind, *ref), url, email in data.ATTACHMENTS:
+        if kind == "agenda":
+            owner = {"agenda_item_id": meetings[ref[0]].agenda[ref[1]].id}
+        elif kind == "recommendation":
+            (found,) = [r for r in recommendations if r.text.startswith(ref[0])]
+            owner = {"recommendation_id": found.id}
+        elif kind == "task":
+            (found,) = [t for t in group.tasks if t.title.startswith(ref[0])]
+            owner = {"task_id": found.id}
+        else:
+            owner = {"expert_id": experts[ref[0]].id}
+        _upsert(Attachment, {**owner, "url": url}, {"uploaded_by_id": users[email].id})
+    db.session.flush()
+    return len(data.ATTACHMENTS)

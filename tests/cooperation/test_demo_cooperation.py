@@ -14,6 +14,7 @@ from grants.cooperation.models import (
     ActivityPlan,
     ActivityStatus,
     AgendaItem,
+    Attachment,
     Decision,
     Expert,
     InformationItem,
@@ -114,6 +115,7 @@ def test_the_meetings_have_full_minutes_and_one_hears_the_police_on_minors():
     report = police_items[0]
     assert report.speaker_id is None and "Начальник Департамента полиции" in report.speaker_position
     assert report.meeting.state == MeetingState.published
+    assert report.materials and report.materials[0].url.startswith("https://")
     assert any(p.invited and p.name == report.speaker_name for p in report.meeting.participants)
     upcoming = [m for m in meetings if m.state == MeetingState.scheduled]
     assert upcoming and all(as_utc(m.starts_at).date() > today_local() for m in upcoming)
@@ -128,6 +130,7 @@ def test_the_working_group_on_youth_drug_prevention():
     assert len(group.tasks) == 4 and all(t.due_date for t in group.tasks)
     done = [t for t in group.tasks if t.done_on]
     assert len(done) == 2 and all(t.output for t in done)
+    assert any(t.documents for t in done)
     assert [a.format for a in group.activities] == [ActivityFormat.working_group]
 
 
@@ -135,6 +138,7 @@ def test_experts_and_information_work():
     experts = db.session.scalars(select(Expert)).all()
     assert any(e.activity_id and e.conclusion for e in experts)
     assert any(e.meeting_id and e.conclusion for e in experts)
+    assert any(e.documents for e in experts)
     items = db.session.scalars(select(InformationItem)).all()
     assert len(items) >= 4 and len({i.kind for i in items}) == 3
     assert all(i.reach and i.published_at and i.activity_id for i in items)
@@ -180,6 +184,8 @@ def test_recommendations_come_from_meetings_and_a_published_evaluation_and_were_
         if r.status.needs_reason:
             assert r.status_reason, r.text
     assert {"official@example.kz", "official2@example.kz"} <= answered_by
+    attached = [a for r in recs for a in r.attachments]
+    assert attached and all(speaks_for(a.uploaded_by, a.recommendation.addressee_id) for a in attached)
 
 
 def test_publication_leaves_one_sent_recommendation_unpublished_for_the_visibility_rules():
@@ -230,6 +236,7 @@ COOPERATION_ROWS = (
     Expert,
     InformationItem,
     Recommendation,
+    Attachment,
 )
 
 

@@ -955,3 +955,39 @@ RECOMMENDATIONS = [
         "due": date(2027, 2, 1),
     },
 ]
+
+# Links attached to the work (files are uploaded through the pages; the demo keeps to links). Owners:
+# ("agenda", meeting key, agenda position), ("recommendation", its text's start), ("task", its title's
+# start), ("expert", index in EXPERTS); then the link and who attached it.
+ATTACHMENTS = [
+    (
+        ("agenda", "m2", 0),
+        "https://example.kz/police-astana/report-minors-2026-q1.pdf",
+        "secretary2@example.kz",
+    ),
+    (
+        ("agenda", "m1", 0),
+        "https://example.kz/councils/astana/joint-plan-2026-draft.pdf",
+        "secretary@example.kz",
+    ),
+    (
+        ("recommendation", "Публиковать ежеквартальную статистику"),
+        "https://example.kz/police-astana/statistics/minors-2026-q2",
+        "official@example.kz",
+    ),
+    (
+        ("recommendation", "Ввести в 8–11 классах"),
+        "https://example.kz/education-astana/class-hours-drug-recruitment.pdf",
+        "official2@example.kz",
+    ),
+    (
+        ("task", "Собрать данные полиции и школ"),
+        "https://example.kz/councils/working-group-drugs/cases-2024-2026.pdf",
+        "member3@example.kz",
+    ),
+    (
+        ("expert", 0),
+        "https://example.kz/councils/astana/expert-social-tension-2026.pdf",
+        "secretary@example.kz",
+    ),
+]
