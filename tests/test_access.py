@@ -369,13 +369,6 @@ def test_logout_is_post_only(client):
     assert after.status_code == 302 and redirect_path(after).startswith("/login")
 
 
-# Roles with a home panel of their own. Council secretaries and state bodies' officials have none: their work
-# (recommendations to answer, overdue ones to chase, answers to assess) is in the shared "recommendations"
-# panel, shown to whoever has such work (docs/cooperation.md#recommendations).
-ROLE_PANELS = {"admin", "ministry", "chair", "member", "ngo"}
-SHARED_PANELS = {"recommendations"}
-
-
 @pytest.mark.parametrize("email", DEMO_ACCOUNTS)
 def test_every_demo_account_logs_in_and_sees_its_own_panels(client, email):
     person = user(email)
@@ -388,9 +381,7 @@ def test_every_demo_account_logs_in_and_sees_its_own_panels(client, email):
     assert home.status_code == 200
     page = text_of(home)
     shown = set(re.findall(r'data-role="(\w+)"', page))
-    assert shown - SHARED_PANELS == roles & ROLE_PANELS, (
-        f"{email}: panels {sorted(shown)} for roles {sorted(roles)}"
-    )
+    assert shown == roles, f"{email}: panels {sorted(shown)} for roles {sorted(roles)}"
     assert person.full_name in page
 
 
