@@ -806,6 +806,26 @@ RECOMMENDATIONS = [
         "responded_by": "official@example.kz",
         "responded": date(2026, 11, 16),
     },
+    {
+        "council": "mvd",
+        "meeting": "m2",
+        "decision": 0,
+        "addressee": "astana_police",
+        "needs": ["drugs", "minors"],
+        "text": "Проводить совместные с членами советов профилактические рейды в компьютерных клубах и местах "
+        "досуга подростков в вечернее время.",
+        "status": "implemented",
+        "due": date(2026, 9, 30),
+        "sent": date(2026, 5, 28),
+        "published": date(2026, 5, 28),
+        "response": "Проведено 14 совместных рейдов с участием членов советов; выявлено 37 несовершеннолетних "
+        "без сопровождения взрослых, с родителями проведены беседы.",
+        "responded_by": "official@example.kz",
+        "responded": date(2026, 9, 24),
+        "assessment": "Выполнено: рейды проведены, члены советов участвовали в 9 из них.",
+        "assessed_by": "secretary2@example.kz",
+        "assessed": date(2026, 10, 2),
+    },
     # --- from meeting 2, to the Department of Education
     {
         "council": "astana",
