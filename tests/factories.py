@@ -22,7 +22,7 @@ from grants.regions.models import Region
 from tests.helpers import user
 
 ASTANA_KATO = "710000000"
-ROLES = ("anonymous", "admin", "ministry", "chair", "member1", "member4", "ngo")
+ROLES = ("anonymous", "admin", "ministry", "chair", "member1", "member4", "ngo", "secretary", "official")
 
 
 def text_of(response) -> str:

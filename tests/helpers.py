@@ -24,6 +24,10 @@ DEMO_ACCOUNTS = (
     "member3@example.kz",
     "member4@example.kz",
     "ngo@example.kz",
+    "secretary@example.kz",
+    "secretary2@example.kz",
+    "official@example.kz",
+    "official2@example.kz",
 )
 
 # One PBKDF2 round instead of production's scrypt: a login costs about 3 ms instead of half a

@@ -137,15 +137,19 @@ EDIT_ROUTES = {
 MONITORING_ROUTES = {
     "/campaigns/{campaign}": {
         "admin": 200, "ministry": 200, "chair": 200, "member1": 200, "member4": 200, "ngo": 403, "anonymous": 302,
+        "secretary": 403, "official": 403,
     },
     "/evaluations/{group1_evaluation}": {
         "admin": 200, "ministry": 200, "chair": 200, "member1": 200, "member4": 404, "ngo": 404, "anonymous": 302,
+        "secretary": 404, "official": 404,
     },
     "/evaluations/{group1_evaluation}/consolidate": {
         "admin": 403, "ministry": 403, "chair": 200, "member1": 403, "member4": 404, "ngo": 404, "anonymous": 302,
+        "secretary": 404, "official": 404,
     },
     "/evaluations/": {
         "admin": 200, "ministry": 200, "chair": 200, "member1": 200, "member4": 200, "ngo": 200, "anonymous": 302,
+        "secretary": 200, "official": 200,
     },
 }  # fmt: skip
 
@@ -446,3 +450,24 @@ def test_the_demo_roles_are_what_the_matrix_assumes():
     for who in ("chair", "member1", "member4", "ngo"):
         assert not user(who).has_role("admin") and not user(who).has_role("ministry"), who
     assert db.session.scalar(select(User).where(User.email == "ngo@example.kz")).organisation_id is not None
+
+
+def test_the_demo_secretaries_and_officials_are_what_the_matrix_assumes():
+    """secretary@ keeps the Public Council of Astana (with chair@ as its chair), secretary2@ the MVD council;
+    official@ speaks for the Astana police, official2@ for the Astana education department; none holds
+    another role."""
+    astana = db.session.scalar(select(Council).where(Council.secretary_id == user("secretary").id))
+    assert astana is not None and astana.chair_id == user("chair").id
+    mvd = db.session.scalar(select(Council).where(Council.secretary_id == user("secretary2").id))
+    assert mvd is not None and mvd.id != astana.id
+    for who, role in {
+        "secretary": "secretary",
+        "secretary2": "secretary",
+        "official": "official",
+        "official2": "official",
+    }.items():
+        assert {r.value for r in user(who).roles} == {role}, who
+    police, education = user("official").organisation, user("official2").organisation
+    assert police is not None and education is not None and police.id != education.id
+    assert "полиции" in police.name_ru and "образования" in education.name_ru
+    assert police.kind.value == education.kind.value == "government"

@@ -19,7 +19,7 @@ from grants.seed.bench import load_bench
 )
 @with_appcontext
 def seed_demo(if_empty: bool) -> None:
-    """Load demo regions, organisations, lots, projects, needs, councils, groups and accounts."""
+    """Load demo regions, organisations, lots, projects, needs, councils, groups, accounts and the councils' joint work."""
     if current_app.config.get("GRANTS_ENV") == "production":  # docs/security.md
         raise click.ClickException(
             "seed-demo refuses to run in production: its accounts have a published password"
@@ -41,7 +41,7 @@ def seed_demo(if_empty: bool) -> None:
 
     click.echo("Demo data loaded (rows in the demo set):")
     for name, count in counts.items():
-        click.echo(f"  {name:<16} {count}")
+        click.echo(f"  {name:<22} {count}")
     click.echo(f"Accounts, all with the password {password}:")
     for email, roles, full_name in demo.demo_accounts():
         click.echo(f"  {email:<26} {roles:<14} {full_name}")

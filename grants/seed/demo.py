@@ -2,7 +2,7 @@
 
 Idempotent: every object is upserted by its natural key (region KATO, sphere code,
 organisation BIN, lot number and year, contract number, user email, need, council and group
-name in Russian; child rows by position), and a row whose values already match is not
+name in Russian; child rows by position; the councils' joint work in grants/seed/cooperation.py), and a row whose values already match is not
 touched, so a second run changes nothing. Helpers only flush; `seed_demo` commits once.
 """
 
@@ -22,6 +22,7 @@ from grants.projects.models import Indicator, Project, ProjectStatus
 from grants.regions.models import Region
 from grants.reports.rendering import render_committed
 from grants.seed.campaign import seed_campaign
+from grants.seed.cooperation import seed_cooperation
 from grants.seed.data.administrators import ADMINISTRATORS
 from grants.seed.data.bins import demo_bin
 from grants.seed.data.lot_plan import build_lots
@@ -108,6 +109,7 @@ def seed_demo(password: str) -> dict[str, int]:
     groups, group_members = _seed_groups(councils, orgs, users)
     campaign = seed_campaign(users, groups)
     published = seed_published_campaign(users, groups)
+    cooperation = seed_cooperation(users, orgs, councils, regions, campaign, published)
     db.session.commit()
     render_committed()  # the published campaign's reports (grants/reports/rendering.py)
     return {
@@ -128,6 +130,7 @@ def seed_demo(password: str) -> dict[str, int]:
         "published_evaluations": len(published.evaluations) if published else 0,
         "groups": len(groups),
         "group_members": group_members,
+        **cooperation,
     }
 
 
@@ -308,6 +311,8 @@ def _seed_councils(regions, orgs, users) -> tuple[dict[str, Council], int]:
             "level": CouncilLevel(row["level"]),
             "body_id": orgs[row["body"]].id,
             "region_id": regions[row["region"]].id if row["region"] else None,
+            "chair_id": users[row["chair"]].id if row.get("chair") else None,
+            "secretary_id": users[row["secretary"]].id if row.get("secretary") else None,
         }
         councils[row["key"]] = _upsert(Council, {"name_ru": row["name_ru"]}, values)
     db.session.flush()

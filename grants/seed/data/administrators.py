@@ -115,4 +115,25 @@ ADMINISTRATORS = [
         "name_en": "Department of Public Development of Turkistan Region",
         "address": "г. Туркестан, мкр. Жаңа қала, ул. 32, здание 20",
     },
+    # Addressees of the councils' recommendations (grants/seed/data/cooperation.py); the demo officials work here.
+    {
+        "key": "astana_police",
+        "yymm": "9601",
+        "serial": 2245,
+        "region": "710000000",
+        "name_ru": "ГУ «Департамент полиции города Астаны Министерства внутренних дел Республики Казахстан»",
+        "name_kk": "«Қазақстан Республикасы Ішкі істер министрлігі Астана қаласының Полиция департаменті» ММ",
+        "name_en": "Police Department of Astana of the Ministry of Internal Affairs of the Republic of Kazakhstan",
+        "address": "г. Астана, пр. Абая, 37",
+    },
+    {
+        "key": "astana_education",
+        "yymm": "9805",
+        "serial": 3310,
+        "region": "710000000",
+        "name_ru": "ГУ «Управление образования города Астаны»",
+        "name_kk": "«Астана қаласының Білім басқармасы» ММ",
+        "name_en": "Department of Education of Astana",
+        "address": "г. Астана, ул. Бейбітшілік, 11, каб. 615",
+    },
 ]

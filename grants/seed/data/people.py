@@ -1,7 +1,8 @@
 """Demo accounts (README.md, "Demo accounts"), public councils and joint monitoring groups.
 
 Users refer to organisations by `key`; council memberships and groups refer to councils by
-`key`. Every user gets the demo password.
+`key`; a council names its chair and secretary (Council.chair_id, secretary_id) by email. Every
+user gets the demo password.
 """
 
 from datetime import date
@@ -16,6 +17,10 @@ DEMO_EMAILS = (
     "member3@example.kz",
     "member4@example.kz",
     "ngo@example.kz",
+    "secretary@example.kz",
+    "secretary2@example.kz",
+    "official@example.kz",
+    "official2@example.kz",
 )
 
 USERS = [
@@ -110,6 +115,41 @@ USERS = [
         "language": "ru",
         "roles": ["member"],
     },
+    # The councils' secretaries keep their councils' joint work (docs/cooperation.md#who-may-do-what).
+    {
+        "email": "secretary@example.kz",
+        "full_name": "Мухамедиярова Алия Талгатовна",
+        "position": "Секретарь Общественного совета города Астаны",
+        "organisation": None,
+        "language": "ru",
+        "roles": ["secretary"],
+    },
+    {
+        "email": "secretary2@example.kz",
+        "full_name": "Кенжебаев Олжас Нурланович",
+        "position": "Секретарь Общественного совета по вопросам деятельности МВД РК",
+        "organisation": None,
+        "language": "kk",
+        "roles": ["secretary"],
+    },
+    # Officials of the addressees of recommendations: they answer their own body's recommendations.
+    {
+        "email": "official@example.kz",
+        "full_name": "Ибраев Данияр Серикович",
+        "position": "Заместитель начальника Управления местной полицейской службы Департамента полиции "
+        "города Астаны",
+        "organisation": "astana_police",
+        "language": "ru",
+        "roles": ["official"],
+    },
+    {
+        "email": "official2@example.kz",
+        "full_name": "Искакова Жанар Ермековна",
+        "position": "Главный специалист отдела воспитательной работы Управления образования города Астаны",
+        "organisation": "astana_education",
+        "language": "kk",
+        "roles": ["official"],
+    },
 ]
 
 COUNCILS = [
@@ -118,6 +158,8 @@ COUNCILS = [
         "level": "local",
         "body": "astana_akimat",
         "region": "710000000",
+        "chair": "chair@example.kz",
+        "secretary": "secretary@example.kz",
         "name_ru": "Общественный совет города Астаны",
         "name_kk": "Астана қаласының Қоғамдық кеңесі",
         "name_en": "Public Council of Astana",
@@ -144,6 +186,7 @@ COUNCILS = [
         "level": "republican",
         "body": "mvd",
         "region": None,
+        "secretary": "secretary2@example.kz",
         "name_ru": "Общественный совет по вопросам деятельности Министерства внутренних дел Республики Казахстан",
         "name_kk": "Қазақстан Республикасы Ішкі істер министрлігінің қызметі мәселелері жөніндегі Қоғамдық кеңес",
         "name_en": "Public Council on the Activities of the Ministry of Internal Affairs of the Republic of Kazakhstan",
@@ -163,7 +206,7 @@ COUNCIL_MEMBERS = [
     ("mci", "member2@example.kz", "Член Общественного совета"),
     ("mvd", "member3@example.kz", "Член Общественного совета"),
     ("mvd", "a.seitkali@example.kz", "Председатель комиссии по профилактике правонарушений"),
-    ("mvd", "k.omarova@example.kz", "Секретарь Общественного совета"),
+    ("mvd", "k.omarova@example.kz", "Член Общественного совета"),
 ]
 
 GROUPS = [
