@@ -191,9 +191,9 @@ def show(meeting_id: int):
 
 def _meeting_form(meeting: Meeting | None) -> MeetingForm:
     form = MeetingForm()
-    form.councils.choices = [
-        (c.id, f"{c.name} ({c.level.title})") for c in _kept_councils(meeting.councils if meeting else ())
-    ]
+    # Any council may be invited to a joint meeting; the user must keep one of those chosen (meetings.schedule).
+    everyone = db.session.scalars(select(Council).order_by(Council.level.desc(), Council.name_ru))
+    form.councils.choices = [(c.id, f"{c.name} ({c.level.title})") for c in everyone]
     plans = db.session.scalars(
         select(ActivityPlan).where(ActivityPlan.visible_to(current_user)).order_by(ActivityPlan.year.desc())
     ).all()
@@ -252,7 +252,7 @@ def _meeting_form_page(form, meeting, status=200, extra=()):
 @login_required
 def new():
     form = _meeting_form(None)
-    if not form.councils.choices:
+    if not _kept_councils():
         abort(403)
     if not form.is_submitted():
         return _meeting_form_page(form, None)
