@@ -11,6 +11,17 @@ from sqlalchemy import select
 
 from grants.accounts.models import User
 from grants.audit.models import AuditEvent
+from grants.cooperation.models import (
+    Activity,
+    ActivityPlan,
+    InformationItem,
+    Meeting,
+    MeetingState,
+    PlanState,
+    Recommendation,
+    RecommendationStatus,
+    WorkingGroup,
+)
 from grants.councils.models import Council, MonitoringGroup
 from grants.extensions import db
 from grants.lots.models import Lot
@@ -66,6 +77,38 @@ def _ids() -> dict:
         "methodology": lambda: any_of(Methodology).id,
         "campaign": lambda: any_of(Campaign).id,
         "group1_evaluation": lambda: group1_evaluation().id,
+        **_cooperation_ids(),
+    }
+
+
+def _first(model, *where):
+    return db.session.scalars(select(model).where(*where).order_by(model.id)).first()
+
+
+def _cooperation_ids() -> dict:
+    """The demo's joint work: its published plan, meetings in three states, recommendations of three kinds."""
+    police = lambda: user("official").organisation_id  # noqa: E731
+    return {
+        "plan": lambda: _first(ActivityPlan, ActivityPlan.state == PlanState.published).id,
+        "activity": lambda: _first(Activity).id,
+        "published_meeting": lambda: _first(Meeting, Meeting.state == MeetingState.published).id,
+        "held_meeting": lambda: _first(Meeting, Meeting.state == MeetingState.held).id,
+        "scheduled_meeting": lambda: _first(Meeting, Meeting.state == MeetingState.scheduled).id,
+        "answered_rec": lambda: (
+            _first(
+                Recommendation,
+                Recommendation.status == RecommendationStatus.answered,
+                Recommendation.published_at.is_not(None),
+            ).id
+        ),
+        "police_unpublished_rec": lambda: (
+            _first(
+                Recommendation, Recommendation.addressee_id == police(), Recommendation.published_at.is_(None)
+            ).id
+        ),
+        "draft_rec": lambda: _first(Recommendation, Recommendation.status == RecommendationStatus.draft).id,
+        "working_group": lambda: _first(WorkingGroup).id,
+        "information_item": lambda: _first(InformationItem).id,
     }
 
 
@@ -152,6 +195,74 @@ MONITORING_ROUTES = {
         "secretary": 200, "official": 200,
     },
 }  # fmt: skip
+
+
+# The joint work of councils (docs/cooperation.md#who-may-do-what): in the demo, chair@ and secretary@ keep the
+# Astana city council (every demo meeting and the plan include it), member1@ and member4@ are its members,
+# member4@ leads the working group, official@ speaks for the city police department. Hidden objects answer 404.
+_ALL_200 = dict.fromkeys(ROLES, 200)
+_KEEPERS = {"admin": 200, "chair": 200, "secretary": 200, "anonymous": 302}
+_KEEPERS_ONLY = {**dict.fromkeys(ROLES, 403), **_KEEPERS}
+_HIDDEN = {
+    **dict.fromkeys(ROLES, 404),
+    "admin": 200,
+    "chair": 200,
+    "secretary": 200,
+    "member1": 200,
+    "member4": 200,
+}
+_HIDDEN_FORM = {**dict.fromkeys(ROLES, 404), **_KEEPERS, "member1": 403, "member4": 403}
+COOPERATION_ROUTES = {
+    "/plans/": _ALL_200,
+    "/plans/{plan}": _ALL_200,
+    "/plans/{plan}/calendar": _ALL_200,
+    "/plans/{plan}/plan.pdf?lang=kk": _ALL_200,
+    "/plans/{plan}/plan.xlsx": _ALL_200,
+    "/plans/activities/{activity}": _ALL_200,
+    "/plans/new": _KEEPERS_ONLY,
+    "/plans/{plan}/edit": _KEEPERS_ONLY,
+    "/plans/{plan}/activities/new": _KEEPERS_ONLY,
+    "/plans/activities/{activity}/edit": _KEEPERS_ONLY,
+    "/plans/activities/{activity}/status": _KEEPERS_ONLY,
+    "/meetings/": _ALL_200,
+    "/meetings/{published_meeting}": _ALL_200,
+    "/meetings/{published_meeting}/minutes.pdf?lang=ru": _ALL_200,
+    "/meetings/{held_meeting}": _HIDDEN,
+    "/meetings/{scheduled_meeting}": _HIDDEN,
+    "/meetings/new": _KEEPERS_ONLY,
+    "/meetings/{scheduled_meeting}/edit": _HIDDEN_FORM,
+    "/meetings/{scheduled_meeting}/agenda/new": _HIDDEN_FORM,
+    "/meetings/{held_meeting}/attendance": _HIDDEN_FORM,
+    "/meetings/{held_meeting}/decisions/new": _HIDDEN_FORM,
+    "/recommendations/": _ALL_200,
+    "/recommendations/{answered_rec}": _ALL_200,
+    "/recommendations/{police_unpublished_rec}": {**_HIDDEN, "official": 200},
+    "/recommendations/{draft_rec}": _HIDDEN,
+    "/recommendations/new": _KEEPERS_ONLY,
+    "/recommendations/{draft_rec}/edit": _HIDDEN_FORM,
+    "/working-groups/": _ALL_200,
+    "/working-groups/{working_group}": _ALL_200,
+    "/working-groups/new": _KEEPERS_ONLY,
+    "/working-groups/{working_group}/edit": _KEEPERS_ONLY,
+    "/working-groups/{working_group}/tasks/new": {**_KEEPERS_ONLY, "member4": 200},
+    "/information/": _ALL_200,
+    "/information/new": _KEEPERS_ONLY,
+    "/information/{information_item}/edit": _KEEPERS_ONLY,
+    "/feed": _ALL_200,
+    "/feed.json": _ALL_200,
+}
+
+
+@pytest.mark.parametrize("route", list(COOPERATION_ROUTES))
+@pytest.mark.parametrize("role", ROLES)
+def test_cooperation_routes_by_role(client, role, route):
+    url = resolve(route)
+    as_role(client, role)
+    response = client.get(url)
+    expected = COOPERATION_ROUTES[route][role]
+    assert response.status_code == expected, f"{role} GET {url}"
+    if expected == 302:
+        assert redirect_path(response).startswith("/login"), response.headers.get("Location")
 
 
 @pytest.mark.parametrize("route", list(MONITORING_ROUTES))
