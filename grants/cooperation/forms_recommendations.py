@@ -68,7 +68,7 @@ class ResponseForm(FlaskForm):
 class AssessForm(FlaskForm):
     status = RadioField(
         _l("Assessment"),
-        choices=[(s.value, s.title) for s in ASSESSED],
+        choices=[(s.value, s.lazy_title) for s in ASSESSED],
         validators=[DataRequired(message=_l("Choose the assessment."))],
     )
     assessment = TextAreaField(
