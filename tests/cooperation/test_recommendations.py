@@ -340,11 +340,14 @@ def test_an_evaluations_recommendations_become_drafts_each_with_an_addressee(cli
         "items-1-addressee_id": world.body_a.id,
         "items-1-due_date": due,
     }
+    before = set(
+        db.session.scalars(select(Recommendation.id).where(Recommendation.evaluation_id == evaluation.id))
+    )
     response = client.post(f"/recommendations/from-evaluation/{evaluation.id}", data=data)
     assert response.status_code == 302, response.get_data(as_text=True)
     made = db.session.scalars(
         select(Recommendation)
-        .where(Recommendation.evaluation_id == evaluation.id)
+        .where(Recommendation.evaluation_id == evaluation.id, Recommendation.id.not_in(before))
         .order_by(Recommendation.id)
     ).all()
     assert [(r.text, r.addressee_id, r.status) for r in made] == [
