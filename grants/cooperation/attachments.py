@@ -2,6 +2,7 @@
 working group task's or an expert's documents. Files are checked and stored exactly like evidence (type by
 content, size limit, outside the web root, removed again if the transaction rolls back)."""
 
+from flask import abort, send_file
 from flask_babel import gettext as _
 
 from grants.audit.operations import record
@@ -48,3 +49,15 @@ def attach(user, files=(), links=(), **owner) -> list[Attachment]:
 
 def file_path(attachment: Attachment):
     return storage_dir() / attachment.storage_key
+
+
+def send(attachment: Attachment):
+    """The stored file as a download, under its own name and type; the caller has checked who may see it."""
+    if attachment.storage_key is None:
+        abort(404)
+    return send_file(
+        file_path(attachment),
+        mimetype=attachment.content_type,
+        as_attachment=True,
+        download_name=attachment.filename,
+    )

@@ -1,15 +1,15 @@
 """Working groups of several councils: members, mandate, tasks with deadlines, output; experts and their conclusions."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.routing import BuildError
 
 from grants.accounts.models import User
+from grants.cooperation import attachments
 from grants.cooperation import experts as expert_ops
 from grants.cooperation import groups as ops
-from grants.cooperation.attachments import file_path
 from grants.cooperation.forms_groups import (
     CompleteTaskForm,
     ConclusionForm,
@@ -21,33 +21,13 @@ from grants.cooperation.forms_groups import (
 )
 from grants.cooperation.models import Attachment, Expert, WorkingGroup, WorkingGroupTask, kept_council_ids
 from grants.core.errors import RuleViolation, today_local
-from grants.core.forms import attach_violation
-from grants.core.permissions import MAX_ID, load
+from grants.core.forms import refused
+from grants.core.permissions import get_or_404, load
 from grants.councils.models import Council
 from grants.extensions import db
 from grants.needs.models import PublicNeed
 
 bp = Blueprint("working_groups", __name__)
-
-
-def _get(model, ident: int):
-    if not 0 < ident <= MAX_ID:
-        abort(404)
-    obj = db.session.get(model, ident)
-    if obj is None:
-        abort(404)
-    return obj
-
-
-def _refused(form, exc: RuleViolation, aliases: dict | None = None) -> list[str]:
-    """Roll back, put the rule's messages beside the form's fields; 403 aborts."""
-    db.session.rollback()
-    if exc.status == 403:
-        abort(403)
-    extra = attach_violation(form, exc.fields, aliases)
-    if not exc.fields or extra:
-        extra = [*extra, exc.message] if exc.message not in extra else extra
-    return extra
 
 
 def _status(exc: RuleViolation) -> int:
@@ -150,7 +130,7 @@ def _edit(group: WorkingGroup | None):
             try:
                 saved = ops.save_group(group, current_user, form.data)
             except RuleViolation as exc:
-                extra = _refused(form, exc)
+                extra = refused(form, exc)
                 group = db.session.get(WorkingGroup, group_id) if group_id else None
                 return _form_page(form, title, back, crumbs, extra, _status(exc))
             db.session.commit()
@@ -183,7 +163,7 @@ def add_member(group_id: int):
     try:
         ops.add_member(group, current_user, form.user_id.data, form.council_id.data)
     except RuleViolation as exc:
-        extra = _refused(form, exc)
+        extra = refused(form, exc)
         group = db.session.get(WorkingGroup, group_id)
         form = _member_form(group, form)
         return _group_page(group, form, extra, _status(exc))
@@ -248,7 +228,7 @@ def new_task(group_id: int):
             form.activity_id.data,
         )
     except RuleViolation as exc:
-        extra = _refused(form, exc)
+        extra = refused(form, exc)
         return _form_page(form, title, back, crumbs, extra, _status(exc))
     db.session.commit()
     flash(_("Task added."), "success")
@@ -258,7 +238,7 @@ def new_task(group_id: int):
 @bp.route("/working-groups/tasks/<int:task_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_task(task_id: int):
-    task = _get(WorkingGroupTask, task_id)
+    task = get_or_404(WorkingGroupTask, task_id)
     group = task.group
     if not ops.may_manage_tasks(group, current_user):
         abort(403)
@@ -285,7 +265,7 @@ def edit_task(task_id: int):
             form.activity_id.data,
         )
     except RuleViolation as exc:
-        extra = _refused(form, exc)
+        extra = refused(form, exc)
         if exc.status == 409:
             return _conflict(back, exc.message)
         return _form_page(form, title, back, crumbs, extra, _status(exc))
@@ -297,7 +277,7 @@ def edit_task(task_id: int):
 @bp.route("/working-groups/tasks/<int:task_id>/complete", methods=["GET", "POST"])
 @login_required
 def complete_task(task_id: int):
-    task = _get(WorkingGroupTask, task_id)
+    task = get_or_404(WorkingGroupTask, task_id)
     group = task.group
     back = url_for("working_groups.show", group_id=group.id)
     if task.done_on is not None:
@@ -324,7 +304,7 @@ def complete_task(task_id: int):
             links=links_of(form.links),
         )
     except RuleViolation as exc:
-        extra = _refused(form, exc)
+        extra = refused(form, exc)
         if exc.status == 409:
             return _conflict(back, exc.message)
         task = db.session.get(WorkingGroupTask, task_id)
@@ -342,10 +322,10 @@ def _conflict(back: str, message: str):
 
 @bp.get("/working-groups/tasks/<int:task_id>/documents/<int:attachment_id>")
 def task_document(task_id: int, attachment_id: int):
-    task = _get(WorkingGroupTask, task_id)
+    task = get_or_404(WorkingGroupTask, task_id)
     if not task.group.can_view(current_user):
         abort(404)
-    return _send(_get(Attachment, attachment_id), task_id=task.id)
+    return _send(get_or_404(Attachment, attachment_id), task_id=task.id)
 
 
 def _send(attachment: Attachment, **owner):
@@ -354,14 +334,7 @@ def _send(attachment: Attachment, **owner):
             abort(404)
     if attachment.url:
         return redirect(attachment.url)
-    if attachment.storage_key is None:
-        abort(404)
-    return send_file(
-        file_path(attachment),
-        mimetype=attachment.content_type,
-        as_attachment=True,
-        download_name=attachment.filename,
-    )
+    return attachments.send(attachment)
 
 
 # --- experts -----------------------------------------------------------------------------------------------
@@ -371,7 +344,7 @@ def _owner(kind: str, owner_id: int):
     model = expert_ops.OWNER_KINDS.get(kind)
     if model is None:
         abort(404)
-    owner = _get(model, owner_id)
+    owner = get_or_404(model, owner_id)
     if not owner.can_view(current_user):
         abort(404)
     return owner
@@ -416,7 +389,7 @@ def new_expert(kind: str, owner_id: int):
             links=links_of(form.links),
         )
     except RuleViolation as exc:
-        extra = _refused(form, exc)
+        extra = refused(form, exc)
         more["owner"] = owner = _owner(kind, owner_id)
         return _form_page(form, title, back, crumbs, extra, _status(exc), **more)
     db.session.commit()
@@ -425,7 +398,7 @@ def new_expert(kind: str, owner_id: int):
 
 
 def _expert_for_change(expert_id: int):
-    expert = _get(Expert, expert_id)
+    expert = get_or_404(Expert, expert_id)
     owner = expert_ops.owner_of(expert)
     if owner is None or not owner.can_view(current_user):
         abort(404)
@@ -456,7 +429,7 @@ def conclude_expert(expert_id: int):
             links=links_of(form.links),
         )
     except RuleViolation as exc:
-        extra = _refused(form, exc)
+        extra = refused(form, exc)
         return _form_page(form, title, back, crumbs, extra, _status(exc))
     db.session.commit()
     flash(_("Conclusion saved."), "success")
@@ -482,10 +455,10 @@ def remove_expert(expert_id: int):
 
 @bp.get("/experts/<int:expert_id>/documents/<int:attachment_id>")
 def expert_document(expert_id: int, attachment_id: int):
-    expert = _get(Expert, expert_id)
+    expert = get_or_404(Expert, expert_id)
     if not expert_ops.may_view(expert, current_user):
         abort(404)
-    return _send(_get(Attachment, attachment_id), expert_id=expert.id)
+    return _send(get_or_404(Attachment, attachment_id), expert_id=expert.id)
 
 
 def _safe_url(endpoint: str, **values) -> str | None:

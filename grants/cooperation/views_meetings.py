@@ -4,7 +4,7 @@ the people of their councils and their participants (404 for everyone else)."""
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -12,8 +12,8 @@ from sqlalchemy import extract, or_, select
 from sqlalchemy.orm import selectinload
 
 from grants.accounts.models import User
+from grants.cooperation import attachments
 from grants.cooperation import meetings as ops
-from grants.cooperation.attachments import file_path
 from grants.cooperation.forms_meetings import (
     AgendaItemForm,
     ConfirmForm,
@@ -33,10 +33,10 @@ from grants.cooperation.models import (
 )
 from grants.core.db import as_utc
 from grants.core.errors import LOCAL_TZ, RuleViolation
-from grants.core.forms import attach_violation
+from grants.core.forms import attach_violation, refused
 from grants.core.i18n import BABEL_LOCALES
 from grants.core.pdf import render_pdf
-from grants.core.permissions import MAX_ID
+from grants.core.permissions import MAX_ID, get_or_404
 from grants.councils.models import Council
 from grants.extensions import db
 from grants.organisations.models import Organisation, OrganisationKind
@@ -50,18 +50,9 @@ PDF_LANGS = ("kk", "ru", "en")
 # --- loading and choices ----------------------------------------------------------------------
 
 
-def _get(model, ident: int):
-    if not 0 < ident <= MAX_ID:
-        abort(404)
-    obj = db.session.get(model, ident)
-    if obj is None:
-        abort(404)
-    return obj
-
-
 def load_meeting(meeting_id: int, action: str = "view") -> Meeting:
     """The meeting if the reader may see it (404 otherwise) and, for action "edit", keeps it (403)."""
-    meeting = _get(Meeting, meeting_id)
+    meeting = get_or_404(Meeting, meeting_id)
     if not meeting.can_view(current_user):
         abort(404)
     if action == "edit" and not meeting.can_edit(current_user):
@@ -71,7 +62,7 @@ def load_meeting(meeting_id: int, action: str = "view") -> Meeting:
 
 def load_item(meeting_id: int, item_id: int, action: str = "view") -> AgendaItem:
     meeting = load_meeting(meeting_id, action)
-    item = _get(AgendaItem, item_id)
+    item = get_or_404(AgendaItem, item_id)
     if item.meeting_id != meeting.id:
         abort(404)
     return item
@@ -110,17 +101,6 @@ def _to_utc(value: datetime | None) -> datetime | None:
 
 def _local(value: datetime | None) -> datetime | None:
     return None if value is None else as_utc(value).astimezone(LOCAL_TZ).replace(tzinfo=None)
-
-
-def _violation(form, exc: RuleViolation, aliases=None) -> list[str]:
-    """Roll back, answer 403 for a refused person, and put the rule's messages beside the fields."""
-    db.session.rollback()
-    if exc.status == 403:
-        abort(403)
-    unplaced = attach_violation(form, exc.fields, aliases)
-    if not exc.fields:
-        unplaced.append(exc.message)
-    return unplaced
 
 
 # --- list and page ----------------------------------------------------------------------------
@@ -261,7 +241,7 @@ def new():
     try:
         meeting = ops.schedule(current_user, _meeting_data(form))
     except RuleViolation as exc:
-        extra = _violation(form, exc, {"plan": "plan_id", "activity": "activity_id"})
+        extra = refused(form, exc, {"plan": "plan_id", "activity": "activity_id"})
         form = _refill(form, _meeting_form(None))
         return _meeting_form_page(form, None, exc.status, extra)
     db.session.commit()
@@ -289,7 +269,7 @@ def edit(meeting_id: int):
     try:
         ops.edit(meeting, current_user, _meeting_data(form))
     except RuleViolation as exc:
-        extra = _violation(form, exc, {"plan": "plan_id", "activity": "activity_id"})
+        extra = refused(form, exc, {"plan": "plan_id", "activity": "activity_id"})
         meeting = load_meeting(meeting_id)
         form = _refill(form, _meeting_form(meeting))
         return _meeting_form_page(form, meeting, exc.status, extra)
@@ -408,7 +388,7 @@ def _save_agenda(meeting_id: int, item_id: int | None):
         else:
             ops.edit_agenda_item(item, current_user, data, files, _links(form.links.data))
     except RuleViolation as exc:
-        extra = _violation(
+        extra = refused(
             form, exc, {"speaker": "speaker_id", "speaker_organisation": "speaker_organisation_id"}
         )
         meeting = load_meeting(meeting_id)
@@ -435,19 +415,14 @@ def agenda_edit(meeting_id: int, item_id: int):
 @bp.get("/meetings/materials/<int:attachment_id>")
 def material(attachment_id: int):
     """A file among an agenda item's materials, for whoever may see the meeting."""
-    attachment = _get(Attachment, attachment_id)
+    attachment = get_or_404(Attachment, attachment_id)
     if (
         attachment.agenda_item is None
         or attachment.storage_key is None
         or not attachment.agenda_item.meeting.can_view(current_user)
     ):
         abort(404)
-    return send_file(
-        file_path(attachment),
-        mimetype=attachment.content_type,
-        as_attachment=True,
-        download_name=attachment.filename,
-    )
+    return attachments.send(attachment)
 
 
 # --- participants, attendance, minutes --------------------------------------------------------
@@ -463,7 +438,7 @@ def invite(meeting_id: int):
     try:
         ops.invite(meeting, current_user, form.name.data, form.position.data)
     except RuleViolation as exc:
-        extra = _violation(form, exc)
+        extra = refused(form, exc)
         return _page(load_meeting(meeting_id), exc.status, invite_form=form, extra=extra)
     db.session.commit()
     flash(_("The invited person has been added."), "success")
@@ -531,7 +506,7 @@ def minutes(meeting_id: int, item_id: int):
     try:
         ops.save_minutes(item, current_user, form.heard.data, form.discussed.data, form.decided.data)
     except RuleViolation as exc:
-        extra = _violation(form, exc)
+        extra = refused(form, exc)
         return _minutes_page(form, load_item(meeting_id, item_id), exc.status, extra)
     db.session.commit()
     flash(_("The minutes of the agenda item have been saved."), "success")

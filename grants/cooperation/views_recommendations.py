@@ -3,13 +3,13 @@
 
 from datetime import timedelta
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from grants.cooperation import attachments
 from grants.cooperation import recommendations as ops
-from grants.cooperation.attachments import file_path
 from grants.cooperation.forms_recommendations import (
     AssessForm,
     PublishForm,
@@ -315,9 +315,7 @@ def attachment(attachment_id: int):
         or not item.recommendation.can_view(current_user)
     ):
         abort(404)
-    return send_file(
-        file_path(item), mimetype=item.content_type, as_attachment=True, download_name=item.filename
-    )
+    return attachments.send(item)
 
 
 # --- an evaluation's recommendations as items -------------------------------------------------------

@@ -2,12 +2,14 @@
 
 from decimal import Decimal
 
+from flask import abort
 from flask_babel import lazy_gettext as _l
 from wtforms import Field, SelectField, SelectMultipleField, StringField, widgets
 from wtforms.validators import ValidationError
 
 from grants.core.identifiers import is_valid_bin
 from grants.core.money import parse_amount
+from grants.extensions import db
 
 
 class MoneyField(StringField):
@@ -118,3 +120,16 @@ def attach_violation(form, fields: dict, aliases: dict | None = None) -> list[st
         else:
             unplaced.extend(error_messages(message))
     return unplaced
+
+
+def refused(form, exc, aliases: dict | None = None) -> list[str]:
+    """A page's answer to a RuleViolation raised while saving form: roll the transaction back, abort 403 for a
+    person who may not do it, else put the rule's messages beside the form's fields and return those for the
+    error summary (the rule's own message too, when no field of the form holds it)."""
+    db.session.rollback()
+    if exc.status == 403:
+        abort(403)
+    extra = attach_violation(form, exc.fields, aliases)
+    if not exc.fields or extra:
+        extra = [*extra, exc.message] if exc.message not in extra else extra
+    return extra

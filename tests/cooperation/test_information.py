@@ -176,7 +176,8 @@ def test_members_and_outsiders_may_not_record(client, people):
 
 
 def at(days: int) -> datetime:
-    return datetime(2026, 11, 1, 12, tzinfo=UTC) + timedelta(days=days)
+    """Moments after anything the demo holds, so that the test's entries come first in the feed."""
+    return datetime(2036, 11, 1, 12, tzinfo=UTC) + timedelta(days=days)
 
 
 def fill_feed(people):
