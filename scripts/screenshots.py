@@ -21,6 +21,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import select  # noqa: E402
 
 from grants.accounts.models import User  # noqa: E402
+from grants.cooperation.models import ActivityPlan, AgendaItem, Meeting, MeetingState  # noqa: E402
 from grants.councils.models import GroupMember  # noqa: E402
 from grants.extensions import db  # noqa: E402
 from grants.monitoring import operations as workflow  # noqa: E402
@@ -112,6 +113,18 @@ def stage() -> dict:
         "lot": published.lot_id,
         "campaign": published.campaign_id,
         "reports": drafts,
+        "plan": db.session.scalars(select(ActivityPlan).order_by(ActivityPlan.id)).first().id,
+        # the meeting that heard the police department's report (the demo's second)
+        "meeting": db.session.scalars(
+            select(Meeting)
+            .where(
+                Meeting.state == MeetingState.published,
+                Meeting.agenda.any(AgendaItem.speaker_name.is_not(None)),
+            )
+            .order_by(Meeting.id)
+        )
+        .first()
+        .id,
     }
 
 
@@ -132,6 +145,12 @@ def pages(ids: dict) -> list[tuple[str, str | None, str, bool]]:
         ("result", None, f"/projects/{ids['project']}#published-results", True),
         ("results", None, f"/results/{ids['campaign']}", False),
         ("needs", None, "/needs/", False),
+        ("plan", None, f"/plans/{ids['plan']}", False),
+        ("plan-calendar", None, f"/plans/{ids['plan']}/calendar", False),
+        ("meeting", None, f"/meetings/{ids['meeting']}", True),
+        ("recommendations", None, "/recommendations/", False),
+        ("home-official", "official", "/", False),
+        ("home-secretary", "secretary", "/", False),
     ]
 
 

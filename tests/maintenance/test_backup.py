@@ -102,7 +102,8 @@ def wipe(app) -> None:
                 conn.execute(text("DROP SCHEMA public CASCADE"))
                 conn.execute(text("CREATE SCHEMA public"))
             else:
-                conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+                # the plan and the meeting that approved it refer to each other: no order drops them both
+                conn.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
                 _db.metadata.drop_all(conn)
                 conn.execute(text("DROP TABLE alembic_version"))
         engine.dispose()
