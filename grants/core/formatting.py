@@ -3,7 +3,7 @@
 Pages, PDF reports and exports all format through these functions, in the reader's locale
 (kk_KZ, ru_KZ or en: CLDR's patterns via Babel), so "98 %" in a Russian page is "98 %" in the
 Russian report too. Templates reach them as filters: money, number, fixed, percent, amount_input,
-date_long, date_short (grants/main/templating.py).
+date_long, date_time, date_short (grants/main/templating.py).
 """
 
 import re
@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from babel import Locale
 from babel.numbers import format_currency, format_decimal, format_percent
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_time, get_locale
 
 # The babel locale used for each interface language: ru_KZ/kk_KZ print ₸ (ru_RU would print KZT).
 BABEL_LOCALES = {"kk": "kk_KZ", "ru": "ru_KZ", "en": "en"}
@@ -102,8 +102,15 @@ def date_long(value: date | datetime | None) -> str:
     if value is None:
         return DASH
     if isinstance(value, datetime):
-        return format_datetime(value, "medium")
+        return date_time(value)  # a moment: to the minute, never the seconds
     return format_date(value, "long")
+
+
+def date_time(value: datetime | None) -> str:
+    """A moment to the minute (a meeting's start): the long date and the short time, in local time."""
+    if value is None:
+        return DASH
+    return f"{format_date(value, 'long')}, {format_time(value, 'short')}"
 
 
 def date_short(value: date | None) -> str:

@@ -17,6 +17,7 @@ def register(app) -> None:
     app.jinja_env.filters["breakable"] = formatting.breakable
     app.jinja_env.globals["content_lang"] = i18n.content_lang
     app.jinja_env.filters["date_long"] = i18n.date_long
+    app.jinja_env.filters["date_time"] = formatting.date_time
     app.jinja_env.filters["date_short"] = i18n.date_short
     app.jinja_env.filters["nl2br"] = lambda value: Markup("<br>").join(escape(value or "").splitlines())
     app.jinja_env.filters["css_string"] = css_string

@@ -166,7 +166,7 @@ def _seed_plan(users, councils) -> ActivityPlan:
 
 def _seed_activities(plan, users, councils, needs, spheres, campaign) -> dict[str, Activity]:
     activities = {}
-    for position, row in enumerate(data.ACTIVITIES):
+    for position, row in enumerate(data.ACTIVITIES, start=1):  # numbered from 1, as the pages number them
         values = {
             "title_ru": row["title_ru"],
             "title_kk": row["title_kk"],
@@ -220,11 +220,11 @@ def _seed_meetings(plan, activities, users, orgs, councils, today) -> dict[str, 
         _link(meeting, "councils", [councils[key] for key in row["councils"]])
         _seed_participants(meeting, row, users, councils)
         items = _seed_agenda(meeting, row, users, orgs)
-        for position, (item_position, text) in enumerate(row["decisions"]):
+        for position, (item_index, text) in enumerate(row["decisions"], start=1):
             _upsert(
                 Decision,
                 {"meeting_id": meeting.id, "position": position},
-                {"agenda_item_id": items[item_position].id, "text": text},
+                {"agenda_item_id": items[item_index].id, "text": text},
             )
         meetings[row["key"]] = meeting
     db.session.flush()
@@ -252,7 +252,7 @@ def _seed_participants(meeting, row, users, councils) -> None:
 
 def _seed_agenda(meeting, row, users, orgs) -> list[AgendaItem]:
     items = []
-    for position, item in enumerate(row["agenda"]):
+    for position, item in enumerate(row["agenda"], start=1):
         speaker = users[item["speaker"]] if item.get("speaker") else None
         organisation = orgs[item["speaker_organisation"]] if item.get("speaker_organisation") else None
         values = {
