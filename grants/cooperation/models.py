@@ -207,6 +207,13 @@ class ActivityPlan(LocalizedMixin, TimestampMixin, db.Model):
     def can_edit(self, user) -> bool:
         return keeps(user, self.councils)
 
+    def can_approve(self, user) -> bool:
+        """The approval at a joint meeting is recorded on a draft (plans.approve)."""
+        return self.state == PlanState.draft and self.can_edit(user)
+
+    def can_publish(self, user) -> bool:
+        return self.state == PlanState.approved and self.can_edit(user)
+
     @classmethod
     def visible_to(cls, user):
         """can_view as a SQL condition."""
@@ -386,6 +393,17 @@ class Meeting(LocalizedMixin, TimestampMixin, db.Model):
 
     def can_edit(self, user) -> bool:
         return keeps(user, self.councils)
+
+    def can_reschedule(self, user) -> bool:
+        """Edit, mark held or cancel: while it is scheduled (grants/cooperation/meetings.py)."""
+        return self.state == MeetingState.scheduled and self.can_edit(user)
+
+    def can_edit_agenda(self, user) -> bool:
+        return self.state in (MeetingState.scheduled, MeetingState.held) and self.can_edit(user)
+
+    def can_record_minutes(self, user) -> bool:
+        """Attendance, minutes, decisions and publication: once it is held."""
+        return self.state == MeetingState.held and self.can_edit(user)
 
     @classmethod
     def visible_to(cls, user):
