@@ -112,6 +112,9 @@ def register_security_headers(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from grants.accounts.views import bp as accounts_bp
+    from grants.analytics.views_coverage import bp as coverage_bp
+    from grants.analytics.views_dashboard import bp as analytics_bp
+    from grants.analytics.views_risks import bp as risks_bp
     from grants.api import init_app as init_api
     from grants.cooperation.views_groups import bp as working_groups_bp
     from grants.cooperation.views_information import bp as information_bp
@@ -140,6 +143,7 @@ def register_blueprints(app: Flask) -> None:
         campaigns_bp, methodologies_bp, evaluations_bp, reports_bp, report_jobs_bp,
         imports_bp, notifications_bp, portal_bp, replies_bp, report_renders_bp,
         plans_bp, meetings_bp, recommendations_bp, working_groups_bp, information_bp,
+        coverage_bp, analytics_bp, risks_bp,
     ):  # fmt: skip
         app.register_blueprint(bp)
     init_api(app)  # the JSON API and the open-data exports, with their OpenAPI document

@@ -1,6 +1,7 @@
 """Import every model so the metadata (and Alembic) sees every table."""
 
 from grants.accounts.models import Affiliation, AnonymousUser, ApiToken, Role, User, UserRole  # noqa: F401
+from grants.analytics.models import FlagReview, RiskThreshold  # noqa: F401
 from grants.audit.models import AuditEvent  # noqa: F401
 from grants.cooperation.models import (  # noqa: F401
     Activity,

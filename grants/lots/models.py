@@ -130,6 +130,9 @@ class Lot(LocalizedMixin, TimestampMixin, db.Model):
     target_group_ru: Mapped[str | None] = mapped_column(Text)
     target_group_kk: Mapped[str | None] = mapped_column(Text)
     beneficiaries: Mapped[int | None] = mapped_column(Integer)
+    # Bids received, when imported procurement data says so (None: not known); a risk signal at 1
+    # (docs/analytics.md#risk-flags).
+    applicants: Mapped[int | None] = mapped_column(Integer)
     goal_ru: Mapped[str | None] = mapped_column(Text)
     goal_kk: Mapped[str | None] = mapped_column(Text)
     tasks_ru: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,173 @@
+"""Figures per region, administrator, sphere or year (docs/analytics.md#statistics): the numbers behind
+`GET /api/v1/stats` and the dashboard's budget tables, each computed by one GROUP BY in SQL.
+
+Additive figures (lots, budget, contracted, projects, published evaluations, band counts) of the groups
+add up to the total; means are computed over the rows themselves, never as a mean of means.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+
+from sqlalchemy import func, literal, select
+
+from grants.analytics.filters import AnalyticsFilters
+from grants.extensions import db
+from grants.lots.models import Lot, Sphere
+from grants.monitoring.models import Evaluation, SubjectKind
+from grants.monitoring.rules import round_half_up
+from grants.organisations.models import Organisation
+from grants.projects.models import Project
+from grants.regions.models import Region
+
+GROUP_BY = ("region", "administrator", "sphere", "year")
+
+
+@dataclass
+class StatsRow:
+    """One group's figures; `key` is the KATO, BIN, sphere code or year (None: sphere not set; the total)."""
+
+    key: str | int | None
+    subject: object | None = None  # Region, Organisation or Sphere (None for years and the total)
+    lots: int = 0
+    budget: Decimal = Decimal(0)
+    contracted: Decimal = Decimal(0)
+    projects: int = 0
+    published_evaluations: int = 0
+    mean_index: Decimal | None = None  # projects' effectiveness index, published evaluations
+    bands: dict[str, int] = field(default_factory=dict)  # project evaluations per band code
+    mean_relevance: Decimal | None = None  # lots' relevance index, published evaluations
+    # sums and counts behind the means, so that the total's mean is exact (not a mean of means)
+    index_sum: Decimal = Decimal(0)
+    index_count: int = 0
+    relevance_sum: Decimal = Decimal(0)
+    relevance_count: int = 0
+
+    def settle(self) -> None:
+        """Work out the means from the sums and counts."""
+        self.mean_index = _mean(self.index_sum, self.index_count)
+        self.mean_relevance = _mean(self.relevance_sum, self.relevance_count)
+
+    def name(self, lang: str | None = None) -> str:
+        if self.subject is not None:
+            return self.subject.localized("name", lang)
+        return "" if self.key is None else str(self.key)
+
+
+def _key_column(group_by: str):
+    return {"region": Lot.region_id, "administrator": Lot.administrator_id, "sphere": Lot.sphere_id}.get(
+        group_by, Lot.year
+    )
+
+
+def _mean(total: Decimal, count: int) -> Decimal | None:
+    """The mean rounded half up to one decimal, as indexes are (docs/domain.md)."""
+    return round_half_up(Fraction(total) / count, 1) if count else None
+
+
+def group_stats(filters: AnalyticsFilters, group_by: str | None) -> tuple[list[StatsRow], StatsRow]:
+    """Rows per group (group_by one of GROUP_BY; None: no rows) and the total, in five queries.
+
+    Public figures only: evaluations count once published (docs/analytics.md#who-sees-what).
+    """
+    key = _key_column(group_by) if group_by else literal(0)
+    lot_ids = filters.lot_ids().scalar_subquery()
+    rows: dict = {}
+
+    def row(k) -> StatsRow:
+        return rows.setdefault(k, StatsRow(k))
+
+    for k, count, budget in db.session.execute(
+        select(key, func.count(Lot.id), func.coalesce(func.sum(Lot.budget), 0))
+        .where(Lot.id.in_(lot_ids))
+        .group_by(key)
+    ):
+        r = row(k)
+        r.lots, r.budget = count, Decimal(budget)
+    for k, count, contracted in db.session.execute(
+        select(
+            key,
+            func.count(Project.id),
+            func.coalesce(func.sum(Project.amount).filter(Project.binds_budget), 0),
+        )
+        .join(Lot, Lot.id == Project.lot_id)
+        .where(Lot.id.in_(lot_ids))
+        .group_by(key)
+    ):
+        r = row(k)
+        r.projects, r.contracted = count, Decimal(contracted)
+    published = (Evaluation.is_published, Evaluation.lot_id.in_(lot_ids))
+    is_project, is_lot = Evaluation.kind == SubjectKind.project, Evaluation.kind == SubjectKind.lot
+    with_index = Evaluation.index_value.is_not(None)
+    for k, count, i_sum, i_n, r_sum, r_n in db.session.execute(
+        select(
+            key,
+            func.count(Evaluation.id),
+            func.sum(Evaluation.index_value).filter(is_project),
+            func.count(Evaluation.id).filter(is_project, with_index),
+            func.sum(Evaluation.index_value).filter(is_lot),
+            func.count(Evaluation.id).filter(is_lot, with_index),
+        )
+        .join(Lot, Lot.id == Evaluation.lot_id)
+        .where(*published)
+        .group_by(key)
+    ):
+        r = row(k)
+        r.published_evaluations = count
+        r.index_sum, r.index_count = Decimal(i_sum or 0), i_n
+        r.relevance_sum, r.relevance_count = Decimal(r_sum or 0), r_n
+    for k, band, count in db.session.execute(
+        select(key, Evaluation.band, func.count(Evaluation.id))
+        .join(Lot, Lot.id == Evaluation.lot_id)
+        .where(*published, Evaluation.kind == SubjectKind.project, Evaluation.band.is_not(None))
+        .group_by(key, Evaluation.band)
+    ):
+        row(k).bands[band] = count
+
+    for r in rows.values():
+        r.settle()
+    if group_by is None:
+        total = rows.get(0, StatsRow(None))
+        total.key = None
+        return [], total
+    _name(rows.values(), group_by)
+    ordered = sorted(rows.values(), key=lambda r: (r.key is None, _order(r, group_by)))
+    return ordered, _total(ordered)
+
+
+def _name(rows, group_by: str) -> None:
+    """Attach the Region, Organisation or Sphere of each row and turn ids into public keys."""
+    model = {"region": Region, "administrator": Organisation, "sphere": Sphere}.get(group_by)
+    if model is None:
+        return
+    ids = [r.key for r in rows if r.key is not None]
+    subjects = {s.id: s for s in db.session.scalars(select(model).where(model.id.in_(ids)))} if ids else {}
+    public = {"region": "kato", "administrator": "bin", "sphere": "code"}[group_by]
+    for r in rows:
+        r.subject = subjects.get(r.key)
+        r.key = getattr(r.subject, public) if r.subject is not None else None
+
+
+def _order(r: StatsRow, group_by: str):
+    if group_by == "year":
+        return (-(r.key or 0), "")
+    return (0, r.name("ru"))
+
+
+def _total(rows: list[StatsRow]) -> StatsRow:
+    """Every figure of the rows added up; the means from the added sums and counts."""
+    total = StatsRow(None)
+    for r in rows:
+        total.lots += r.lots
+        total.budget += r.budget
+        total.contracted += r.contracted
+        total.projects += r.projects
+        total.published_evaluations += r.published_evaluations
+        total.index_sum += r.index_sum
+        total.index_count += r.index_count
+        total.relevance_sum += r.relevance_sum
+        total.relevance_count += r.relevance_count
+        for band, n in r.bands.items():
+            total.bands[band] = total.bands.get(band, 0) + n
+    total.settle()
+    return total
