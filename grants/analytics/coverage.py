@@ -13,11 +13,13 @@ from sqlalchemy import and_, case, exists, func, or_, select, true
 from sqlalchemy.orm import selectinload
 
 from grants.analytics.filters import AnalyticsFilters
+from grants.councils.models import Council
 from grants.extensions import db
-from grants.lots.models import Lot, LotNeed
+from grants.lots.models import Lot, LotNeed, Sphere
 from grants.lots.operations import number_order
 from grants.monitoring.registry import published_index_column
 from grants.needs.models import Priority, PublicNeed
+from grants.organisations.models import Organisation
 from grants.regions.models import Region
 
 # High priority first (the enum's values sort alphabetically otherwise).
@@ -80,6 +82,9 @@ class Coverage:
     unlinked_lots: list[CoverageLot]
     repeated: list[RepeatedNeed]
     totals: CoverageTotals
+    narrowed_by: list[tuple[str, object]] = field(
+        default_factory=list
+    )  # (filter, its object) beyond year/region
 
 
 def latest_lot_year(region: str | None = None) -> int:
@@ -252,6 +257,14 @@ def coverage(filters: AnalyticsFilters) -> Coverage:
         row.lots = lots.get(row.need.id, [])
     uncovered = _need_rows(filters, uncovered_only=True)
     repeated = _repeated(filters)
+    narrowed_by = []
+    if filters.administrator:
+        org = db.session.scalar(select(Organisation).where(Organisation.bin == filters.administrator))
+        narrowed_by.append(("administrator", org))
+    if filters.sphere:
+        narrowed_by.append(("sphere", db.session.scalar(select(Sphere).where(Sphere.code == filters.sphere))))
+    if filters.council is not None:
+        narrowed_by.append(("council", db.session.get(Council, filters.council)))
     return Coverage(
         filters=filters,
         region=region,
@@ -260,4 +273,5 @@ def coverage(filters: AnalyticsFilters) -> Coverage:
         unlinked_lots=_unlinked_lots(filters),
         repeated=repeated,
         totals=_totals(filters, needs, uncovered, repeated),
+        narrowed_by=narrowed_by,
     )

@@ -4,6 +4,7 @@ Public: only published relevance indexes are shown, to everyone (signed-in or no
 """
 
 import io
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from flask import Blueprint, abort, render_template, request, send_file
@@ -48,10 +49,21 @@ def _filters() -> tuple[AnalyticsFilters, list[str]]:
     filters = AnalyticsFilters.from_args(args)
     if filters.region and db.session.scalar(select(Region.id).where(Region.kato == filters.region)) is None:
         messages.append(_("Region: no region has this KATO code."))
-        filters = AnalyticsFilters(**{**filters.__dict__, "region": None})
+        filters = replace(filters, region=None)
     if filters.year is None:
-        filters = AnalyticsFilters(**{**filters.__dict__, "year": latest_lot_year(filters.region)})
+        filters = replace(filters, year=latest_lot_year(filters.region))
     return filters, messages
+
+
+def narrowing(report: Coverage, lang: str | None = None) -> list[tuple[str, str]]:
+    """(label, value) of the filters given beyond year and region, for the report's heading."""
+    labels = {"administrator": _("Administrator"), "sphere": _("Sphere"), "council": _("Council")}
+    given = {"administrator": report.filters.administrator, "sphere": report.filters.sphere}
+    given["council"] = report.filters.council
+    return [
+        (labels[name], obj.localized("name", lang) if obj is not None else str(given[name]))
+        for name, obj in report.narrowed_by
+    ]
 
 
 def _options() -> dict:
@@ -70,13 +82,15 @@ def _download_lang() -> str:
 @bp.get("")
 def index():
     filters, messages = _filters()
+    report = coverage(filters)
     return render_template(
         "analytics/coverage.html",
-        report=coverage(filters),
+        report=report,
+        narrowing=narrowing(report),
         filters=filters,
         messages=messages,
         options=_options(),
-        download_args={k: v for k, v in filters.as_args().items() if k in ("year", "region")},
+        download_args=filters.as_args(),  # the same scope as the page, filters given only in the query too
     )
 
 
@@ -139,6 +153,7 @@ def coverage_xlsx(report: Coverage, generated_at: datetime) -> bytes:
         [_("Needs coverage"), ""],
         [_("Region"), where],
         [_("Year"), report.filters.year],
+        *([label, value] for label, value in narrowing(report)),
         [_("Generated"), generated_at.strftime("%Y-%m-%d %H:%M UTC")],
         [_("Public needs"), t.needs],
         [_("Needs answered by lots"), t.needs_covered],

@@ -24,6 +24,7 @@ from grants.monitoring.models import (
     SubjectKind,
 )
 from grants.needs.models import NeedSource, Priority, PublicNeed
+from grants.organisations.models import Organisation, OrganisationKind
 from grants.regions.models import Region
 from tests.factories import ASTANA_KATO, lot_form, ministry, text_of
 from tests.helpers import pdf_text, user
@@ -234,6 +235,32 @@ def test_the_country_and_an_earlier_year(client, world):
     assert _ids(_section(earlier, "repeated"), "data-need") == {w.repeated_old.id}
 
 
+def test_other_filters_narrow_the_lots_and_are_named(client, world):
+    w = world
+    other = _db.session.scalar(
+        select(Organisation).where(
+            Organisation.id != w.admin_id, Organisation.kind == OrganisationKind.government
+        )
+    )
+    html = _page(client, year=YEAR, region=w.a.kato, administrator=other.bin, lang="en")
+    assert "data-narrowing" in html and other.localized("name", "en") in html
+    assert not _ids(html, "data-lot")  # the test's lots are all of another administrator
+    assert w.answered.id in _ids(_section(html, "uncovered"), "data-need")
+    assert f"administrator={other.bin}" in html  # the downloads keep the filter
+    book = load_workbook(
+        io.BytesIO(
+            client.get(
+                "/needs/coverage/report.xlsx",
+                query_string={"year": YEAR, "region": w.a.kato, "administrator": other.bin, "lang": "en"},
+            ).data
+        ),
+        read_only=True,
+    )
+    assert [other.localized("name", "en")] == [
+        row[1] for row in book.worksheets[0].iter_rows(values_only=True) if row[0] == "Administrator"
+    ]
+
+
 @pytest.mark.parametrize("lang", ["kk", "ru"])
 def test_pdf_and_xlsx_hold_the_same_needs_and_lots(client, world, lang):
     w = world
@@ -284,6 +311,10 @@ def test_the_demo_astana_page(client):
     assert "Gambling addiction and online betting among students" in _section(html, "uncovered")
     assert _ids(_section(html, "unlinked"), "data-lot")
     assert _ids(_section(html, "repeated"), "data-need")
+    for lang in ("kk", "ru"):
+        other = _page(client, region=ASTANA_KATO, lang=lang)
+        assert _ids(_section(other, "needs"), "data-need") == _ids(needs, "data-need")
+        assert _ids(_section(other, "unlinked"), "data-lot") == _ids(_section(html, "unlinked"), "data-lot")
 
 
 @pytest.mark.parametrize(
