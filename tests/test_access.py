@@ -143,6 +143,10 @@ PUBLIC_PAGES = [
     "/groups/{group}",
     "/methodologies/",
     "/methodologies/{methodology}",
+    # needs coverage (issue 13, docs/analytics.md#needs-coverage): the page and its XLSX are public
+    "/needs/coverage",
+    "/needs/coverage?region=710000000",
+    "/needs/coverage/report.xlsx?region=710000000&lang=kk",
 ]
 
 # Route -> the roles that may open it (200); every other logged-in role gets 403, anonymous a login redirect.

@@ -7,6 +7,7 @@ published results, the order by relevance index and the contracts that bind a bu
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -29,6 +30,13 @@ from grants.portal.results import latest_for_lots, latest_for_projects
 from grants.regions.models import Region
 
 bp = Blueprint("lots", __name__, url_prefix="/lots")
+
+
+# Shown on the lot's form and page, and flashed after saving, while no public need is linked to it.
+NO_NEED_WARNING = _l(
+    "This lot is linked to no public need. Lots should answer documented needs: the monitoring group "
+    "links the needs a lot answers during its relevance evaluation."
+)
 
 
 def filters_from_args(args) -> LotFilters:
@@ -71,6 +79,7 @@ def show(lot_id: int):
         "lots/show.html",
         lot=lot,
         project_results=latest_for_projects(p.id for p in lot.projects),
+        no_need_warning=NO_NEED_WARNING,
     )
 
 
@@ -118,7 +127,15 @@ def _edit(lot: Lot, new: bool):
             save_lot(lot, data, form.indicator_rows())
             db.session.commit()
             flash(_("Lot saved."), "success")
+            if not lot.need_links:  # a warning, never a refusal (docs/analytics.md#the-lot-form-warns)
+                flash(str(NO_NEED_WARNING), "warning")
             return redirect(url_for("lots.show", lot_id=lot.id))
     title = _("New lot") if new else _("Edit lot %(number)s", number=lot.number)
     back = url_for("lots.index") if new else url_for("lots.show", lot_id=lot.id)
-    return render_template("lots/form.html", form=form, title=title, back=back)
+    return render_template(
+        "lots/form.html",
+        form=form,
+        title=title,
+        back=back,
+        no_need_warning=NO_NEED_WARNING if new or not lot.need_links else None,
+    )

@@ -1,0 +1,277 @@
+"""Needs coverage: which public needs of a region and year the lots answer, which they leave open,
+which lots answer none, and which needs keep coming back uncovered (docs/analytics.md#needs-coverage).
+
+Every list is one SQL query (joins, GROUP BY, subqueries); the whole report takes a fixed number of
+queries whatever the size of the archive. Relevance indexes are the published ones only.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import and_, case, exists, func, or_, select, true
+from sqlalchemy.orm import selectinload
+
+from grants.analytics.filters import AnalyticsFilters
+from grants.councils.models import Council
+from grants.extensions import db
+from grants.lots.models import Lot, LotNeed, Sphere
+from grants.lots.operations import number_order
+from grants.monitoring.registry import published_index_column
+from grants.needs.models import Priority, PublicNeed
+from grants.organisations.models import Organisation
+from grants.regions.models import Region
+
+# High priority first (the enum's values sort alphabetically otherwise).
+PRIORITY_ORDER = case(
+    {Priority.high.value: 0, Priority.medium.value: 1, Priority.low.value: 2},
+    value=PublicNeed.priority,
+    else_=3,
+)
+
+# A need is "raised repeatedly" once it has been on record in at least this many years up to the
+# report's year (docs/analytics.md#needs-raised-repeatedly-and-still-uncovered).
+REPEATED_YEARS = 2
+
+
+@dataclass
+class CoverageLot:
+    lot: Lot
+    index: Decimal | None  # latest published relevance index, None if none is published
+
+
+@dataclass
+class CoverageNeed:
+    need: PublicNeed
+    lot_count: int
+    budget: Decimal  # total budget of the lots (of the report's scope) that answer it
+    lots: list[CoverageLot] = field(default_factory=list)
+
+
+@dataclass
+class RepeatedNeed:
+    """A topic (one region, one Russian title) on record since first_year and answered by no lot."""
+
+    need: PublicNeed  # its latest record
+    first_year: int
+    last_year: int
+    records: int  # needs recorded with this title in this region
+    years_open: int  # first_year .. the report's year, inclusive
+
+
+@dataclass
+class CoverageTotals:
+    needs: int
+    needs_covered: int
+    needs_uncovered: int
+    lots: int
+    budget: Decimal
+    lots_linked: int
+    budget_linked: Decimal
+    lots_unlinked: int
+    budget_unlinked: Decimal
+    repeated: int
+
+
+@dataclass
+class Coverage:
+    filters: AnalyticsFilters
+    region: Region | None
+    needs: list[CoverageNeed]
+    uncovered: list[CoverageNeed]
+    unlinked_lots: list[CoverageLot]
+    repeated: list[RepeatedNeed]
+    totals: CoverageTotals
+    narrowed_by: list[tuple[str, object]] = field(
+        default_factory=list
+    )  # (filter, its object) beyond year/region
+
+
+def latest_lot_year(region: str | None = None) -> int:
+    """The latest year with lots (in the region, if one is given; else anywhere); this year if none."""
+    query = select(func.max(Lot.year))
+    if region:
+        query = query.join(Region, Lot.region_id == Region.id).where(Region.kato == region)
+    year = db.session.scalar(query)
+    if year is None and region:
+        year = db.session.scalar(select(func.max(Lot.year)))
+    return year or date.today().year
+
+
+def _region_id(kato: str | None):
+    return select(Region.id).where(Region.kato == kato).scalar_subquery()
+
+
+def _scope_lot_ids(filters: AnalyticsFilters):
+    return filters.lot_ids()
+
+
+def _needs_in_scope(filters: AnalyticsFilters):
+    """The needs the report is about: those of the region (all, for the country) raised by the
+    report's year, and any need a lot of the scope answers (whatever its region or year)."""
+    own = PublicNeed.year_raised <= filters.year
+    if filters.region:
+        own = and_(own, PublicNeed.region_id == _region_id(filters.region))
+    answered = PublicNeed.id.in_(select(LotNeed.need_id).where(LotNeed.lot_id.in_(_scope_lot_ids(filters))))
+    return or_(own, answered)
+
+
+def _need_rows(filters: AnalyticsFilters, uncovered_only: bool) -> list[CoverageNeed]:
+    """Needs in scope with the count and total budget of the scope's lots answering them (one query)."""
+    per_need = (
+        select(
+            LotNeed.need_id.label("need_id"),
+            func.count(Lot.id).label("lots"),
+            func.sum(Lot.budget).label("budget"),
+        )
+        .join(Lot, Lot.id == LotNeed.lot_id)
+        .where(Lot.id.in_(_scope_lot_ids(filters)))
+        .group_by(LotNeed.need_id)
+        .subquery()
+    )
+    query = (
+        select(
+            PublicNeed,
+            func.coalesce(per_need.c.lots, 0),
+            func.coalesce(per_need.c.budget, 0),
+        )
+        .outerjoin(per_need, per_need.c.need_id == PublicNeed.id)
+        .where(_needs_in_scope(filters))
+        .options(selectinload(PublicNeed.region))
+        .order_by(PRIORITY_ORDER, PublicNeed.year_raised.desc(), PublicNeed.title_ru, PublicNeed.id)
+    )
+    if uncovered_only:
+        query = query.where(per_need.c.need_id.is_(None))
+    return [
+        CoverageNeed(need, int(lots), Decimal(budget or 0))
+        for need, lots, budget in db.session.execute(query).all()
+    ]
+
+
+def _answering_lots(filters: AnalyticsFilters) -> dict[int, list[CoverageLot]]:
+    """need id -> the scope's lots linked to it, with their published index (one query)."""
+    index = published_index_column()
+    query = (
+        select(LotNeed.need_id, Lot, index)
+        .join(Lot, Lot.id == LotNeed.lot_id)
+        .where(Lot.id.in_(_scope_lot_ids(filters)))
+        .options(selectinload(Lot.administrator))
+        .order_by(LotNeed.need_id, *number_order(Lot.number), Lot.id)
+    )
+    lots: dict[int, list[CoverageLot]] = {}
+    for need_id, lot, value in db.session.execute(query).all():
+        lots.setdefault(need_id, []).append(CoverageLot(lot, value))
+    return lots
+
+
+def _unlinked_lots(filters: AnalyticsFilters) -> list[CoverageLot]:
+    """The scope's lots linked to no need at all (one query)."""
+    query = (
+        select(Lot, published_index_column())
+        .where(Lot.id.in_(_scope_lot_ids(filters)), ~exists().where(LotNeed.lot_id == Lot.id))
+        .options(selectinload(Lot.administrator), selectinload(Lot.region))
+        .order_by(*number_order(Lot.number), Lot.id)
+    )
+    return [CoverageLot(lot, value) for lot, value in db.session.execute(query).all()]
+
+
+def _repeated(filters: AnalyticsFilters) -> list[RepeatedNeed]:
+    """Topics (region + Russian title, surrounding spaces ignored) on record in REPEATED_YEARS years
+    or more up to the report's year, none of whose needs any lot of any year up to then answers."""
+    year = filters.year
+    title = func.trim(PublicNeed.title_ru)
+    covered = (
+        select(LotNeed.need_id.label("need_id"))
+        .join(Lot, Lot.id == LotNeed.lot_id)
+        .where(Lot.year <= year)
+        .distinct()
+        .subquery()
+    )
+    groups = (
+        select(
+            func.max(PublicNeed.id).label("need_id"),
+            func.min(PublicNeed.year_raised).label("first_year"),
+            func.max(PublicNeed.year_raised).label("last_year"),
+            func.count(PublicNeed.id).label("records"),
+        )
+        .outerjoin(covered, covered.c.need_id == PublicNeed.id)
+        .where(
+            PublicNeed.year_raised <= year,
+            PublicNeed.region_id == _region_id(filters.region) if filters.region else true(),
+        )
+        .group_by(PublicNeed.region_id, title)
+        .having(
+            func.count(covered.c.need_id) == 0,
+            func.min(PublicNeed.year_raised) <= year - (REPEATED_YEARS - 1),
+        )
+        .subquery()
+    )
+    query = (
+        select(PublicNeed, groups.c.first_year, groups.c.last_year, groups.c.records)
+        .join(groups, groups.c.need_id == PublicNeed.id)
+        .options(selectinload(PublicNeed.region))
+        .order_by(groups.c.first_year, PRIORITY_ORDER, PublicNeed.title_ru, PublicNeed.id)
+    )
+    return [
+        RepeatedNeed(need, first, last, int(records), year - first + 1)
+        for need, first, last, records in db.session.execute(query).all()
+    ]
+
+
+def _totals(filters: AnalyticsFilters, needs: list[CoverageNeed], uncovered, repeated) -> CoverageTotals:
+    """Lot counts and budgets of the scope, linked to a need or not (one query)."""
+    linked = exists().where(LotNeed.lot_id == Lot.id)
+    count, budget, lots_linked, budget_linked = db.session.execute(
+        select(
+            func.count(Lot.id),
+            func.coalesce(func.sum(Lot.budget), 0),
+            func.coalesce(func.sum(case((linked, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((linked, Lot.budget), else_=0)), 0),
+        ).where(Lot.id.in_(_scope_lot_ids(filters)))
+    ).one()
+    budget, budget_linked = Decimal(budget), Decimal(budget_linked)
+    return CoverageTotals(
+        needs=len(needs),
+        needs_covered=len(needs) - len(uncovered),
+        needs_uncovered=len(uncovered),
+        lots=int(count),
+        budget=budget,
+        lots_linked=int(lots_linked),
+        budget_linked=budget_linked,
+        lots_unlinked=int(count) - int(lots_linked),
+        budget_unlinked=budget - budget_linked,
+        repeated=len(repeated),
+    )
+
+
+def coverage(filters: AnalyticsFilters) -> Coverage:
+    """The report for the filters; filters.year must be set (the view defaults it to latest_lot_year)."""
+    if filters.year is None:
+        raise ValueError("needs coverage is computed for one year")
+    region = (
+        db.session.scalar(select(Region).where(Region.kato == filters.region)) if filters.region else None
+    )
+    needs = _need_rows(filters, uncovered_only=False)
+    lots = _answering_lots(filters)
+    for row in needs:
+        row.lots = lots.get(row.need.id, [])
+    uncovered = _need_rows(filters, uncovered_only=True)
+    repeated = _repeated(filters)
+    narrowed_by = []
+    if filters.administrator:
+        org = db.session.scalar(select(Organisation).where(Organisation.bin == filters.administrator))
+        narrowed_by.append(("administrator", org))
+    if filters.sphere:
+        narrowed_by.append(("sphere", db.session.scalar(select(Sphere).where(Sphere.code == filters.sphere))))
+    if filters.council is not None:
+        narrowed_by.append(("council", db.session.get(Council, filters.council)))
+    return Coverage(
+        filters=filters,
+        region=region,
+        needs=needs,
+        uncovered=uncovered,
+        unlinked_lots=_unlinked_lots(filters),
+        repeated=repeated,
+        totals=_totals(filters, needs, uncovered, repeated),
+        narrowed_by=narrowed_by,
+    )
