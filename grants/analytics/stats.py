@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
-from sqlalchemy import func, literal, select
+from sqlalchemy import func, select
 
 from grants.analytics.filters import AnalyticsFilters
 from grants.extensions import db
@@ -55,9 +55,12 @@ class StatsRow:
 
 
 def _key_column(group_by: str):
-    return {"region": Lot.region_id, "administrator": Lot.administrator_id, "sphere": Lot.sphere_id}.get(
-        group_by, Lot.year
-    )
+    return {
+        "region": Lot.region_id,
+        "administrator": Lot.administrator_id,
+        "sphere": Lot.sphere_id,
+        "year": Lot.year,
+    }[group_by]
 
 
 def _mean(total: Decimal, count: int) -> Decimal | None:
@@ -65,64 +68,69 @@ def _mean(total: Decimal, count: int) -> Decimal | None:
     return round_half_up(Fraction(total) / count, 1) if count else None
 
 
+def _grouped(keys: list, *figures):
+    """SELECT keys + figures ... GROUP BY keys; without keys one row over everything."""
+    return select(*keys, *figures).group_by(*keys)
+
+
 def group_stats(filters: AnalyticsFilters, group_by: str | None) -> tuple[list[StatsRow], StatsRow]:
-    """Rows per group (group_by one of GROUP_BY; None: no rows) and the total, in five queries.
+    """Rows per group (group_by one of GROUP_BY; None: no rows) and the total, in four queries
+    (a fifth names the regions, administrators or spheres of the rows).
 
     Public figures only: evaluations count once published (docs/analytics.md#who-sees-what).
+    Raises ValueError for a group_by that is not in GROUP_BY.
     """
-    key = _key_column(group_by) if group_by else literal(0)
+    if group_by is not None and group_by not in GROUP_BY:
+        raise ValueError(f"group_by must be one of {', '.join(GROUP_BY)}, not {group_by!r}")
+    keys = [_key_column(group_by)] if group_by else []
     lot_ids = filters.lot_ids().scalar_subquery()
     rows: dict = {}
 
-    def row(k) -> StatsRow:
-        return rows.setdefault(k, StatsRow(k))
+    def split(result_row) -> tuple[StatsRow, tuple]:
+        """The StatsRow a result row belongs to (created on first sight) and the row's figures."""
+        key, figures = (result_row[0], tuple(result_row[1:])) if keys else (0, tuple(result_row))
+        return rows.setdefault(key, StatsRow(key)), figures
 
-    for k, count, budget in db.session.execute(
-        select(key, func.count(Lot.id), func.coalesce(func.sum(Lot.budget), 0))
-        .where(Lot.id.in_(lot_ids))
-        .group_by(key)
-    ):
-        r = row(k)
+    lot_query = _grouped(keys, func.count(Lot.id), func.coalesce(func.sum(Lot.budget), 0))
+    for result_row in db.session.execute(lot_query.select_from(Lot).where(Lot.id.in_(lot_ids))):
+        r, (count, budget) = split(result_row)
         r.lots, r.budget = count, Decimal(budget)
-    for k, count, contracted in db.session.execute(
-        select(
-            key,
-            func.count(Project.id),
-            func.coalesce(func.sum(Project.amount).filter(Project.binds_budget), 0),
-        )
-        .join(Lot, Lot.id == Project.lot_id)
-        .where(Lot.id.in_(lot_ids))
-        .group_by(key)
+    project_query = _grouped(
+        keys,
+        func.count(Project.id),
+        func.coalesce(func.sum(Project.amount).filter(Project.binds_budget), 0),
+    )
+    for result_row in db.session.execute(
+        project_query.select_from(Project).join(Lot, Lot.id == Project.lot_id).where(Lot.id.in_(lot_ids))
     ):
-        r = row(k)
+        r, (count, contracted) = split(result_row)
         r.projects, r.contracted = count, Decimal(contracted)
     published = (Evaluation.is_published, Evaluation.lot_id.in_(lot_ids))
     is_project, is_lot = Evaluation.kind == SubjectKind.project, Evaluation.kind == SubjectKind.lot
     with_index = Evaluation.index_value.is_not(None)
-    for k, count, i_sum, i_n, r_sum, r_n in db.session.execute(
-        select(
-            key,
-            func.count(Evaluation.id),
-            func.sum(Evaluation.index_value).filter(is_project),
-            func.count(Evaluation.id).filter(is_project, with_index),
-            func.sum(Evaluation.index_value).filter(is_lot),
-            func.count(Evaluation.id).filter(is_lot, with_index),
-        )
-        .join(Lot, Lot.id == Evaluation.lot_id)
-        .where(*published)
-        .group_by(key)
+    evaluation_query = _grouped(
+        keys,
+        func.count(Evaluation.id),
+        func.sum(Evaluation.index_value).filter(is_project),
+        func.count(Evaluation.id).filter(is_project, with_index),
+        func.sum(Evaluation.index_value).filter(is_lot),
+        func.count(Evaluation.id).filter(is_lot, with_index),
+    )
+    for result_row in db.session.execute(
+        evaluation_query.select_from(Evaluation).join(Lot, Lot.id == Evaluation.lot_id).where(*published)
     ):
-        r = row(k)
+        r, (count, i_sum, i_n, r_sum, r_n) = split(result_row)
         r.published_evaluations = count
         r.index_sum, r.index_count = Decimal(i_sum or 0), i_n
         r.relevance_sum, r.relevance_count = Decimal(r_sum or 0), r_n
-    for k, band, count in db.session.execute(
-        select(key, Evaluation.band, func.count(Evaluation.id))
+    band_query = _grouped([*keys, Evaluation.band], func.count(Evaluation.id))
+    for result_row in db.session.execute(
+        band_query.select_from(Evaluation)
         .join(Lot, Lot.id == Evaluation.lot_id)
-        .where(*published, Evaluation.kind == SubjectKind.project, Evaluation.band.is_not(None))
-        .group_by(key, Evaluation.band)
+        .where(*published, is_project, Evaluation.band.is_not(None))
     ):
-        row(k).bands[band] = count
+        r, (band, count) = split(result_row)
+        r.bands[band] = count
 
     for r in rows.values():
         r.settle()
@@ -151,7 +159,7 @@ def _name(rows, group_by: str) -> None:
 def _order(r: StatsRow, group_by: str):
     if group_by == "year":
         return (-(r.key or 0), "")
-    return (0, r.name("ru"))
+    return (0, r.name("ru"), str(r.key))
 
 
 def _total(rows: list[StatsRow]) -> StatsRow:
