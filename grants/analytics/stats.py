@@ -82,7 +82,10 @@ def group_stats(filters: AnalyticsFilters, group_by: str | None) -> tuple[list[S
         raise ValueError(f"group_by must be one of {', '.join(GROUP_BY)}, not {group_by!r}")
     lots = filters.lot_ids()
     if group_by:
-        lots = lots.add_columns(_key_column(group_by).label("key"))
+        # "+ 0": SQLite would otherwise walk the whole key index for the GROUP BY order and test
+        # every lot's year, instead of taking the year's lots from ix_lots_year (300 ms against 30 ms at
+        # 20,000 lots); harmless on PostgreSQL, which hashes either way.
+        lots = lots.add_columns((_key_column(group_by) + 0).label("key"))
     lots = lots.add_columns(Lot.budget).subquery("filtered_lots")
     keys = [lots.c.key] if group_by else []
     rows: dict = {}
