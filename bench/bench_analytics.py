@@ -104,6 +104,13 @@ def main() -> int:
     parser.add_argument("--year", type=int, default=BENCH_YEARS[-2], help="the year asked for")
     parser.add_argument("--runs", type=int, default=N)
     parser.add_argument("--no-seed", action="store_true", help="use the database as it is")
+    parser.add_argument(
+        "--also",
+        action="append",
+        default=[],
+        metavar="NAME=URL",
+        help="measure another GET as well (a page or JSON), e.g. dashboard_region=/analytics/?region=…",
+    )
     args = parser.parse_args()
 
     logging.disable(logging.INFO)  # migrations log every step
@@ -145,6 +152,7 @@ def main() -> int:
     requests = [(f"stats_{g}_year", f"/api/v1/stats?group_by={g}&year={args.year}") for g in GROUPS]
     requests.append(("stats_year_all", "/api/v1/stats?group_by=year"))
     requests.append(("dashboard_year", f"/analytics/?year={args.year}"))
+    requests += [tuple(item.split("=", 1)) for item in args.also]
     for name, url in requests:
         captured = []
 
