@@ -65,9 +65,19 @@ test-postgres:
 clean:
 	rm -rf $(VENV) .tools .pytest_cache
 
+# `make bench DB=postgres` measures the analytics on PostgreSQL (BENCH_DATABASE_URL, created if missing);
+# otherwise on a SQLite file under instance/. Either is filled once by seed-bench (20,000 lots,
+# 1,000,000 scores; BENCH_LOTS, BENCH_PROJECTS, BENCH_SCORES change that).
+BENCH_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/bench
+
 .PHONY: bench
 bench: deps
 	$(VENV)/bin/python bench/bench_reports.py
+	$(MAKE) bench-analytics
+
+.PHONY: bench-analytics
+bench-analytics: deps
+	$(VENV)/bin/python bench/bench_analytics.py $(if $(filter postgres,$(DB)),--database-url $(BENCH_DATABASE_URL))
 
 .PHONY: loadtest
 loadtest: deps

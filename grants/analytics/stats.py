@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
-from sqlalchemy import func, literal, select
+from sqlalchemy import func, select
 
 from grants.analytics.filters import AnalyticsFilters
 from grants.extensions import db
@@ -55,9 +55,12 @@ class StatsRow:
 
 
 def _key_column(group_by: str):
-    return {"region": Lot.region_id, "administrator": Lot.administrator_id, "sphere": Lot.sphere_id}.get(
-        group_by, Lot.year
-    )
+    return {
+        "region": Lot.region_id,
+        "administrator": Lot.administrator_id,
+        "sphere": Lot.sphere_id,
+        "year": Lot.year,
+    }[group_by]
 
 
 def _mean(total: Decimal, count: int) -> Decimal | None:
@@ -66,63 +69,73 @@ def _mean(total: Decimal, count: int) -> Decimal | None:
 
 
 def group_stats(filters: AnalyticsFilters, group_by: str | None) -> tuple[list[StatsRow], StatsRow]:
-    """Rows per group (group_by one of GROUP_BY; None: no rows) and the total, in five queries.
+    """Rows per group (group_by one of GROUP_BY; None: no rows) and the total, in three grouped queries
+    (a fourth names the regions, administrators or spheres of the rows).
 
+    Each query joins the filtered lots once, as a derived table carrying the group key, so PostgreSQL
+    hashes the few thousand lots of a year instead of probing every row. Evaluations are grouped by
+    key, kind and band; the handful of rows per group are folded here (no loop over lots or scores).
     Public figures only: evaluations count once published (docs/analytics.md#who-sees-what).
+    Raises ValueError for a group_by that is not in GROUP_BY.
     """
-    key = _key_column(group_by) if group_by else literal(0)
-    lot_ids = filters.lot_ids().scalar_subquery()
+    if group_by is not None and group_by not in GROUP_BY:
+        raise ValueError(f"group_by must be one of {', '.join(GROUP_BY)}, not {group_by!r}")
+    lots = filters.lot_ids()
+    if group_by:
+        # "+ 0": SQLite would otherwise walk the whole key index for the GROUP BY order and test
+        # every lot's year, instead of taking the year's lots from ix_lots_year (300 ms against 30 ms at
+        # 20,000 lots); harmless on PostgreSQL, which hashes either way.
+        lots = lots.add_columns((_key_column(group_by) + 0).label("key"))
+    lots = lots.add_columns(Lot.budget).subquery("filtered_lots")
+    keys = [lots.c.key] if group_by else []
     rows: dict = {}
 
-    def row(k) -> StatsRow:
-        return rows.setdefault(k, StatsRow(k))
+    def split(result_row) -> tuple[StatsRow, tuple]:
+        """The StatsRow a result row belongs to (created on first sight) and the row's figures."""
+        key, figures = (result_row[0], tuple(result_row[1:])) if keys else (0, tuple(result_row))
+        return rows.setdefault(key, StatsRow(key)), figures
 
-    for k, count, budget in db.session.execute(
-        select(key, func.count(Lot.id), func.coalesce(func.sum(Lot.budget), 0))
-        .where(Lot.id.in_(lot_ids))
-        .group_by(key)
+    for result_row in db.session.execute(
+        select(*keys, func.count(), func.coalesce(func.sum(lots.c.budget), 0)).group_by(*keys)
     ):
-        r = row(k)
+        r, (count, budget) = split(result_row)
         r.lots, r.budget = count, Decimal(budget)
-    for k, count, contracted in db.session.execute(
+    for result_row in db.session.execute(
         select(
-            key,
+            *keys,
             func.count(Project.id),
             func.coalesce(func.sum(Project.amount).filter(Project.binds_budget), 0),
         )
-        .join(Lot, Lot.id == Project.lot_id)
-        .where(Lot.id.in_(lot_ids))
-        .group_by(key)
+        .select_from(Project)
+        .join(lots, lots.c.id == Project.lot_id)
+        .group_by(*keys)
     ):
-        r = row(k)
+        r, (count, contracted) = split(result_row)
         r.projects, r.contracted = count, Decimal(contracted)
-    published = (Evaluation.is_published, Evaluation.lot_id.in_(lot_ids))
-    is_project, is_lot = Evaluation.kind == SubjectKind.project, Evaluation.kind == SubjectKind.lot
-    with_index = Evaluation.index_value.is_not(None)
-    for k, count, i_sum, i_n, r_sum, r_n in db.session.execute(
+    for result_row in db.session.execute(
         select(
-            key,
+            *keys,
+            Evaluation.kind,
+            Evaluation.band,
             func.count(Evaluation.id),
-            func.sum(Evaluation.index_value).filter(is_project),
-            func.count(Evaluation.id).filter(is_project, with_index),
-            func.sum(Evaluation.index_value).filter(is_lot),
-            func.count(Evaluation.id).filter(is_lot, with_index),
+            func.sum(Evaluation.index_value),
+            func.count(Evaluation.index_value),
         )
-        .join(Lot, Lot.id == Evaluation.lot_id)
-        .where(*published)
-        .group_by(key)
+        .select_from(Evaluation)
+        .join(lots, lots.c.id == Evaluation.lot_id)
+        .where(Evaluation.is_published)
+        .group_by(*keys, Evaluation.kind, Evaluation.band)
     ):
-        r = row(k)
-        r.published_evaluations = count
-        r.index_sum, r.index_count = Decimal(i_sum or 0), i_n
-        r.relevance_sum, r.relevance_count = Decimal(r_sum or 0), r_n
-    for k, band, count in db.session.execute(
-        select(key, Evaluation.band, func.count(Evaluation.id))
-        .join(Lot, Lot.id == Evaluation.lot_id)
-        .where(*published, Evaluation.kind == SubjectKind.project, Evaluation.band.is_not(None))
-        .group_by(key, Evaluation.band)
-    ):
-        row(k).bands[band] = count
+        r, (kind, band, count, index_sum, index_count) = split(result_row)
+        r.published_evaluations += count
+        if kind == SubjectKind.project:
+            r.index_sum += Decimal(index_sum or 0)
+            r.index_count += index_count
+            if band is not None:
+                r.bands[band] = r.bands.get(band, 0) + count
+        elif kind == SubjectKind.lot:
+            r.relevance_sum += Decimal(index_sum or 0)
+            r.relevance_count += index_count
 
     for r in rows.values():
         r.settle()
@@ -151,7 +164,7 @@ def _name(rows, group_by: str) -> None:
 def _order(r: StatsRow, group_by: str):
     if group_by == "year":
         return (-(r.key or 0), "")
-    return (0, r.name("ru"))
+    return (0, r.name("ru"), str(r.key))
 
 
 def _total(rows: list[StatsRow]) -> StatsRow:

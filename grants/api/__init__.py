@@ -20,6 +20,7 @@ from grants.api import (  # noqa: F401  (routes on bp)
     registry,
     replies,
     reports,
+    stats,
 )
 from grants.api.common import ANYONE, bp
 from grants.core.schemas import Api

@@ -1,16 +1,33 @@
 """The benchmark data set (`flask --app grants seed-bench`): lots and projects across regions and years,
-deterministic and idempotent, built from the demo's regions, topics and spheres."""
+and optionally monitoring campaigns with evaluations, scorecards and scores (`--scores N`),
+deterministic and idempotent, built from the demo's regions, topics and spheres. Everything is inserted
+in bulk (Core `insert()` with lists of rows), never as ORM objects per row (docs/analytics.md#performance).
+"""
 
 import random
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from fractions import Fraction
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 
+from grants.accounts.models import Role, User, UserRole
+from grants.councils.models import GroupMember, MonitoringGroup
 from grants.extensions import db
 from grants.lots.models import Lot, LotStatus, Sphere
+from grants.monitoring.models import (
+    Campaign,
+    CampaignStatus,
+    Evaluation,
+    EvaluationState,
+    Methodology,
+    SubjectKind,
+    campaign_groups,
+)
+from grants.monitoring.rules import band, round_half_up, weighted_index
 from grants.organisations.models import Organisation, OrganisationKind
 from grants.projects.models import Project, ProjectStatus
+from grants.scoring.models import Score, Scorecard
 from grants.seed.data.bins import demo_bin
 from grants.seed.data.lot_plan import TOPICS
 from grants.seed.data.spheres import SPHERES
@@ -20,6 +37,10 @@ BENCH_YEARS = (2021, 2022, 2023, 2024, 2025, 2026)
 BENCH_PREFIX = "BENCH"
 ADMIN_YYMM, NGO_YYMM = "9703", "9704"  # BIN prefixes no demo organisation uses
 NGOS_PER_REGION = 5
+MEMBERS_PER_GROUP = 5
+MAX_LOTS = 20000
+CHUNK = 2000  # evaluations per batch of inserts (with their scorecards and scores)
+UNUSABLE_PASSWORD = "!bench"  # no password hash matches it: bench members cannot sign in
 
 
 def load_bench(n_lots: int, n_projects: int) -> dict[str, int]:
@@ -159,3 +180,300 @@ def _insert_missing(model, rows: list[dict], key: str) -> int:
     if missing:
         db.session.execute(insert(model), missing)
     return len(missing)
+
+
+# --- campaigns, evaluations, scorecards and scores ------------------------------------------------
+
+
+def load_bench_scores(n_scores: int) -> dict[str, int]:
+    """Campaigns (one per region, year and round) whose groups evaluate the bench projects and lots,
+    until about n_scores criterion scores exist (the last evaluation completes its scorecards).
+
+    Most evaluations are published with their index, band and alpha; one in ten is accepted and not
+    yet published. The index and band follow from the scores (grants/monitoring/rules.py); alpha is a
+    deterministic stand-in. Subjects are taken in a fixed order, projects and lots interleaved; when
+    every subject has been evaluated once a further round of campaigns evaluates them again.
+    Idempotent: existing evaluations (campaign and subject) are kept with their scores.
+    """
+    if n_scores <= 0:
+        return {"campaigns": 0, "evaluations": 0, "scorecards": 0, "scores": 0}
+    project_method = _methodology("project_effectiveness")
+    lot_method = _methodology("lot_relevance")
+    regions = sorted(load_regions().values(), key=lambda r: r.kato)
+    admins = dict(
+        db.session.execute(
+            select(Organisation.region_id, Organisation.id).where(Organisation.bin.like(f"{ADMIN_YYMM}%"))
+        ).all()
+    )
+    members = _ensure_members(regions)
+    groups = _ensure_groups(regions, members, admins)
+
+    subjects = _subjects()
+    if not subjects:
+        return {"campaigns": 0, "evaluations": 0, "scorecards": 0, "scores": 0}
+    per_evaluation = {
+        SubjectKind.project: MEMBERS_PER_GROUP * len(project_method.criteria),
+        SubjectKind.lot: MEMBERS_PER_GROUP * len(lot_method.criteria),
+    }
+    plan, planned = [], 0  # (round, subject)
+    while planned < n_scores:
+        for subject in subjects:
+            if planned >= n_scores:
+                break
+            plan.append((len(plan) // len(subjects), subject))
+            planned += per_evaluation[subject[0]]
+    rounds = plan[-1][0] + 1
+    campaigns, added_campaigns = _ensure_campaigns(
+        regions, rounds, admins, groups, project_method, lot_method
+    )
+
+    counts = {"campaigns": added_campaigns, "evaluations": 0, "scorecards": 0, "scores": 0}
+    for start in range(0, len(plan), CHUNK):
+        _insert_evaluations(
+            plan[start : start + CHUNK], start, campaigns, groups, members, project_method, lot_method, counts
+        )
+    db.session.flush()
+    return counts
+
+
+def _methodology(code: str) -> Methodology:
+    found = db.session.scalar(
+        select(Methodology).where(Methodology.code == code).order_by(Methodology.version.desc()).limit(1)
+    )
+    if found is None:
+        raise ValueError(f"methodology {code} is missing: run `flask db upgrade` first")
+    return found
+
+
+def _ensure_members(regions) -> dict[int, list[int]]:
+    """Five bench members (no usable password) per region: {region id: [user ids]}."""
+    rows = [
+        {
+            "email": f"bench-member-{r.kato}-{k + 1}@bench.invalid",
+            "password_hash": UNUSABLE_PASSWORD,
+            "full_name": f"Бенчмарк {r.kato} {k + 1}",
+            "language": "ru",
+        }
+        for r in regions
+        for k in range(MEMBERS_PER_GROUP)
+    ]
+    _insert_missing(User, rows, "email")
+    ids = dict(db.session.execute(select(User.email, User.id).where(User.email.like("bench-member-%"))).all())
+    have_role = set(
+        db.session.scalars(
+            select(UserRole.user_id).where(UserRole.user_id.in_(ids.values()), UserRole.role == Role.member)
+        )
+    )
+    roles = [{"user_id": i, "role": Role.member} for i in sorted(ids.values()) if i not in have_role]
+    if roles:
+        db.session.execute(insert(UserRole), roles)
+    return {
+        r.id: [ids[f"bench-member-{r.kato}-{k + 1}@bench.invalid"] for k in range(MEMBERS_PER_GROUP)]
+        for r in regions
+    }
+
+
+def _ensure_groups(regions, members: dict[int, list[int]], admins: dict[int, int]) -> dict[int, int]:
+    """One monitoring group per region chaired by its first bench member: {region id: group id}."""
+    names = {r.id: f"Бенчмарк-группа {r.kato}" for r in regions}
+    found = dict(
+        db.session.execute(
+            select(MonitoringGroup.name_ru, MonitoringGroup.id).where(
+                MonitoringGroup.name_ru.in_(names.values())
+            )
+        ).all()
+    )
+    missing = [
+        {
+            "name_ru": names[r.id],
+            "name_kk": f"Бенчмарк тобы {r.kato}",
+            "name_en": f"Bench group {r.kato}",
+            "chair_id": members[r.id][0],
+            "organiser_id": admins.get(r.id),
+        }
+        for r in regions
+        if names[r.id] not in found
+    ]
+    if missing:
+        db.session.execute(insert(MonitoringGroup), missing)
+        found = dict(
+            db.session.execute(
+                select(MonitoringGroup.name_ru, MonitoringGroup.id).where(
+                    MonitoringGroup.name_ru.in_(names.values())
+                )
+            ).all()
+        )
+        db.session.execute(
+            insert(GroupMember),
+            [
+                {"group_id": found[row["name_ru"]], "user_id": user_id}
+                for row in missing
+                for user_id in members[next(r.id for r in regions if names[r.id] == row["name_ru"])]
+            ],
+        )
+    return {r.id: found[names[r.id]] for r in regions}
+
+
+def _subjects() -> list[tuple[SubjectKind, int, int, int, int]]:
+    """(kind, subject id, lot id, region id, year) of every bench project and lot, interleaved."""
+    projects = db.session.execute(
+        select(Project.id, Lot.id, Lot.region_id, Lot.year)
+        .join(Lot, Lot.id == Project.lot_id)
+        .where(Project.contract_number.like(f"{BENCH_PREFIX}-%"))
+        .order_by(Project.id)
+    ).all()
+    lots = db.session.execute(
+        select(Lot.id, Lot.id, Lot.region_id, Lot.year)
+        .where(Lot.number.like(f"{BENCH_PREFIX}-%"))
+        .order_by(Lot.id)
+    ).all()
+    out = []
+    for i in range(max(len(projects), len(lots))):
+        if i < len(projects):
+            out.append((SubjectKind.project, *projects[i]))
+        if i < len(lots):
+            out.append((SubjectKind.lot, *lots[i]))
+    return out
+
+
+def _ensure_campaigns(regions, rounds, admins, groups, project_method, lot_method):
+    """A campaign per region, bench year and round: {(region id, year, round): campaign id}."""
+    wanted = {}
+    for r in regions:
+        for year in BENCH_YEARS:
+            for k in range(rounds):
+                wanted[(r.id, year, k)] = {
+                    "name_ru": f"Бенчмарк-кампания {r.kato} {year} #{k + 1}",
+                    "name_kk": f"Бенчмарк науқаны {r.kato} {year} #{k + 1}",
+                    "name_en": f"Bench campaign {r.kato} {year} #{k + 1}",
+                    "organiser_id": admins[r.id],
+                    "period_start": date(year, 1, 1),
+                    "period_end": date(year + 1, 3, 31),
+                    "scoring_deadline": date(year + 1, 2, 1),
+                    "review_deadline": date(year + 1, 3, 1),
+                    "reply_window_days": 10,
+                    "project_methodology_id": project_method.id,
+                    "lot_methodology_id": lot_method.id,
+                    "status": CampaignStatus.running if year == BENCH_YEARS[-1] else CampaignStatus.closed,
+                }
+    names = [row["name_ru"] for row in wanted.values()]
+    added = _insert_missing(Campaign, list(wanted.values()), "name_ru")
+    ids = dict(
+        db.session.execute(select(Campaign.name_ru, Campaign.id).where(Campaign.name_ru.in_(names))).all()
+    )
+    linked = set(
+        db.session.execute(
+            select(campaign_groups.c.campaign_id, campaign_groups.c.group_id).where(
+                campaign_groups.c.campaign_id.in_(ids.values())
+            )
+        ).all()
+    )
+    links = [
+        {"campaign_id": ids[row["name_ru"]], "group_id": groups[region_id]}
+        for (region_id, _year, _k), row in wanted.items()
+        if (ids[row["name_ru"]], groups[region_id]) not in linked
+    ]
+    if links:
+        db.session.execute(insert(campaign_groups), links)
+    return {key: ids[row["name_ru"]] for key, row in wanted.items()}, added
+
+
+def _insert_evaluations(batch, offset, campaigns, groups, members, project_method, lot_method, counts):
+    """One batch of the plan: evaluations, then their scorecards, then their scores."""
+    methods = {SubjectKind.project: project_method, SubjectKind.lot: lot_method}
+    criteria = {kind: [(c.code, c.weight) for c in m.criteria] for kind, m in methods.items()}
+    rows, cards = [], {}
+    for n, (k, (kind, subject_id, lot_id, region_id, year)) in enumerate(batch, start=offset):
+        rng = random.Random(n * 7919 + 17)  # one stream per planned evaluation: the same on every run
+        method = methods[kind]
+        level = rng.choice((2, 3, 3, 4, 4, 4, 5))  # how good the subject is, around which members score
+        scores = [
+            {code: min(method.scale_max, max(method.scale_min, level + rng.choice((-1, 0, 0, 1))))
+             for code, _weight in criteria[kind]}
+            for _member in range(MEMBERS_PER_GROUP)
+        ]  # fmt: skip
+        means = {
+            code: Fraction(sum(card[code] for card in scores), len(scores)) for code, _w in criteria[kind]
+        }
+        index = weighted_index(means, dict(criteria[kind]), method.scale_max)
+        published = rng.random() >= 0.1
+        closed = datetime(year + 1, 2, 1, 9, 0, tzinfo=UTC) + timedelta(minutes=n % 1440)
+        key = f"{kind.value}:{subject_id}"
+        rows.append(
+            {
+                "subject_key": key,
+                "campaign_id": campaigns[(region_id, year, k)],
+                "group_id": groups[region_id],
+                "kind": kind,
+                "project_id": subject_id if kind == SubjectKind.project else None,
+                "lot_id": lot_id,
+                "methodology_id": method.id,
+                "state": EvaluationState.published if published else EvaluationState.accepted,
+                "deadline": date(year + 1, 2, 1),
+                "index_value": round_half_up(index, 1),
+                "band": band(index, method.band_pairs()),
+                "alpha": Decimal(rng.randint(4500, 9600)) / 10000,
+                "scoring_closed_at": closed,
+                "scores_revealed_at": closed,
+                "finalized_at": closed + timedelta(days=3),
+                "accepted_at": closed + timedelta(days=10),
+                "published_at": closed + timedelta(days=12) if published else None,
+            }
+        )
+        cards[(campaigns[(region_id, year, k)], key)] = (region_id, scores, closed)
+    present = set(
+        db.session.execute(
+            select(Evaluation.campaign_id, Evaluation.subject_key).where(
+                Evaluation.campaign_id.in_({row["campaign_id"] for row in rows}),
+                Evaluation.subject_key.in_({row["subject_key"] for row in rows}),
+            )
+        ).all()
+    )
+    rows = [row for row in rows if (row["campaign_id"], row["subject_key"]) not in present]
+    if not rows:
+        return
+    db.session.execute(insert(Evaluation), rows)
+    new_ids = {
+        (c, key): i
+        for i, c, key in db.session.execute(
+            select(Evaluation.id, Evaluation.campaign_id, Evaluation.subject_key).where(
+                Evaluation.campaign_id.in_({row["campaign_id"] for row in rows}),
+                Evaluation.subject_key.in_({row["subject_key"] for row in rows}),
+            )
+        )
+        if (c, key) in cards and (c, key) not in present
+    }
+    scorecards, card_scores = [], {}
+    for pair, evaluation_id in new_ids.items():
+        region_id, scores, closed = cards[pair]
+        for member_id, card in zip(members[region_id], scores, strict=True):
+            scorecards.append(
+                {
+                    "evaluation_id": evaluation_id,
+                    "member_id": member_id,
+                    "conflict_of_interest": False,
+                    "declared_at": closed - timedelta(days=20),
+                    "submitted_at": closed - timedelta(days=1),
+                }
+            )
+            card_scores[(evaluation_id, member_id)] = card
+    db.session.execute(insert(Scorecard), scorecards)
+    score_rows = [
+        {"scorecard_id": card_id, "criterion_code": code, "score": value}
+        for card_id, evaluation_id, member_id in db.session.execute(
+            select(Scorecard.id, Scorecard.evaluation_id, Scorecard.member_id).where(
+                Scorecard.evaluation_id.in_(new_ids.values())
+            )
+        )
+        for code, value in card_scores[(evaluation_id, member_id)].items()
+    ]
+    db.session.execute(insert(Score), score_rows)
+    counts["evaluations"] += len(rows)
+    counts["scorecards"] += len(scorecards)
+    counts["scores"] += len(score_rows)
+
+
+def analyze() -> None:
+    """Refresh the planner's statistics after a bulk load (PostgreSQL plans from them; autovacuum would
+    catch up only later, and until then a year's 3,000 lots are estimated as 50)."""
+    db.session.execute(text("ANALYZE"))  # SQLite too: sqlite_stat1 for its query planner

@@ -8,7 +8,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from grants.extensions import db
 from grants.seed import demo
-from grants.seed.bench import load_bench
+from grants.seed.bench import MAX_LOTS, analyze, load_bench, load_bench_scores
 
 
 @click.command("seed-demo")
@@ -48,16 +48,33 @@ def seed_demo(if_empty: bool) -> None:
 
 
 @click.command("seed-bench")
-@click.option("--lots", "n_lots", type=click.IntRange(1, 9999), default=2000, show_default=True)
-@click.option("--projects", "n_projects", type=click.IntRange(0, 9999), default=1500, show_default=True)
+@click.option("--lots", "n_lots", type=click.IntRange(1, MAX_LOTS), default=2000, show_default=True)
+@click.option("--projects", "n_projects", type=click.IntRange(0, MAX_LOTS), default=1500, show_default=True)
+@click.option(
+    "--scores",
+    "n_scores",
+    type=click.IntRange(0, 10_000_000),
+    default=0,
+    show_default=True,
+    help="Criterion scores to reach with campaigns, (mostly published) evaluations and scorecards.",
+)
 @with_appcontext
-def seed_bench(n_lots: int, n_projects: int) -> None:
-    """Load a larger deterministic data set for benchmarks (lots and projects across regions and years).
+def seed_bench(n_lots: int, n_projects: int, n_scores: int) -> None:
+    """Load a larger deterministic data set for benchmarks (lots and projects across regions and years,
+    and with --scores campaigns, evaluations, scorecards and scores).
 
-    Idempotent: rows are keyed by BIN, lot number and year, and contract number; a second run adds nothing.
+    Idempotent: rows are keyed by BIN, lot number and year, contract number, e-mail, campaign name and
+    evaluated subject; a second run adds nothing.
     """
     if n_projects > n_lots:
         raise click.ClickException("there cannot be more projects than lots")
-    counts = load_bench(n_lots, n_projects)
+    try:
+        counts = load_bench(n_lots, n_projects)
+        counts |= load_bench_scores(n_scores)
+    except ValueError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    analyze()
     db.session.commit()
     click.echo("Bench data: " + ", ".join(f"{name} {added} added" for name, added in counts.items()))
