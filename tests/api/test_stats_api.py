@@ -268,7 +268,9 @@ def test_the_data_covers_what_the_figures_must_handle(client, world):
     no_sphere = [g for g in body["groups"] if g["key"] is None]
     assert len(no_sphere) == 1 and no_sphere[0]["lots"] == 2
     assert body["groups"][-1]["key"] is None  # listed last
-    assert no_sphere[0]["name"] == "No sphere"
+    assert no_sphere[0]["name"] == "Направление не указано"  # the default language is Russian
+    in_english = stats(client, f"group_by=sphere&year={YEAR}&lang=en")["groups"][-1]
+    assert in_english["key"] is None and in_english["name"] == "No sphere"
 
 
 def test_names_come_in_every_language_and_the_request_language(client, world):
