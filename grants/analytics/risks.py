@@ -8,7 +8,6 @@ only words the explanation of each flagged item. Flags are advice: nothing here 
 """
 
 import difflib
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -61,9 +60,63 @@ class Flag:
         return (self.rule, self.subject_kind, self.subject_id)
 
     @property
-    def data_text(self) -> str:
-        """The data behind the flag as readable JSON (names in their own script)."""
-        return json.dumps(self.data, ensure_ascii=False, indent=2, default=str)
+    def facts(self) -> list[tuple[str, object]]:
+        """The data behind the flag for the reader: (label, text) pairs, a list of such rows for a list
+        of items (ids left out: the explanation and the links name the things)."""
+        return _facts(self.data)
+
+
+def _fact_value(key: str, value) -> str:
+    if value is None:
+        return "—"
+    if key in MONEY_FACTS:
+        return money(Decimal(str(value)))
+    if key == "similarity":
+        return fixed(Decimal(str(value)) * 100) + " %"
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool) and key != "year":
+        return number(Decimal(str(value)))
+    if isinstance(value, str) and re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", value):
+        return number(Decimal(value))
+    return str(value)
+
+
+def _facts(data: dict) -> list[tuple[str, object]]:
+    rows: list[tuple[str, object]] = []
+    for key, value in data.items():
+        if key.endswith("_id"):
+            continue
+        label = str(FACT_LABELS.get(key, key))
+        if isinstance(value, list):
+            rows.append((label, [_facts(item) for item in value if isinstance(item, dict)]))
+        else:
+            rows.append((label, _fact_value(key, value)))
+    return rows
+
+
+FACT_LABELS = {
+    "wins": _l("Lots won"),
+    "administrator": _l("Administrator"),
+    "year": _l("Year"),
+    "lots": _l("Lots"),
+    "applicants": _l("Applicants"),
+    "cost_per_beneficiary": _l("Budget per planned beneficiary"),
+    "median": _l("Median of the sphere and year"),
+    "ratio": _l("Times the median"),
+    "lots_compared": _l("Lots compared"),
+    "indicators_reported": _l("Indicators reported"),
+    "indicators_at_target": _l("Indicators exactly at target"),
+    "similar_lots": _l("Similar lots"),
+    "number": _l("Lot number"),
+    "title": _l("Title"),
+    "similarity": _l("Similarity"),
+    "members": _l("Affiliated members"),
+    "member": _l("Member"),
+    "group": _l("Monitoring group"),
+    "previous_index": _l("Previous index"),
+    "index": _l("Index"),
+    "drop": _l("Fall, points"),
+}
+MONEY_FACTS = {"cost_per_beneficiary", "median"}
 
 
 @dataclass(frozen=True)

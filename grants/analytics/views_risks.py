@@ -29,6 +29,18 @@ class RiskArgs(AnalyticsArgs):
     status = fields.String(validate=one_of(STATUSES))
 
 
+def _filter_labels() -> dict:
+    return {
+        "year": _("Year"),
+        "region": _("Region"),
+        "administrator": _("Administrator"),
+        "sphere": _("Sphere"),
+        "council": _("Council"),
+        "rule": _("Rule"),
+        "status": _("Review"),
+    }
+
+
 def _status_titles() -> dict:
     return {"all": _("All flags"), "open": _("Not reviewed"), "reviewed": _("Reviewed")}
 
@@ -41,7 +53,10 @@ def index():
         args = RiskArgs().load(request.args)
     except ma.ValidationError as exc:
         args = {}
-        problems = [f"{name}: {'; '.join(map(str, msgs))}" for name, msgs in exc.messages.items()]
+        labels = _filter_labels()
+        problems = [
+            f"{labels.get(name, name)}: {'; '.join(map(str, msgs))}" for name, msgs in exc.messages.items()
+        ]
     filters = AnalyticsFilters.from_args(args)
     rule = args.get("rule")
     status = args.get("status") or "all"
