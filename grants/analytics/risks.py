@@ -25,7 +25,7 @@ from grants.analytics.models import FlagReview, RiskThreshold
 from grants.audit.operations import record
 from grants.core.concurrency import conflict, is_unique_violation
 from grants.core.errors import RuleViolation
-from grants.core.i18n import fixed, money, number
+from grants.core.i18n import fixed, money, number, percent
 from grants.councils.models import GroupMember, MonitoringGroup
 from grants.extensions import db
 from grants.lots.models import Lot
@@ -72,7 +72,7 @@ def _fact_value(key: str, value) -> str:
     if key in MONEY_FACTS:
         return money(Decimal(str(value)))
     if key == "similarity":
-        return fixed(Decimal(str(value)) * 100) + " %"
+        return percent(Decimal(str(value)) * 100)
     if isinstance(value, int | float | Decimal) and not isinstance(value, bool) and key != "year":
         return number(Decimal(str(value)))
     if isinstance(value, str) and re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", value):
@@ -388,8 +388,8 @@ def duplicate_titles(threshold: Decimal, filters: AnalyticsFilters) -> list[Flag
     for lot_id in sorted(kept, key=lambda i: (-lots[i].year, i)):
         others = similar[lot_id]
         names = "; ".join(
-            _("«%(title)s» (%(number)s, %(similarity)s %%)", title=lots[o.id].title, number=lots[o.id].number,
-              similarity=fixed(Decimal(ratio * 100).quantize(Decimal("0.1"))))
+            _("«%(title)s» (%(number)s, %(similarity)s)", title=lots[o.id].title, number=lots[o.id].number,
+              similarity=percent(Decimal(ratio * 100).quantize(Decimal("0.1"))))
             for o, ratio in others
         )  # fmt: skip
         flags.append(
@@ -400,9 +400,9 @@ def duplicate_titles(threshold: Decimal, filters: AnalyticsFilters) -> list[Flag
                 lots[lot_id],
                 _(
                     "Another lot of the same region and year has a near-identical title: %(others)s; "
-                    "the threshold is a similarity of %(threshold)s %%.",
+                    "the threshold is a similarity of %(threshold)s.",
                     others=names,
-                    threshold=fixed(threshold * 100),
+                    threshold=percent(threshold * 100),
                 ),
                 {
                     "similar_lots": [
