@@ -4,6 +4,7 @@ reviews with a note, audited, taken once; who sees the pages; the applicants col
 
 import itertools
 import re
+import uuid
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
@@ -65,7 +66,7 @@ def make_lot(title: str | None = None, year: int = YEAR, **values) -> Lot:
     lot = Lot(
         number=f"RISK-{n:04d}",
         year=year,
-        title_ru=title or f"Проект номер {n} о разном {n * 7919}",
+        title_ru=title or f"{uuid.uuid4().hex} {n}",  # no two alike: only the titles a test gives compare
         administrator_id=values.pop("administrator_id", admin_id()),
         region_id=values.pop("region_id", astana().id),
         sphere_id=values.pop("sphere_id", sphere().id),
@@ -547,3 +548,33 @@ def test_lot_import_refuses_a_bad_number_of_applicants(run, value):
     assert "Row 3, column «Количество заявок»: Enter a whole number, zero or more" in result.output, (
         result.output
     )
+
+
+def test_the_number_of_queries_does_not_grow_with_the_flags():
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    statements = []
+
+    def counted() -> int:
+        statements.clear()
+        event.listen(Engine, "before_cursor_execute", _count)
+        try:
+            risks.flags()
+        finally:
+            event.remove(Engine, "before_cursor_execute", _count)
+        return len(statements)
+
+    def _count(*args, **kwargs):
+        statements.append(1)
+
+    make_lot(applicants=1)
+    make_lot("Школа волонтёров: помощь пожилым людям")
+    make_lot("Школа волонтёров — помощь пожилым людям")
+    few = counted()
+    for n in range(15):
+        make_lot(applicants=1)
+        make_lot(f"Клуб молодых читателей номер {n}")
+        make_lot(f"клуб молодых читателей, номер {n}!")
+    assert counted() == few
+    assert len(raised("single_applicant")) == 16 and len(raised("duplicate_titles")) == 32
