@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Float, and_, case, cast, func, or_, select
+from sqlalchemy import Float, and_, case, cast, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, joinedload
 
@@ -36,6 +36,7 @@ from grants.projects.models import Indicator, Project
 LOT, PROJECT, ORGANISATION = "lot", "project", "organisation"
 
 MIN_PEERS = 3  # a median of fewer lots says little: cost per beneficiary needs 3 lots of the sphere and year
+MAX_LISTED = 10  # similar lots named in a near-duplicate flag (all are counted)
 TITLE_PREFIX = 12  # near-duplicate titles are compared within groups sharing this normalized prefix
 # Characters dropped from titles before comparing them (SQL replace() is portable; regexes are not).
 # A dozen nested replace() calls at most: SQLite's parser refuses deeper nesting.
@@ -106,6 +107,7 @@ FACT_LABELS = {
     "indicators_reported": _l("Indicators reported"),
     "indicators_at_target": _l("Indicators exactly at target"),
     "similar_lots": _l("Similar lots"),
+    "similar_count": _l("Number of similar lots"),
     "number": _l("Lot number"),
     "title": _l("Title"),
     "similarity": _l("Similarity"),
@@ -372,16 +374,27 @@ def duplicate_titles(threshold: Decimal, filters: AnalyticsFilters) -> list[Flag
     groups: dict[tuple, list] = {}
     for row in rows:
         groups.setdefault((row.region_id, row.year, row.key), []).append(row)
-    similar: dict[int, list[tuple]] = {}
+    similar: dict[int, list[tuple]] = {}  # lot id -> (other lot's row, ratio), at most MAX_LISTED
+    found: dict[int, int] = {}  # lot id -> how many similar lots
     for members in groups.values():
-        for i, a in enumerate(members):
-            for b in members[i + 1 :]:
-                ratio = difflib.SequenceMatcher(
-                    None, normalized_title(a.title_ru), normalized_title(b.title_ru)
-                ).ratio()
-                if ratio >= threshold:
-                    similar.setdefault(a.id, []).append((b, ratio))
-                    similar.setdefault(b.id, []).append((a, ratio))
+        # Lots with the same normalized title are compared once, as one title.
+        by_title: dict[str, list] = {}
+        for row in members:
+            by_title.setdefault(normalized_title(row.title_ru), []).append(row)
+        titles = list(by_title)
+        for i, a_title in enumerate(titles):
+            for b_title in titles[i:]:
+                same = a_title == b_title
+                ratio = 1.0 if same else difflib.SequenceMatcher(None, a_title, b_title).ratio()
+                if ratio < threshold:
+                    continue
+                for a in by_title[a_title]:
+                    for b in by_title[b_title]:
+                        if not same or a.id < b.id:
+                            for one, other in ((a, b), (b, a)):
+                                found[one.id] = found.get(one.id, 0) + 1
+                                if len(similar.setdefault(one.id, [])) < MAX_LISTED:
+                                    similar[one.id].append((other, ratio))
     kept = {row.id for row in rows if row.kept and row.id in similar}
     lots = _objects(Lot, kept | {other.id for lot_id in kept for other, _r in similar[lot_id]})
     flags = []
@@ -405,6 +418,7 @@ def duplicate_titles(threshold: Decimal, filters: AnalyticsFilters) -> list[Flag
                     threshold=percent(threshold * 100),
                 ),
                 {
+                    "similar_count": found[lot_id],
                     "similar_lots": [
                         {
                             "lot_id": o.id,
@@ -413,7 +427,7 @@ def duplicate_titles(threshold: Decimal, filters: AnalyticsFilters) -> list[Flag
                             "similarity": round(ratio, 3),
                         }
                         for o, ratio in others
-                    ]
+                    ],
                 },
                 threshold,
             )
@@ -638,7 +652,7 @@ def flags(filters: AnalyticsFilters | None = None, rules=None, status: str = "al
         (r.rule, r.subject_kind, r.subject_id): r
         for r in db.session.scalars(
             select(FlagReview)
-            .where(or_(*(FlagReview.rule == code for code in {f.rule for f in raised})))
+            .where(FlagReview.rule.in_(sorted({f.rule for f in raised})))
             .options(joinedload(FlagReview.reviewed_by))
         )
     }

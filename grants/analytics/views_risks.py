@@ -5,6 +5,7 @@ import marshmallow as ma
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_sqlalchemy.pagination import Pagination
 from marshmallow import fields
 
 from grants.analytics import risks
@@ -19,6 +20,21 @@ from grants.lots.operations import filter_options
 bp = Blueprint("risks", __name__, url_prefix="/risks")
 
 STATUSES = ("all", "open", "reviewed")
+PER_PAGE = 50
+
+
+class FlagPage(Pagination):
+    """One page of the flags (worked out in full: the count and the order need all of them), in the
+    shape of the pagination macro; `page` comes from the query string (anything else: page 1)."""
+
+    def _query_items(self) -> list:
+        flags = self._query_args["flags"]
+        return flags[self._query_offset : self._query_offset + self.per_page]
+
+    def _query_count(self) -> int:
+        return len(self._query_args["flags"])
+
+
 STAFF = ("ministry", "admin")
 
 
@@ -61,10 +77,11 @@ def index():
     rule = args.get("rule")
     status = args.get("status") or "all"
     found = [] if problems else risks.flags(filters, [rule] if rule else None, status)
+    page = FlagPage(per_page=PER_PAGE, max_per_page=PER_PAGE, error_out=False, flags=found)
     return (
         render_template(
             "analytics/risks.html",
-            flags=found,
+            page=page,
             rules=risks.RULES,
             thresholds=risks.thresholds(),
             filters=filters,
