@@ -22,7 +22,8 @@ class CommittedIds:
         self._listening = False
 
     def _after_flush(self, session, _flush_context) -> None:
-        ids = {obj.id for obj in session.new if obj.id is not None and self.wanted(obj)}
+        # getattr: not every model's key is `id` (RiskThreshold is keyed by its rule)
+        ids = {obj.id for obj in session.new if getattr(obj, "id", None) is not None and self.wanted(obj)}
         if ids:
             session.info.setdefault(self.flushed, set()).update(ids)
 

@@ -19,7 +19,17 @@ from grants.imports.common import (
     sort_errors,
 )
 from grants.imports.matching import organisation_matcher, region_matcher, sphere_matcher, status_matcher
-from grants.imports.parse import Column, RowError, as_amount, as_bin, as_date, as_kato, as_text, as_year
+from grants.imports.parse import (
+    Column,
+    RowError,
+    as_amount,
+    as_bin,
+    as_count,
+    as_date,
+    as_kato,
+    as_text,
+    as_year,
+)
 from grants.lots.models import Lot, LotStatus, Sphere
 from grants.organisations.models import Organisation, OrganisationKind
 from grants.projects.operations import contracted_total
@@ -82,6 +92,10 @@ LOT_COLUMNS = [
     Column("expected_results", "Ожидаемые результаты", "Күтілетін нәтижелер", "Expected results"),
     Column("start_date", "Дата начала", "Басталу күні", "Start date"),
     Column("end_date", "Дата окончания", "Аяқталу күні", "End date"),
+    # Bids received, from procurement data: a risk flag at one bid (docs/analytics.md#risk-flags).
+    Column(
+        "applicants", "Количество заявок", "Өтінімдер саны", "Applicants", False, ("Заявки", "Number of bids")
+    ),
 ]
 
 # How lot statuses are written besides their titles (docs/domain.md#name-matching).
@@ -217,6 +231,8 @@ def validate_lots(content: bytes, user=None) -> ImportResult:
         for key in ("start_date", "end_date"):
             if table.has(key):
                 values[key] = r.get(key, as_date)
+        if table.has("applicants"):
+            values["applicants"] = r.get("applicants", as_count)
         if values.get("start_date") and values.get("end_date") and values["end_date"] < values["start_date"]:
             r.error("end_date", _("The end date cannot be before the start date."))
         key = (values["number"], values["year"])

@@ -418,6 +418,23 @@ def as_year(value) -> int | None:
     return int(text)
 
 
+COUNT_LIMIT = 2**31 - 1  # INTEGER columns
+
+
+def as_count(value) -> int | None:
+    """A count of things (bids, people): a whole number, zero or more."""
+    if _blank(value):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = re.sub(r"[\s\u00a0]", "", str(value))
+    if isinstance(value, bool) or not re.fullmatch(r"[0-9]{1,10}", text):
+        raise Invalid(_("Enter a whole number, zero or more, for example 3."))
+    if int(text) > COUNT_LIMIT:
+        raise Invalid(_("The number is too large."))
+    return int(text)
+
+
 def _digits(value, length: int) -> str | None:
     if _blank(value):
         return None

@@ -205,6 +205,7 @@ def _seed_lots(plan, regions, spheres, orgs) -> dict[tuple[str, int], Lot]:
             "start_date": row["start_date"],
             "end_date": row["end_date"],
             "beneficiaries": row["beneficiaries"],
+            "applicants": row["applicants"],
             "status": LotStatus(row["status"]),
         }
         lot = _upsert(Lot, {"number": row["number"], "year": row["year"]}, values)

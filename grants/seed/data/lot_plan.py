@@ -142,6 +142,9 @@ def build_lots() -> list[dict]:
                 n = contract_seq[(kato, year)] = contract_seq.get((kato, year), 0) + 1
                 lot["project"] = _project(rng, lot, f"ГСЗ-{kato[:3]}-{year}-{n:03d}")
             lots.append(lot)
+    # One lot awarded on a single bid, as imported procurement data would say, so that the demo
+    # raises that risk flag (docs/analytics.md#risk-flags); the bids of the other lots are not known.
+    next(lot for lot in lots if lot["year"] == 2025 and lot["project"])["applicants"] = 1
     return lots
 
 
@@ -191,6 +194,7 @@ def _lot(rng, year, number, admin, kato, topic_code, status, ministry) -> dict:
         "title_en": topic["title_en"].format(place=place_en),
         "budget": _budget(rng, topic["budget_k"], budget_scale, year),
         "beneficiaries": _nice(topic["beneficiaries"] * scale / 100),
+        "applicants": None,
         "indicators": indicators[: rng.randint(2, 4)],
         "all_indicators": indicators,
         "project": None,
