@@ -143,6 +143,10 @@ PUBLIC_PAGES = [
     "/groups/{group}",
     "/methodologies/",
     "/methodologies/{methodology}",
+    # issue 13, analytics dashboard (docs/analytics.md#dashboard): public, a CSV per panel, the PDF
+    "/analytics/",
+    "/analytics/spheres.csv",
+    "/analytics/report.pdf?lang=en",
 ]
 
 # Route -> the roles that may open it (200); every other logged-in role gets 403, anonymous a login redirect.

@@ -102,6 +102,9 @@ NOT_PAGES = {
     "information.feed_json",
     "working_groups.task_document",
     "working_groups.expert_document",
+    # issue 13, analytics dashboard: downloads (CSV per panel, PDF), not HTML pages
+    "analytics.panel_csv",
+    "analytics.report_pdf",
 }
 
 
