@@ -1,4 +1,4 @@
-"""The analytics dashboard's figures (docs/analytics.md#dashboard): nine panels, each a table of figures
+"""The analytics dashboard's figures (docs/analytics.md#dashboard): ten panels, each a table of figures
 computed in SQL (GROUP BY), a chart drawn by grants/core/charts.py and a CSV of the same table.
 
 A bounded number of queries whatever the size of the archive: three calls of group_stats (budget by
@@ -45,6 +45,7 @@ PANELS = (
     "regions",
     "contracted",
     "effectiveness",
+    "bands",
     "relevance",
     "agreement",
     "remarks",
@@ -105,7 +106,6 @@ class Panel:
     rows: list[list] = field(default_factory=list)
     total: list | None = None  # the total row, printed last (first cell: "Total")
     chart: Markup = Markup("")
-    extra: Markup | None = None  # a second chart (band counts)
     note: str = ""
     unpublished: bool = False  # the figures include evaluations or recommendations not yet published
 
@@ -516,13 +516,24 @@ def build(filters: AnalyticsFilters, user, lang: str | None = None) -> Dashboard
         index_histogram(lot_ids, scope, SubjectKind.project),
         marked,
     )
-    bands = band_counts(lot_ids, scope, lang)
-    effectiveness.extra = charts.distribution(
-        [(title, n) for _code, title, n in bands], title=_("Evaluations by rating"), width=WIDE["width"]
-    )
-    effectiveness.rows += [[title, n] for _code, title, n in bands]
-    effectiveness.note = _("Evaluations per 10 points of the index, then per rating band.")
+    effectiveness.note = _("Evaluations per 10 points of the index.")
     panels.append(effectiveness)
+    bands = band_counts(lot_ids, scope, lang)
+    title = _("Evaluations by rating")
+    panels.append(
+        Panel(
+            "bands",
+            title,
+            [Column("band", _("Rating band")), Column("evaluations", _("Evaluations"), "integer")],
+            [[name, n] for _code, name, n in bands],
+            [_("Total"), sum(n for _code, _name, n in bands)],
+            chart=charts.distribution(
+                [(name, n) for _code, name, n in bands], title=title, width=WIDE["width"]
+            ),
+            note=_("Project evaluations per rating band."),
+            unpublished=marked,
+        )
+    )
     panels.append(
         _histogram_panel(
             "relevance",

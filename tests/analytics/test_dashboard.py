@@ -292,6 +292,7 @@ def test_the_figures_are_those_of_the_data(client, world):
     assert tables["contracted"][1] == [str(YEAR), "₸3,900,000.50", "₸2,900,000.00", "74.4%"]
     effectiveness = dict(tables["effectiveness"][1:])
     assert effectiveness["80–90"] == "1" and effectiveness["50–60"] == "0" and effectiveness["Total"] == "1"
+    assert tables["bands"][1:] == [["highly effective", "1"], ["Total", "1"]]
     assert dict(tables["relevance"][1:])["70–80"] == "1"
     assert tables["remarks"][1:] == [[str(YEAR), "3", "2"], ["Total", "3", "2"]]
     assert tables["indicators"][1] == [str(YEAR), "3", "2", "1", "85%"]
@@ -299,7 +300,7 @@ def test_the_figures_are_those_of_the_data(client, world):
     assert recommendations[1:] == ["3", "1", "1"]
 
 
-@pytest.mark.parametrize("panel", ["spheres", "contracted", "effectiveness", "indicators"])
+@pytest.mark.parametrize("panel", ["spheres", "contracted", "bands", "indicators"])
 def test_csv_holds_the_figures_of_the_page(client, world, panel):
     shown = page(client, lang="ru").tables[panel]
     response = client.get(f"/analytics/{panel}.csv", query_string={"year": YEAR, "lang": "ru"})
@@ -308,7 +309,7 @@ def test_csv_holds_the_figures_of_the_page(client, world, panel):
     rows = csv_rows(response)
     assert rows[0] == shown[0]  # the same headers
     assert len(rows) == len(shown)
-    kinds = {"spheres": "tnmm", "contracted": "tmmp", "effectiveness": "tn", "indicators": "tnnnp"}[panel]
+    kinds = {"spheres": "tnmm", "contracted": "tmmp", "bands": "tn", "indicators": "tnnnp"}[panel]
     for csv_row, page_row in zip(rows[1:], shown[1:], strict=True):
         for kind, raw, cell in zip(kinds, csv_row, page_row, strict=True):
             if kind == "t":
