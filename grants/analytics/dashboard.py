@@ -21,7 +21,7 @@ from fractions import Fraction
 
 from flask_babel import gettext as _
 from markupsafe import Markup
-from sqlalchemy import Float, and_, case, cast, distinct, func, literal_column, or_, select
+from sqlalchemy import Float, and_, case, cast, func, literal_column, or_, select
 
 from grants.analytics.filters import AnalyticsFilters
 from grants.analytics.stats import StatsRow, group_stats
@@ -108,6 +108,7 @@ class Panel:
     chart: Markup = Markup("")
     note: str = ""
     unpublished: bool = False  # the figures include evaluations or recommendations not yet published
+    hidden: int = 0  # how many unpublished items the figures include (recommendations)
 
     @property
     def all_rows(self) -> list[list]:
@@ -283,16 +284,23 @@ def agreement(lot_ids, scope) -> list[Agreement]:
         .subquery()
     )
     within = cast(units.c.m * units.c.q - units.c.s * units.c.s, Float) / (units.c.m - 1)
-    rows = db.session.execute(
+    per_evaluation = (
         select(
             units.c.campaign_id,
             units.c.kind,
-            func.count(distinct(units.c.evaluation_id)),
-            func.sum(units.c.m),
-            func.sum(units.c.s),
-            func.sum(units.c.q),
-            func.sum(within),
-        ).group_by(units.c.campaign_id, units.c.kind)
+            func.sum(units.c.m).label("m"),
+            func.sum(units.c.s).label("s"),
+            func.sum(units.c.q).label("q"),
+            func.sum(within).label("w"),
+        )
+        .group_by(units.c.campaign_id, units.c.kind, units.c.evaluation_id)
+        .subquery()
+    )
+    e = per_evaluation.c
+    rows = db.session.execute(
+        select(
+            e.campaign_id, e.kind, func.count(), func.sum(e.m), func.sum(e.s), func.sum(e.q), func.sum(e.w)
+        ).group_by(e.campaign_id, e.kind)
     ).all()
     ids = {r[0] for r in rows}
     campaigns = (
@@ -452,35 +460,38 @@ def _histogram_panel(key: str, title: str, counts: dict[int, int], unpublished: 
     return Panel(key, title, columns, rows, total, chart=chart, unpublished=unpublished)
 
 
-def build(filters: AnalyticsFilters, user, lang: str | None = None) -> Dashboard:
-    """Every panel for these filters as user sees them, in the current (or given) language."""
-    lot_ids = filters.lot_ids().scalar_subquery()
-    scope = evaluation_scope(user)
-    hidden = unpublished_evaluations(lot_ids, scope) if user.is_authenticated else 0
-    marked = hidden > 0
-    unnamed = _("Sphere not specified")
-    panels = []
+@dataclass
+class _Context:
+    filters: AnalyticsFilters
+    user: object
+    lang: str | None
+    lot_ids: object  # scalar subquery of the filtered lots' ids
+    scope: object  # SQL condition: the evaluations the reader sees
+    marked: bool  # the evaluation figures include unpublished ones
 
-    rows, total = group_stats(filters, "sphere")
-    panels.append(
-        _budget_panel(
-            "spheres",
-            _("Budget by sphere"),
-            _("Sphere"),
-            rows,
-            total,
-            lang,
-            lambda r: r.name(lang) or unnamed,
-        )
-    )
-    rows, total = group_stats(filters, "region")
-    panels.append(
-        _budget_panel(
-            "regions", _("Budget by region"), _("Region"), rows, total, lang, lambda r: r.name(lang)
-        )
+
+def _spheres(c: "_Context") -> Panel:
+    rows, total = group_stats(c.filters, "sphere")
+    return _budget_panel(
+        "spheres",
+        _("Budget by sphere"),
+        _("Sphere"),
+        rows,
+        total,
+        c.lang,
+        lambda r: r.name(c.lang) or _("Sphere not specified"),
     )
 
-    rows, total = group_stats(filters, "year")
+
+def _regions(c: "_Context") -> Panel:
+    rows, total = group_stats(c.filters, "region")
+    return _budget_panel(
+        "regions", _("Budget by region"), _("Region"), rows, total, c.lang, lambda r: r.name(c.lang)
+    )
+
+
+def _contracted(c: "_Context") -> Panel:
+    rows, total = group_stats(c.filters, "year")
     title = _("Contracted amount against announced budget")
     contracted = Panel(
         "contracted",
@@ -499,7 +510,10 @@ def build(filters: AnalyticsFilters, user, lang: str | None = None) -> Dashboard
         [
             (
                 label,
-                [(float(r.budget), money(r.budget, lang)), (float(r.contracted), money(r.contracted, lang))],
+                [
+                    (float(r.budget), money(r.budget, c.lang)),
+                    (float(r.contracted), money(r.contracted, c.lang)),
+                ],
             )
             for label, r in [*((str(r.key), r) for r in rows), (_("Total"), total)]
         ],
@@ -508,106 +522,107 @@ def build(filters: AnalyticsFilters, user, lang: str | None = None) -> Dashboard
         title=title,
         **WIDE,
     )
-    panels.append(contracted)
+    return contracted
 
+
+def _effectiveness(c: "_Context") -> Panel:
     effectiveness = _histogram_panel(
         "effectiveness",
         _("Effectiveness index of projects"),
-        index_histogram(lot_ids, scope, SubjectKind.project),
-        marked,
+        index_histogram(c.lot_ids, c.scope, SubjectKind.project),
+        c.marked,
     )
     effectiveness.note = _("Evaluations per 10 points of the index.")
-    panels.append(effectiveness)
-    bands = band_counts(lot_ids, scope, lang)
+    return effectiveness
+
+
+def _bands(c: "_Context") -> Panel:
+    bands = band_counts(c.lot_ids, c.scope, c.lang)
     title = _("Evaluations by rating")
-    panels.append(
-        Panel(
-            "bands",
-            title,
-            [Column("band", _("Rating band")), Column("evaluations", _("Evaluations"), "integer")],
-            [[name, n] for _code, name, n in bands],
-            [_("Total"), sum(n for _code, _name, n in bands)],
-            chart=charts.distribution(
-                [(name, n) for _code, name, n in bands], title=title, width=WIDE["width"]
-            ),
-            note=_("Project evaluations per rating band."),
-            unpublished=marked,
-        )
-    )
-    panels.append(
-        _histogram_panel(
-            "relevance",
-            _("Relevance index of lots"),
-            index_histogram(lot_ids, scope, SubjectKind.lot),
-            marked,
-        )
+    return Panel(
+        "bands",
+        title,
+        [Column("band", _("Rating band")), Column("evaluations", _("Evaluations"), "integer")],
+        [[name, n] for _code, name, n in bands],
+        [_("Total"), sum(n for _code, _name, n in bands)],
+        chart=charts.distribution([(name, n) for _code, name, n in bands], title=title, width=WIDE["width"]),
+        note=_("Project evaluations per rating band."),
+        unpublished=c.marked,
     )
 
-    found = agreement(lot_ids, scope)
+
+def _relevance(c: "_Context") -> Panel:
+    return _histogram_panel(
+        "relevance",
+        _("Relevance index of lots"),
+        index_histogram(c.lot_ids, c.scope, SubjectKind.lot),
+        c.marked,
+    )
+
+
+def _agreement(c: "_Context") -> Panel:
+    found = agreement(c.lot_ids, c.scope)
     title = _("Agreement between members (Krippendorff's alpha)")
-    panels.append(
-        Panel(
-            "agreement",
-            title,
+    return Panel(
+        "agreement",
+        title,
+        [
+            Column("campaign", _("Campaign")),
+            Column("subject", _("Subject")),
+            Column("evaluations", _("Evaluations"), "integer"),
+            Column("alpha", _("Alpha"), "alpha"),
+        ],
+        [[a.campaign.localized("name", c.lang), a.kind.title, a.evaluations, _alpha(a.alpha)] for a in found],
+        chart=charts.horizontal_bars(
             [
-                Column("campaign", _("Campaign")),
-                Column("subject", _("Subject")),
-                Column("evaluations", _("Evaluations"), "integer"),
-                Column("alpha", _("Alpha"), "alpha"),
-            ],
-            [
-                [a.campaign.localized("name", lang), a.kind.title, a.evaluations, _alpha(a.alpha)]
+                (
+                    f"{a.campaign.localized('name', c.lang)} · {a.kind.title}",
+                    max(0.0, a.alpha) if a.alpha is not None else None,
+                    fixed(_alpha(a.alpha), 3, c.lang),
+                )
                 for a in found
             ],
-            chart=charts.horizontal_bars(
-                [
-                    (
-                        f"{a.campaign.localized('name', lang)} · {a.kind.title}",
-                        max(0.0, a.alpha) if a.alpha is not None else None,
-                        fixed(_alpha(a.alpha), 3, lang),
-                    )
-                    for a in found
-                ],
-                maximum=1,
-                step=0.2,
-                title=title,
-                **WIDE,
-            ),
-            note=_("Computed over the scores of the evaluations shown, per campaign and subject."),
-            unpublished=marked,
-        )
+            maximum=1,
+            step=0.2,
+            title=title,
+            **WIDE,
+        ),
+        note=_("Computed over the scores of the evaluations shown, per campaign and subject."),
+        unpublished=c.marked,
     )
 
-    made = remarks(lot_ids, scope)
+
+def _remarks(c: "_Context") -> Panel:
+    made = remarks(c.lot_ids, c.scope)
     years = sorted(made, reverse=True)
     title = _("Remarks made and rejected")
-    panels.append(
-        Panel(
-            "remarks",
-            title,
+    return Panel(
+        "remarks",
+        title,
+        [
+            Column("year", _("Year")),
+            Column("made", _("Remarks made"), "integer"),
+            Column("rejected", _("Remarks rejected"), "integer"),
+        ],
+        [[str(y), *made[y]] for y in years],
+        [_("Total"), sum(m for m, _r in made.values()), sum(r for _m, r in made.values())],
+        chart=charts.grouped_bars(
             [
-                Column("year", _("Year")),
-                Column("made", _("Remarks made"), "integer"),
-                Column("rejected", _("Remarks rejected"), "integer"),
+                (str(y), [(made[y][0], number(made[y][0], c.lang)), (made[y][1], number(made[y][1], c.lang))])
+                for y in years
             ],
-            [[str(y), *made[y]] for y in years],
-            [_("Total"), sum(m for m, _r in made.values()), sum(r for _m, r in made.values())],
-            chart=charts.grouped_bars(
-                [
-                    (str(y), [(made[y][0], number(made[y][0], lang)), (made[y][1], number(made[y][1], lang))])
-                    for y in years
-                ],
-                series=[_("Remarks made"), _("Remarks rejected")],
-                maximum=max((m for m, _r in made.values()), default=0),
-                title=title,
-                **WIDE,
-            ),
-            note=_("Remarks the chair has ruled on, by the year of the lot."),
-            unpublished=marked,
-        )
+            series=[_("Remarks made"), _("Remarks rejected")],
+            maximum=max((m for m, _r in made.values()), default=0),
+            title=title,
+            **WIDE,
+        ),
+        note=_("Remarks the chair has ruled on, by the year of the lot."),
+        unpublished=c.marked,
     )
 
-    per_year = indicators(lot_ids)
+
+def _indicators(c: "_Context") -> Panel:
+    per_year = indicators(c.lot_ids)
     all_years = IndicatorRow(None)
     for r in per_year:
         all_years.add(r)
@@ -616,69 +631,82 @@ def build(filters: AnalyticsFilters, user, lang: str | None = None) -> Dashboard
     def indicator_row(label, r: IndicatorRow) -> list:
         return [label, r.indicators, r.reported, r.achieved, r.mean_achievement]
 
-    panels.append(
-        Panel(
-            "indicators",
-            title,
+    return Panel(
+        "indicators",
+        title,
+        [
+            Column("year", _("Year")),
+            Column("indicators", _("Indicators"), "integer"),
+            Column("reported", _("Reported"), "integer"),
+            Column("achieved", _("Achieved"), "integer"),
+            Column("mean_achievement", _("Mean achievement"), "percent"),
+        ],
+        [indicator_row(str(r.year), r) for r in per_year],
+        indicator_row(_("Total"), all_years),
+        chart=charts.grouped_bars(
             [
-                Column("year", _("Year")),
-                Column("indicators", _("Indicators"), "integer"),
-                Column("reported", _("Reported"), "integer"),
-                Column("achieved", _("Achieved"), "integer"),
-                Column("mean_achievement", _("Mean achievement"), "percent"),
+                (
+                    str(r.year),
+                    [(r.reported, number(r.reported, c.lang)), (r.achieved, number(r.achieved, c.lang))],
+                )
+                for r in per_year
             ],
-            [indicator_row(str(r.year), r) for r in per_year],
-            indicator_row(_("Total"), all_years),
-            chart=charts.grouped_bars(
-                [
-                    (
-                        str(r.year),
-                        [(r.reported, number(r.reported, lang)), (r.achieved, number(r.achieved, lang))],
-                    )
-                    for r in per_year
-                ],
-                series=[_("Reported"), _("Achieved")],
-                maximum=max((r.reported for r in per_year), default=0),
-                title=title,
-                **WIDE,
-            ),
-            note=_("Project indicators: achieved when the actual value reaches the target."),
-        )
+            series=[_("Reported"), _("Achieved")],
+            maximum=max((r.reported for r in per_year), default=0),
+            title=title,
+            **WIDE,
+        ),
+        note=_("Project indicators: achieved when the actual value reaches the target."),
     )
 
-    recs = recommendations(user, filters)
+
+def _recommendations(c: "_Context") -> Panel:
+    recs = recommendations(c.user, c.filters)
     title = _("Recommendations answered and overdue")
     sums = [sum(getattr(r, f) for r in recs) for f in ("made", "answered", "overdue")]
-    panels.append(
-        Panel(
-            "recommendations",
-            title,
+    return Panel(
+        "recommendations",
+        title,
+        [
+            Column("council", _("Council")),
+            Column("made", _("Recommendations"), "integer"),
+            Column("answered", _("Answered"), "integer"),
+            Column("overdue", _("Overdue"), "integer"),
+        ],
+        [[r.council.localized("name", c.lang), r.made, r.answered, r.overdue] for r in recs],
+        [_("Total"), *sums],
+        chart=charts.grouped_bars(
             [
-                Column("council", _("Council")),
-                Column("made", _("Recommendations"), "integer"),
-                Column("answered", _("Answered"), "integer"),
-                Column("overdue", _("Overdue"), "integer"),
+                (
+                    r.council.localized("name", c.lang),
+                    [(v, number(v, c.lang)) for v in (r.made, r.answered, r.overdue)],
+                )
+                for r in recs
             ],
-            [[r.council.localized("name", lang), r.made, r.answered, r.overdue] for r in recs],
-            [_("Total"), *sums],
-            chart=charts.grouped_bars(
-                [
-                    (
-                        r.council.localized("name", lang),
-                        [(v, number(v, lang)) for v in (r.made, r.answered, r.overdue)],
-                    )
-                    for r in recs
-                ],
-                series=[_("Recommendations"), _("Answered"), _("Overdue")],
-                maximum=max((r.made for r in recs), default=0),
-                title=title,
-                **WIDE,
-            ),
-            note=_("By council; the sphere filter does not apply to recommendations."),
-            unpublished=any(r.unpublished for r in recs),
-        )
+            series=[_("Recommendations"), _("Answered"), _("Overdue")],
+            maximum=max((r.made for r in recs), default=0),
+            title=title,
+            **WIDE,
+        ),
+        note=_("By council; the sphere filter does not apply to recommendations."),
+        unpublished=any(r.unpublished for r in recs),
+        hidden=sum(r.unpublished for r in recs),
     )
-    return Dashboard(filters, panels, hidden, sum(r.unpublished for r in recs))
+
+
+BUILDERS = {key: globals()[f"_{key}"] for key in PANELS}
+
+
+def build(filters: AnalyticsFilters, user, lang: str | None = None, only: str | None = None) -> Dashboard:
+    """Every panel (or only the one named) for these filters as user sees them, in the given language
+    (None: the request's)."""
+    lot_ids = filters.lot_ids().scalar_subquery()
+    scope = evaluation_scope(user)
+    hidden = unpublished_evaluations(lot_ids, scope) if user.is_authenticated else 0
+    context = _Context(filters, user, lang, lot_ids, scope, hidden > 0)
+    panels = [BUILDERS[key](context) for key in PANELS if only in (None, key)]
+    recommendations_hidden = sum(p.hidden for p in panels if p.key == "recommendations")
+    return Dashboard(filters, panels, hidden, recommendations_hidden)
 
 
 def _alpha(value: float | None) -> Decimal | None:
@@ -686,7 +714,7 @@ def _alpha(value: float | None) -> Decimal | None:
 
 
 def panel_csv(filters: AnalyticsFilters, user, key: str) -> bytes:
-    return build(filters, user).panel(key).csv()
+    return build(filters, user, only=key).panel(key).csv()
 
 
 __all__ = [

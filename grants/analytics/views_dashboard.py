@@ -83,7 +83,7 @@ def panel_csv(panel: str):
     if filters is None:
         html, status = _page(None, errors, None)
         return current_app.response_class(html, status=status, mimetype="text/html")
-    dashboard = build(filters, current_user, current_language())
+    dashboard = build(filters, current_user, current_language(), only=panel)
     response = current_app.response_class(dashboard.panel(panel).csv(), mimetype="text/csv")
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="analytics-{panel}.csv"'
