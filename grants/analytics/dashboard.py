@@ -170,9 +170,9 @@ def recommendation_scope(user, filters: AnalyticsFilters):
             Recommendation.council_id.in_(select(Council.id).where(Council.body_id.in_(bodies)))
         )
     if filters.year is not None:
-        start = datetime(filters.year, 1, 1, tzinfo=LOCAL_TZ)
-        end = datetime(filters.year + 1, 1, 1, tzinfo=LOCAL_TZ)
-        conditions.append(and_(Recommendation.sent_at >= start, Recommendation.sent_at < end))
+        conditions.append(Recommendation.sent_at >= datetime(filters.year, 1, 1, tzinfo=LOCAL_TZ))
+        if filters.year < 9999:  # the last year datetime can name; nothing is sent after it anyway
+            conditions.append(Recommendation.sent_at < datetime(filters.year + 1, 1, 1, tzinfo=LOCAL_TZ))
     return and_(*conditions)
 
 

@@ -163,12 +163,14 @@ def world(db):
                 ruling=ruling,
             )
         )
-    council = db.session.scalar(select(Council).order_by(Council.id))
+    council = db.session.scalar(select(Council).where(Council.secretary_id == user("secretary").id))
     sent = datetime(YEAR, 3, 1, 6, tzinfo=UTC)
     for status, due, responded in (
         (RecommendationStatus.sent, date(2020, 1, 1), None),  # overdue
         (RecommendationStatus.answered, date(2020, 1, 1), sent),
         (RecommendationStatus.sent, None, None),
+        (RecommendationStatus.sent, date(2020, 1, 1), "unpublished"),  # seen by the council's people only
+        (RecommendationStatus.draft, date(2020, 1, 1), "unpublished"),  # never counted
     ):
         db.session.add(
             Recommendation(
@@ -178,9 +180,9 @@ def world(db):
                 status=status,
                 due_date=due,
                 sent_at=sent,
-                published_at=sent,
-                responded_at=responded,
-                response="Ответ" if responded else None,
+                published_at=None if responded == "unpublished" else sent,
+                responded_at=None if responded == "unpublished" else responded,
+                response="Ответ" if responded and responded != "unpublished" else None,
             )
         )
     db.session.commit()
@@ -400,12 +402,14 @@ def test_bad_filters_re_render_the_page_with_the_messages(client, args):
         assert client.get(url, query_string=args).status_code == 422
 
 
-def test_unknown_but_well_formed_filters_show_empty_figures(client):
-    response = client.get(
-        "/analytics/", query_string={"year": "1901", "council": "987654321", "region": "999999999"}
-    )
+@pytest.mark.parametrize("year", ["1000", "1901", "9999"])
+def test_unknown_but_well_formed_filters_show_empty_figures(client, year):
+    args = {"year": year, "council": "987654321", "region": "999999999", "administrator": "0" * 12}
+    response = client.get("/analytics/", query_string=args)
     assert response.status_code == 200
     assert tables_of(response).tables["spheres"][-1][1] == "0"
+    for url in ("/analytics/recommendations.csv", "/analytics/report.pdf"):
+        assert client.get(url, query_string=args).status_code == 200
 
 
 def test_agreement_in_sql_is_campaign_alpha(app, world):
@@ -447,3 +451,13 @@ def test_a_bounded_number_of_queries(app, world):
         counts.append(len(seen))
     # a lookup of names is skipped when a panel is empty: the counts differ by those few at most
     assert max(counts) <= 30 and abs(counts[0] - counts[1]) <= 3
+
+
+def test_unpublished_recommendations_count_for_the_councils_people_only(client, world):
+    assert page(client, lang="en").tables["recommendations"][-1] == ["Total", "3", "1", "1"]
+    login(client, user("secretary").email)
+    response = client.get("/analytics/", query_string={"year": YEAR, "lang": "en"})
+    assert tables_of(response).tables["recommendations"][-1] == ["Total", "4", "1", "2"]
+    assert "data-includes-unpublished" in response.get_data(as_text=True)
+    rows = csv_rows(client.get("/analytics/recommendations.csv", query_string={"year": YEAR, "lang": "en"}))
+    assert rows[-1] == ["Total", "4", "1", "2"]
