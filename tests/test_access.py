@@ -143,10 +143,9 @@ PUBLIC_PAGES = [
     "/groups/{group}",
     "/methodologies/",
     "/methodologies/{methodology}",
-    # issue 13, analytics dashboard (docs/analytics.md#dashboard): public, a CSV per panel, the PDF
+    # issue 13, analytics dashboard (docs/analytics.md#dashboard): public, and a CSV per panel
     "/analytics/",
     "/analytics/spheres.csv",
-    "/analytics/report.pdf?lang=en",
 ]
 
 # Route -> the roles that may open it (200); every other logged-in role gets 403, anonymous a login redirect.
