@@ -55,7 +55,7 @@ PANELS = (
 BINS = tuple(range(10))  # 10-point bins of an index: 0–10, 10–20, …, 90–100 (100 falls in the last)
 BOM = "\ufeff"
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-WIDE = {"width": 640, "label_width": 220}
+WIDE = {"width": 680, "label_width": 260}  # room for long names of spheres, regions, councils
 
 
 # --- tables -----------------------------------------------------------------------------------
@@ -705,6 +705,8 @@ def build(filters: AnalyticsFilters, user, lang: str | None = None, only: str | 
     hidden = unpublished_evaluations(lot_ids, scope) if user.is_authenticated else 0
     context = _Context(filters, user, lang, lot_ids, scope, hidden > 0)
     panels = [BUILDERS[key](context) for key in PANELS if only in (None, key)]
+    for panel in panels:
+        panel.chart = charts.fluid(panel.chart)
     recommendations_hidden = sum(p.hidden for p in panels if p.key == "recommendations")
     return Dashboard(filters, panels, hidden, recommendations_hidden)
 

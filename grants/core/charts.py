@@ -168,4 +168,10 @@ def histogram(
     return Markup("".join(parts))
 
 
-__all__ = ["_fmt", "distribution", "grouped_bars", "histogram", "horizontal_bars"]
+def fluid(svg: Markup) -> Markup:
+    """The chart scaled down to the width of a narrow screen (Bootstrap's img-fluid: max-width 100 %,
+    height auto; the viewBox keeps the proportions); PDFs ignore the class."""
+    return Markup(str(svg).replace('class="chart"', 'class="chart img-fluid"', 1))
+
+
+__all__ = ["_fmt", "distribution", "fluid", "grouped_bars", "histogram", "horizontal_bars"]
