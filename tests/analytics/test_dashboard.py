@@ -461,3 +461,16 @@ def test_unpublished_recommendations_count_for_the_councils_people_only(client, 
     assert "data-includes-unpublished" in response.get_data(as_text=True)
     rows = csv_rows(client.get("/analytics/recommendations.csv", query_string={"year": YEAR, "lang": "en"}))
     assert rows[-1] == ["Total", "4", "1", "2"]
+
+
+def test_the_new_charts_escape_their_texts_and_carry_a_title():
+    from grants.core.charts import fluid, grouped_bars, histogram
+
+    bars = grouped_bars([("<b>x</b>", [(5.0, "5 & 6"), (None, "—")])], ["A<", "B"], maximum=10, title="T&")
+    assert bars.startswith('<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img"')
+    assert "<title>T&amp;</title>" in bars and "&lt;b&gt;x&lt;/b&gt;" in bars and "5 &amp; 6" in bars
+    assert "A&lt;" in bars and "<b>" not in bars
+    columns = histogram([("0–10", 0), ("<10>", 3)], title="H")
+    assert "<title>H</title>" in columns and "&lt;10&gt;" in columns and ">3</text>" in columns
+    assert 'class="chart img-fluid" role="img"' in fluid(columns)
+    assert histogram([], title="empty").count("<rect") == 0
