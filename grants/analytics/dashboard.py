@@ -153,6 +153,16 @@ def evaluation_scope(user):
     return or_(Evaluation.is_published, and_(Evaluation.has_reached_review, Evaluation.visible_to(user)))
 
 
+def score_scope(user):
+    """The evaluations whose scores feed the agreement panel: published ones, and for a signed-in user
+    those past review whose scores they may see (Evaluation.scores_visible_to: never a recused member's)."""
+    if not user.is_authenticated:
+        return Evaluation.is_published
+    return or_(
+        Evaluation.is_published, and_(Evaluation.has_reached_review, Evaluation.scores_visible_to(user))
+    )
+
+
 def recommendation_scope(user, filters: AnalyticsFilters):
     """Recommendations made (sent, never drafts) that user may see, kept by the filters: the council,
     the council's region, the body it sits at (administrator), the year it was sent; sphere does not apply."""
@@ -561,7 +571,7 @@ def _relevance(c: "_Context") -> Panel:
 
 
 def _agreement(c: "_Context") -> Panel:
-    found = agreement(c.lot_ids, c.scope)
+    found = agreement(c.lot_ids, score_scope(c.user))
     title = _("Agreement between members (Krippendorff's alpha)")
     return Panel(
         "agreement",
@@ -729,4 +739,5 @@ __all__ = [
     "evaluation_scope",
     "panel_csv",
     "recommendation_scope",
+    "score_scope",
 ]

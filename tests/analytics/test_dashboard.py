@@ -12,7 +12,7 @@ import pytest
 from flask_login import AnonymousUserMixin
 from sqlalchemy import select
 
-from grants.analytics.dashboard import PANELS, agreement, build, evaluation_scope
+from grants.analytics.dashboard import PANELS, agreement, build, score_scope
 from grants.analytics.filters import AnalyticsFilters
 from grants.cooperation.models import Recommendation, RecommendationStatus
 from grants.core.formatting import money, number
@@ -416,7 +416,7 @@ def test_agreement_in_sql_is_campaign_alpha(app, world):
     campaign = world["campaign"]
     filters = AnalyticsFilters(year=YEAR)
     for who, states in ((AnonymousUserMixin(), {EvaluationState.published}), (user("ministry"), None)):
-        scope = evaluation_scope(who)
+        scope = score_scope(who)
         found = {(a.campaign.id, a.kind): a for a in agreement(filters.lot_ids().scalar_subquery(), scope)}
         for kind in SubjectKind:
             evaluations = [
