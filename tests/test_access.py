@@ -147,6 +147,9 @@ PUBLIC_PAGES = [
     "/needs/coverage",
     "/needs/coverage?region=710000000",
     "/needs/coverage/report.xlsx?region=710000000&lang=kk",
+    # issue 13, analytics dashboard (docs/analytics.md#dashboard): public, and a CSV per panel
+    "/analytics/",
+    "/analytics/spheres.csv",
 ]
 
 # Route -> the roles that may open it (200); every other logged-in role gets 403, anonymous a login redirect.

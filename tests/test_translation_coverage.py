@@ -105,6 +105,9 @@ NOT_PAGES = {
     # needs coverage downloads (issue 13, docs/analytics.md#needs-coverage)
     "coverage.report_pdf",
     "coverage.report_xlsx",
+    # issue 13, analytics dashboard: downloads (CSV per panel, PDF), not HTML pages
+    "analytics.panel_csv",
+    "analytics.report_pdf",
 }
 
 

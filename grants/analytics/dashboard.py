@@ -1,0 +1,743 @@
+"""The analytics dashboard's figures (docs/analytics.md#dashboard): ten panels, each a table of figures
+computed in SQL (GROUP BY), a chart drawn by grants/core/charts.py and a CSV of the same table.
+
+A bounded number of queries whatever the size of the archive: three calls of group_stats (budget by
+sphere, region and year) and one or two GROUP BY queries per other panel; nothing loops over lots,
+evaluations or scores in Python.
+
+Who sees what (docs/analytics.md#who-sees-what): budgets, lots, contracts and indicators are public;
+an evaluation counts for everyone once published, and for a signed-in user also when it has reached
+review and Evaluation.visible_to(user) lets them see it; such figures are marked as including
+unpublished work. Recommendations count as Recommendation.visible_to(user) allows (published ones for
+anonymous readers), drafts never.
+"""
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from fractions import Fraction
+
+from flask_babel import gettext as _
+from markupsafe import Markup
+from sqlalchemy import Float, and_, case, cast, func, literal_column, or_, select
+
+from grants.analytics.filters import AnalyticsFilters
+from grants.analytics.stats import StatsRow, group_stats
+from grants.cooperation.models import Recommendation, RecommendationStatus
+from grants.core import charts
+from grants.core.errors import LOCAL_TZ, today_local
+from grants.core.formatting import fixed, money, number, percent
+from grants.councils.models import Council
+from grants.extensions import db
+from grants.lots.models import Lot
+from grants.monitoring.models import Campaign, Criterion, Evaluation, Methodology, SubjectKind
+from grants.monitoring.rules import round_half_up
+from grants.organisations.models import Organisation
+from grants.projects.models import Indicator, Project
+from grants.regions.models import Region
+from grants.replies.models import Reply, Ruling
+from grants.scoring.models import Score, Scorecard
+
+PANELS = (
+    "spheres",
+    "regions",
+    "contracted",
+    "effectiveness",
+    "bands",
+    "relevance",
+    "agreement",
+    "remarks",
+    "indicators",
+    "recommendations",
+)
+BINS = tuple(range(10))  # 10-point bins of an index: 0–10, 10–20, …, 90–100 (100 falls in the last)
+BOM = "\ufeff"
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+WIDE = {"width": 680, "label_width": 260}  # room for long names of spheres, regions, councils
+
+
+# --- tables -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # stable machine name
+    header: str
+    kind: str = (
+        "text"  # text | integer | money | index (1 decimal) | percent (1 decimal) | alpha (3 decimals)
+    )
+
+
+PLACES = {"money": 2, "index": 1, "percent": 1, "alpha": 3}
+
+
+def display(value, kind: str, lang: str | None = None) -> str:
+    """A cell as the page and the PDF print it, through the shared formatters (docs/formatting.md)."""
+    if kind == "text":
+        return "" if value is None else str(value)
+    if kind == "integer":
+        return number(value, lang)
+    if kind == "money":
+        return money(value, lang)
+    if kind == "percent":
+        return percent(value, 1, lang)
+    return fixed(value, PLACES[kind], lang)
+
+
+def raw(value, kind: str) -> str:
+    """A cell as the CSV writes it: a decimal dot, fixed places, no separators; empty when missing."""
+    if value is None:
+        return ""
+    if kind == "text":
+        text = str(value)
+        return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+    if kind == "integer":
+        return str(int(value))
+    return f"{Decimal(value):.{PLACES[kind]}f}"
+
+
+@dataclass
+class Panel:
+    key: str  # one of PANELS: the CSV's name and the page anchor
+    title: str
+    columns: list[Column]
+    rows: list[list] = field(default_factory=list)
+    total: list | None = None  # the total row, printed last (first cell: "Total")
+    chart: Markup = Markup("")
+    note: str = ""
+    unpublished: bool = False  # the figures include evaluations or recommendations not yet published
+    hidden: int = 0  # how many unpublished items the figures include (recommendations)
+
+    @property
+    def all_rows(self) -> list[list]:
+        return self.rows + ([self.total] if self.total is not None else [])
+
+    def cells(self, row: list, lang: str | None = None) -> list[str]:
+        return [display(v, c.kind, lang) for v, c in zip(row, self.columns, strict=True)]
+
+    def csv(self) -> bytes:
+        """UTF-8 with a BOM, CRLF line ends, a comma between cells and a decimal dot (as the open-data
+        CSVs in their standard dialect); the header row in the request language."""
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow([raw(c.header, "text") for c in self.columns])
+        for row in self.all_rows:
+            writer.writerow([raw(v, c.kind) for v, c in zip(row, self.columns, strict=True)])
+        return (BOM + buffer.getvalue()).encode("utf-8")
+
+
+@dataclass
+class Dashboard:
+    filters: AnalyticsFilters
+    panels: list[Panel]
+    unpublished_evaluations: int  # evaluations counted that are not published (0 for anonymous readers)
+    unpublished_recommendations: int
+
+    @property
+    def includes_unpublished(self) -> bool:
+        return bool(self.unpublished_evaluations or self.unpublished_recommendations)
+
+    def panel(self, key: str) -> Panel:
+        return next(p for p in self.panels if p.key == key)
+
+
+# --- who sees what ------------------------------------------------------------------------------
+
+
+def evaluation_scope(user):
+    """The evaluations whose figures user sees (docs/analytics.md#who-sees-what), as a SQL condition."""
+    if not user.is_authenticated:
+        return Evaluation.is_published
+    return or_(Evaluation.is_published, and_(Evaluation.has_reached_review, Evaluation.visible_to(user)))
+
+
+def score_scope(user):
+    """The evaluations whose scores feed the agreement panel: published ones, and for a signed-in user
+    those past review whose scores they may see (Evaluation.scores_visible_to: never a recused member's)."""
+    if not user.is_authenticated:
+        return Evaluation.is_published
+    return or_(
+        Evaluation.is_published, and_(Evaluation.has_reached_review, Evaluation.scores_visible_to(user))
+    )
+
+
+def recommendation_scope(user, filters: AnalyticsFilters):
+    """Recommendations made (sent, never drafts) that user may see, kept by the filters: the council,
+    the council's region, the body it sits at (administrator), the year it was sent; sphere does not apply."""
+    conditions = [Recommendation.status != RecommendationStatus.draft, Recommendation.visible_to(user)]
+    if filters.council is not None:
+        conditions.append(Recommendation.council_id == filters.council)
+    if filters.region:
+        regions = select(Region.id).where(Region.kato == filters.region)
+        conditions.append(
+            Recommendation.council_id.in_(select(Council.id).where(Council.region_id.in_(regions)))
+        )
+    if filters.administrator:
+        bodies = select(Organisation.id).where(Organisation.bin == filters.administrator)
+        conditions.append(
+            Recommendation.council_id.in_(select(Council.id).where(Council.body_id.in_(bodies)))
+        )
+    if filters.year is not None:
+        conditions.append(Recommendation.sent_at >= datetime(filters.year, 1, 1, tzinfo=LOCAL_TZ))
+        if filters.year < 9999:  # the last year datetime can name; nothing is sent after it anyway
+            conditions.append(Recommendation.sent_at < datetime(filters.year + 1, 1, 1, tzinfo=LOCAL_TZ))
+    return and_(*conditions)
+
+
+# --- the figures --------------------------------------------------------------------------------
+
+
+def _bin(column):
+    """The 10-point bin (0..9) of an index; 100 belongs to the last bin. Literal SQL, no parameters."""
+    return case(
+        *[(column >= literal_column(str(10 * b)), literal_column(str(b))) for b in range(9, 0, -1)],
+        else_=literal_column("0"),
+    )
+
+
+def bin_label(b: int) -> str:
+    return f"{10 * b}–{10 * (b + 1)}"
+
+
+def index_histogram(lot_ids, scope, kind: SubjectKind) -> dict[int, int]:
+    """Evaluations of one kind per 10-point bin of their index, by one GROUP BY."""
+    inner = (
+        select(_bin(Evaluation.index_value).label("bin"))
+        .where(
+            Evaluation.lot_id.in_(lot_ids),
+            scope,
+            Evaluation.kind == kind,
+            Evaluation.index_value.is_not(None),
+        )
+        .subquery()
+    )
+    counts = dict.fromkeys(BINS, 0)
+    for b, n in db.session.execute(select(inner.c.bin, func.count()).group_by(inner.c.bin)):
+        counts[int(b)] = n
+    return counts
+
+
+def band_counts(lot_ids, scope, lang: str | None) -> list[tuple[str, str, int]]:
+    """(code, title, count) of project evaluations per rating band, best band first; titles come from
+    the methodologies the evaluations used (two queries)."""
+    rows = db.session.execute(
+        select(Evaluation.methodology_id, Evaluation.band, func.count(Evaluation.id))
+        .where(
+            Evaluation.lot_id.in_(lot_ids),
+            scope,
+            Evaluation.kind == SubjectKind.project,
+            Evaluation.band.is_not(None),
+        )
+        .group_by(Evaluation.methodology_id, Evaluation.band)
+    ).all()
+    ids = {m for m, _b, _n in rows}
+    methodologies = (
+        {m.id: m for m in db.session.scalars(select(Methodology).where(Methodology.id.in_(ids)))}
+        if ids
+        else {}
+    )
+    merged: dict[str, list] = {}  # code -> [title, lowest bound, count]
+    for methodology_id, code, n in rows:
+        methodology = methodologies[methodology_id]
+        bound = next((Decimal(str(b["min"])) for b in methodology.bands if b["code"] == code), Decimal(0))
+        entry = merged.setdefault(code, [methodology.band_title(code, lang) or code, bound, 0])
+        entry[2] += n
+    ordered = sorted(merged.items(), key=lambda item: (-item[1][1], item[0]))
+    return [(code, title, n) for code, (title, _bound, n) in ordered]
+
+
+@dataclass
+class Agreement:
+    campaign: Campaign
+    kind: SubjectKind
+    evaluations: int
+    alpha: float | None
+
+
+def agreement(lot_ids, scope) -> list[Agreement]:
+    """Krippendorff's alpha (interval) per campaign and kind, from sums computed in SQL.
+
+    A unit is one criterion of one evaluation; its values are the scores of the scorecards that count
+    (submitted, not recused). With m values, sum s and sum of squares q per unit (units of at least two
+    values), n = Σm, S = Σs, Q = Σq and W = Σ (m·q − s²)/(m − 1):
+    alpha = 1 − (n − 1)·W / (n·Q − S²), the same figure as grants.monitoring.results.campaign_alpha
+    over the same evaluations (docs/analytics.md#dashboard).
+    """
+    units = (
+        select(
+            Evaluation.campaign_id.label("campaign_id"),
+            Evaluation.kind.label("kind"),
+            Evaluation.id.label("evaluation_id"),
+            func.count(Score.score).label("m"),
+            func.sum(Score.score).label("s"),
+            func.sum(Score.score * Score.score).label("q"),
+        )
+        .join(Scorecard, Scorecard.evaluation_id == Evaluation.id)
+        .join(Score, Score.scorecard_id == Scorecard.id)
+        .join(
+            Criterion,
+            and_(
+                Criterion.methodology_id == Evaluation.methodology_id, Criterion.code == Score.criterion_code
+            ),
+        )
+        .where(
+            Evaluation.lot_id.in_(lot_ids),
+            scope,
+            Scorecard.submitted_at.is_not(None),
+            Scorecard.recused.is_(False),
+            Score.score.is_not(None),
+        )
+        .group_by(Evaluation.campaign_id, Evaluation.kind, Evaluation.id, Score.criterion_code)
+        .having(func.count(Score.score) >= 2)
+        .subquery()
+    )
+    within = cast(units.c.m * units.c.q - units.c.s * units.c.s, Float) / (units.c.m - 1)
+    per_evaluation = (
+        select(
+            units.c.campaign_id,
+            units.c.kind,
+            func.sum(units.c.m).label("m"),
+            func.sum(units.c.s).label("s"),
+            func.sum(units.c.q).label("q"),
+            func.sum(within).label("w"),
+        )
+        .group_by(units.c.campaign_id, units.c.kind, units.c.evaluation_id)
+        .subquery()
+    )
+    e = per_evaluation.c
+    rows = db.session.execute(
+        select(
+            e.campaign_id, e.kind, func.count(), func.sum(e.m), func.sum(e.s), func.sum(e.q), func.sum(e.w)
+        ).group_by(e.campaign_id, e.kind)
+    ).all()
+    ids = {r[0] for r in rows}
+    campaigns = (
+        {c.id: c for c in db.session.scalars(select(Campaign).where(Campaign.id.in_(ids)))} if ids else {}
+    )
+    found = []
+    for campaign_id, kind, evaluations, n, s, q, w in rows:
+        n, s, q = int(n), int(s), int(q)
+        expected = n * q - s * s
+        alpha = None if n < 2 or expected == 0 else 1 - (n - 1) * float(w) / expected
+        found.append(Agreement(campaigns[campaign_id], SubjectKind(kind), evaluations, alpha))
+    found.sort(key=lambda a: (-a.campaign.period_start.toordinal(), a.campaign.name_ru, a.kind.value))
+    return found
+
+
+def remarks(lot_ids, scope) -> dict[int, tuple[int, int]]:
+    """Remarks made and rejected per lot year: replies the chair has ruled on, as the campaign summary
+    counts them (grants.reports.summary.remarks_counts), on the evaluations in scope."""
+    rows = db.session.execute(
+        select(Lot.year, func.count(Reply.id), func.count(Reply.id).filter(Reply.ruling == Ruling.rejected))
+        .join(Evaluation, Evaluation.id == Reply.evaluation_id)
+        .join(Lot, Lot.id == Evaluation.lot_id)
+        .where(Reply.ruling.is_not(None), Evaluation.lot_id.in_(lot_ids), scope)
+        .group_by(Lot.year)
+    ).all()
+    return {year: (made, rejected) for year, made, rejected in rows}
+
+
+@dataclass
+class IndicatorRow:
+    year: int | None
+    indicators: int = 0
+    reported: int = 0
+    achieved: int = 0
+    ratio_sum: Fraction = Fraction(0)
+    ratio_count: int = 0
+
+    @property
+    def mean_achievement(self) -> Decimal | None:
+        return round_half_up(self.ratio_sum / self.ratio_count, 1) if self.ratio_count else None
+
+    def add(self, other: "IndicatorRow") -> None:
+        self.indicators += other.indicators
+        self.reported += other.reported
+        self.achieved += other.achieved
+        self.ratio_sum += other.ratio_sum
+        self.ratio_count += other.ratio_count
+
+
+def indicators(lot_ids) -> list[IndicatorRow]:
+    """Per lot year: project indicators, those reported (actual set), achieved (actual ≥ target) and the
+    mean achievement (actual as a percentage of target, over reported indicators with a target above 0)."""
+    reported = Indicator.actual.is_not(None)
+    with_ratio = and_(reported, Indicator.target > 0)
+    rows = db.session.execute(
+        select(
+            Lot.year,
+            func.count(Indicator.id),
+            func.count(Indicator.id).filter(reported),
+            func.count(Indicator.id).filter(reported, Indicator.actual >= Indicator.target),
+            func.sum(Indicator.actual * literal_column("100.0") / Indicator.target).filter(with_ratio),
+            func.count(Indicator.id).filter(with_ratio),
+        )
+        .join(Project, Project.id == Indicator.project_id)
+        .join(Lot, Lot.id == Project.lot_id)
+        .where(Lot.id.in_(lot_ids))
+        .group_by(Lot.year)
+        .order_by(Lot.year.desc())
+    ).all()
+    return [
+        IndicatorRow(year, n, rep, ach, Fraction(Decimal(str(ratio or 0))), ratio_n)
+        for year, n, rep, ach, ratio, ratio_n in rows
+    ]
+
+
+@dataclass
+class RecommendationRow:
+    council: Council
+    made: int
+    answered: int
+    overdue: int
+    unpublished: int
+
+
+def recommendations(user, filters: AnalyticsFilters) -> list[RecommendationRow]:
+    """Per council: recommendations made, answered (a response recorded) and overdue (Recommendation.overdue_on
+    today: sent, past the due date, unanswered)."""
+    rows = db.session.execute(
+        select(
+            Recommendation.council_id,
+            func.count(Recommendation.id),
+            func.count(Recommendation.id).filter(Recommendation.responded_at.is_not(None)),
+            func.count(Recommendation.id).filter(Recommendation.overdue_on(today_local())),
+            func.count(Recommendation.id).filter(Recommendation.published_at.is_(None)),
+        )
+        .where(recommendation_scope(user, filters))
+        .group_by(Recommendation.council_id)
+    ).all()
+    ids = {r[0] for r in rows}
+    councils = (
+        {c.id: c for c in db.session.scalars(select(Council).where(Council.id.in_(ids)))} if ids else {}
+    )
+    found = [RecommendationRow(councils[c], made, ans, over, unpub) for c, made, ans, over, unpub in rows]
+    found.sort(key=lambda r: (-r.made, r.council.name_ru))
+    return found
+
+
+def unpublished_evaluations(lot_ids, scope) -> int:
+    return db.session.scalar(
+        select(func.count(Evaluation.id)).where(
+            Evaluation.lot_id.in_(lot_ids), scope, ~Evaluation.is_published
+        )
+    )
+
+
+# --- the panels ---------------------------------------------------------------------------------
+
+
+def _budget_panel(
+    key: str, title: str, label: str, rows: list[StatsRow], total: StatsRow, lang, name
+) -> Panel:
+    columns = [
+        Column("name", label),
+        Column("lots", _("Lots"), "integer"),
+        Column("budget", _("Announced budget"), "money"),
+        Column("contracted", _("Contracted amount"), "money"),
+    ]
+    table = [[name(r), r.lots, r.budget, r.contracted] for r in rows]
+    peak = float(max((max(r.budget, r.contracted) for r in rows), default=0))
+    chart = charts.grouped_bars(
+        [
+            (
+                name(r),
+                [(float(r.budget), money(r.budget, lang)), (float(r.contracted), money(r.contracted, lang))],
+            )
+            for r in rows
+        ],
+        series=[_("Announced budget"), _("Contracted amount")],
+        maximum=peak,
+        title=title,
+        **WIDE,
+    )
+    return Panel(
+        key, title, columns, table, [_("Total"), total.lots, total.budget, total.contracted], chart=chart
+    )
+
+
+def _share(part: Decimal, whole: Decimal) -> Decimal | None:
+    return round_half_up(Fraction(part) * 100 / Fraction(whole), 1) if whole else None
+
+
+def _histogram_panel(key: str, title: str, counts: dict[int, int], unpublished: bool) -> Panel:
+    columns = [Column("bin", _("Index")), Column("evaluations", _("Evaluations"), "integer")]
+    rows = [[bin_label(b), counts[b]] for b in BINS]
+    chart = charts.histogram([(bin_label(b), counts[b]) for b in BINS], title=title, width=WIDE["width"])
+    total = [_("Total"), sum(counts.values())]
+    return Panel(key, title, columns, rows, total, chart=chart, unpublished=unpublished)
+
+
+@dataclass
+class _Context:
+    filters: AnalyticsFilters
+    user: object
+    lang: str | None
+    lot_ids: object  # scalar subquery of the filtered lots' ids
+    scope: object  # SQL condition: the evaluations the reader sees
+    marked: bool  # the evaluation figures include unpublished ones
+
+
+def _spheres(c: "_Context") -> Panel:
+    rows, total = group_stats(c.filters, "sphere")
+    return _budget_panel(
+        "spheres",
+        _("Budget by sphere"),
+        _("Sphere"),
+        rows,
+        total,
+        c.lang,
+        lambda r: r.name(c.lang) or _("Sphere not specified"),
+    )
+
+
+def _regions(c: "_Context") -> Panel:
+    rows, total = group_stats(c.filters, "region")
+    return _budget_panel(
+        "regions", _("Budget by region"), _("Region"), rows, total, c.lang, lambda r: r.name(c.lang)
+    )
+
+
+def _contracted(c: "_Context") -> Panel:
+    rows, total = group_stats(c.filters, "year")
+    title = _("Contracted amount against announced budget")
+    contracted = Panel(
+        "contracted",
+        title,
+        [
+            Column("year", _("Year")),
+            Column("budget", _("Announced budget"), "money"),
+            Column("contracted", _("Contracted amount"), "money"),
+            Column("share", _("Contracted, % of budget"), "percent"),
+        ],
+        [[str(r.key), r.budget, r.contracted, _share(r.contracted, r.budget)] for r in rows],
+        [_("Total"), total.budget, total.contracted, _share(total.contracted, total.budget)],
+    )
+    peak = float(max((max(r.budget, r.contracted) for r in [*rows, total]), default=0))
+    contracted.chart = charts.grouped_bars(
+        [
+            (
+                label,
+                [
+                    (float(r.budget), money(r.budget, c.lang)),
+                    (float(r.contracted), money(r.contracted, c.lang)),
+                ],
+            )
+            for label, r in [*((str(r.key), r) for r in rows), (_("Total"), total)]
+        ],
+        series=[_("Announced budget"), _("Contracted amount")],
+        maximum=peak,
+        title=title,
+        **WIDE,
+    )
+    return contracted
+
+
+def _effectiveness(c: "_Context") -> Panel:
+    effectiveness = _histogram_panel(
+        "effectiveness",
+        _("Effectiveness index of projects"),
+        index_histogram(c.lot_ids, c.scope, SubjectKind.project),
+        c.marked,
+    )
+    effectiveness.note = _("Evaluations per 10 points of the index.")
+    return effectiveness
+
+
+def _bands(c: "_Context") -> Panel:
+    bands = band_counts(c.lot_ids, c.scope, c.lang)
+    title = _("Evaluations by rating")
+    return Panel(
+        "bands",
+        title,
+        [Column("band", _("Rating band")), Column("evaluations", _("Evaluations"), "integer")],
+        [[name, n] for _code, name, n in bands],
+        [_("Total"), sum(n for _code, _name, n in bands)],
+        chart=charts.distribution([(name, n) for _code, name, n in bands], title=title, width=WIDE["width"]),
+        note=_("Project evaluations per rating band."),
+        unpublished=c.marked,
+    )
+
+
+def _relevance(c: "_Context") -> Panel:
+    return _histogram_panel(
+        "relevance",
+        _("Relevance index of lots"),
+        index_histogram(c.lot_ids, c.scope, SubjectKind.lot),
+        c.marked,
+    )
+
+
+def _agreement(c: "_Context") -> Panel:
+    found = agreement(c.lot_ids, score_scope(c.user))
+    title = _("Agreement between members (Krippendorff's alpha)")
+    return Panel(
+        "agreement",
+        title,
+        [
+            Column("campaign", _("Campaign")),
+            Column("subject", _("Subject")),
+            Column("evaluations", _("Evaluations"), "integer"),
+            Column("alpha", _("Alpha"), "alpha"),
+        ],
+        [[a.campaign.localized("name", c.lang), a.kind.title, a.evaluations, _alpha(a.alpha)] for a in found],
+        chart=charts.horizontal_bars(
+            [
+                (
+                    f"{a.campaign.localized('name', c.lang)} · {a.kind.title}",
+                    max(0.0, a.alpha) if a.alpha is not None else None,
+                    fixed(_alpha(a.alpha), 3, c.lang),
+                )
+                for a in found
+            ],
+            maximum=1,
+            step=0.2,
+            title=title,
+            **WIDE,
+        ),
+        note=_("Computed over the scores of the evaluations shown, per campaign and subject."),
+        unpublished=c.marked,
+    )
+
+
+def _remarks(c: "_Context") -> Panel:
+    made = remarks(c.lot_ids, c.scope)
+    years = sorted(made, reverse=True)
+    title = _("Remarks made and rejected")
+    return Panel(
+        "remarks",
+        title,
+        [
+            Column("year", _("Year")),
+            Column("made", _("Remarks made"), "integer"),
+            Column("rejected", _("Remarks rejected"), "integer"),
+        ],
+        [[str(y), *made[y]] for y in years],
+        [_("Total"), sum(m for m, _r in made.values()), sum(r for _m, r in made.values())],
+        chart=charts.grouped_bars(
+            [
+                (str(y), [(made[y][0], number(made[y][0], c.lang)), (made[y][1], number(made[y][1], c.lang))])
+                for y in years
+            ],
+            series=[_("Remarks made"), _("Remarks rejected")],
+            maximum=max((m for m, _r in made.values()), default=0),
+            title=title,
+            **WIDE,
+        ),
+        note=_("Remarks the chair has ruled on, by the year of the lot."),
+        unpublished=c.marked,
+    )
+
+
+def _indicators(c: "_Context") -> Panel:
+    per_year = indicators(c.lot_ids)
+    all_years = IndicatorRow(None)
+    for r in per_year:
+        all_years.add(r)
+    title = _("Indicators achieved")
+
+    def indicator_row(label, r: IndicatorRow) -> list:
+        return [label, r.indicators, r.reported, r.achieved, r.mean_achievement]
+
+    return Panel(
+        "indicators",
+        title,
+        [
+            Column("year", _("Year")),
+            Column("indicators", _("Indicators"), "integer"),
+            Column("reported", _("Reported"), "integer"),
+            Column("achieved", _("Achieved"), "integer"),
+            Column("mean_achievement", _("Mean achievement"), "percent"),
+        ],
+        [indicator_row(str(r.year), r) for r in per_year],
+        indicator_row(_("Total"), all_years),
+        chart=charts.grouped_bars(
+            [
+                (
+                    str(r.year),
+                    [(r.reported, number(r.reported, c.lang)), (r.achieved, number(r.achieved, c.lang))],
+                )
+                for r in per_year
+            ],
+            series=[_("Reported"), _("Achieved")],
+            maximum=max((r.reported for r in per_year), default=0),
+            title=title,
+            **WIDE,
+        ),
+        note=_("Project indicators: achieved when the actual value reaches the target."),
+    )
+
+
+def _recommendations(c: "_Context") -> Panel:
+    recs = recommendations(c.user, c.filters)
+    title = _("Recommendations answered and overdue")
+    sums = [sum(getattr(r, f) for r in recs) for f in ("made", "answered", "overdue")]
+    return Panel(
+        "recommendations",
+        title,
+        [
+            Column("council", _("Council")),
+            Column("made", _("Recommendations"), "integer"),
+            Column("answered", _("Answered"), "integer"),
+            Column("overdue", _("Overdue"), "integer"),
+        ],
+        [[r.council.localized("name", c.lang), r.made, r.answered, r.overdue] for r in recs],
+        [_("Total"), *sums],
+        chart=charts.grouped_bars(
+            [
+                (
+                    r.council.localized("name", c.lang),
+                    [(v, number(v, c.lang)) for v in (r.made, r.answered, r.overdue)],
+                )
+                for r in recs
+            ],
+            series=[_("Recommendations"), _("Answered"), _("Overdue")],
+            maximum=max((r.made for r in recs), default=0),
+            title=title,
+            **WIDE,
+        ),
+        note=_("By council; the sphere filter does not apply to recommendations."),
+        unpublished=any(r.unpublished for r in recs),
+        hidden=sum(r.unpublished for r in recs),
+    )
+
+
+BUILDERS = {key: globals()[f"_{key}"] for key in PANELS}
+
+
+def build(filters: AnalyticsFilters, user, lang: str | None = None, only: str | None = None) -> Dashboard:
+    """Every panel (or only the one named) for these filters as user sees them, in the given language
+    (None: the request's)."""
+    lot_ids = filters.lot_ids().scalar_subquery()
+    scope = evaluation_scope(user)
+    hidden = unpublished_evaluations(lot_ids, scope) if user.is_authenticated else 0
+    context = _Context(filters, user, lang, lot_ids, scope, hidden > 0)
+    panels = [BUILDERS[key](context) for key in PANELS if only in (None, key)]
+    for panel in panels:
+        panel.chart = charts.fluid(panel.chart)
+    recommendations_hidden = sum(p.hidden for p in panels if p.key == "recommendations")
+    return Dashboard(filters, panels, hidden, recommendations_hidden)
+
+
+def _alpha(value: float | None) -> Decimal | None:
+    return None if value is None else round_half_up(Fraction(value), 3)
+
+
+def panel_csv(filters: AnalyticsFilters, user, key: str) -> bytes:
+    return build(filters, user, only=key).panel(key).csv()
+
+
+__all__ = [
+    "PANELS",
+    "Column",
+    "Dashboard",
+    "Panel",
+    "build",
+    "display",
+    "evaluation_scope",
+    "panel_csv",
+    "recommendation_scope",
+    "score_scope",
+]
