@@ -510,7 +510,7 @@ def _contracted(c: "_Context") -> Panel:
             Column("year", _("Year")),
             Column("budget", _("Announced budget"), "money"),
             Column("contracted", _("Contracted amount"), "money"),
-            Column("share", _("Contracted, % of budget"), "percent"),
+            Column("share", _("Contracted, per cent of budget"), "percent"),
         ],
         [[str(r.key), r.budget, r.contracted, _share(r.contracted, r.budget)] for r in rows],
         [_("Total"), total.budget, total.contracted, _share(total.contracted, total.budget)],
