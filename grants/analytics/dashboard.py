@@ -21,7 +21,7 @@ from fractions import Fraction
 
 from flask_babel import gettext as _
 from markupsafe import Markup
-from sqlalchemy import Float, and_, case, cast, func, literal_column, or_, select
+from sqlalchemy import and_, case, func, literal_column, or_, select
 
 from grants.analytics.filters import AnalyticsFilters
 from grants.analytics.stats import StatsRow, group_stats
@@ -32,13 +32,12 @@ from grants.core.formatting import fixed, money, number, percent
 from grants.councils.models import Council
 from grants.extensions import db
 from grants.lots.models import Lot
-from grants.monitoring.models import Campaign, Criterion, Evaluation, Methodology, SubjectKind
-from grants.monitoring.rules import round_half_up
+from grants.monitoring.models import Campaign, Evaluation, Methodology, SubjectKind
+from grants.monitoring.rules import alpha_from_sums, round_half_up
 from grants.organisations.models import Organisation
 from grants.projects.models import Indicator, Project
 from grants.regions.models import Region
 from grants.replies.models import Reply, Ruling
-from grants.scoring.models import Score, Scorecard
 
 PANELS = (
     "spheres",
@@ -257,70 +256,34 @@ class Agreement:
 
 
 def agreement(lot_ids, scope) -> list[Agreement]:
-    """Krippendorff's alpha (interval) per campaign and kind, from sums computed in SQL.
+    """Krippendorff's alpha (interval) per campaign and kind, pooled in SQL from evaluations alone.
 
-    A unit is one criterion of one evaluation; its values are the scores of the scorecards that count
-    (submitted, not recused). With m values, sum s and sum of squares q per unit (units of at least two
-    values), n = Σm, S = Σs, Q = Σq and W = Σ (m·q − s²)/(m − 1):
-    alpha = 1 − (n − 1)·W / (n·Q − S²), the same figure as grants.monitoring.results.campaign_alpha
-    over the same evaluations (docs/analytics.md#dashboard).
+    finalize stores with each evaluation's index the sums of its counted scores (submitted, not
+    recused; units of at least two values): Evaluation.agreement_values, _total, _squares and _within
+    (grants.monitoring.rules.AgreementSums). Their sums per campaign and kind give the same figure as
+    grants.monitoring.results.campaign_alpha over the same evaluations, without reading a score
+    (docs/analytics.md#dashboard). Evaluations without a pairable value are not counted.
     """
-    units = (
-        select(
-            Evaluation.campaign_id.label("campaign_id"),
-            Evaluation.kind.label("kind"),
-            Evaluation.id.label("evaluation_id"),
-            func.count(Score.score).label("m"),
-            func.sum(Score.score).label("s"),
-            func.sum(Score.score * Score.score).label("q"),
-        )
-        .join(Scorecard, Scorecard.evaluation_id == Evaluation.id)
-        .join(Score, Score.scorecard_id == Scorecard.id)
-        .join(
-            Criterion,
-            and_(
-                Criterion.methodology_id == Evaluation.methodology_id, Criterion.code == Score.criterion_code
-            ),
-        )
-        .where(
-            Evaluation.lot_id.in_(lot_ids),
-            scope,
-            Scorecard.submitted_at.is_not(None),
-            Scorecard.recused.is_(False),
-            Score.score.is_not(None),
-        )
-        .group_by(Evaluation.campaign_id, Evaluation.kind, Evaluation.id, Score.criterion_code)
-        .having(func.count(Score.score) >= 2)
-        .subquery()
-    )
-    within = cast(units.c.m * units.c.q - units.c.s * units.c.s, Float) / (units.c.m - 1)
-    per_evaluation = (
-        select(
-            units.c.campaign_id,
-            units.c.kind,
-            func.sum(units.c.m).label("m"),
-            func.sum(units.c.s).label("s"),
-            func.sum(units.c.q).label("q"),
-            func.sum(within).label("w"),
-        )
-        .group_by(units.c.campaign_id, units.c.kind, units.c.evaluation_id)
-        .subquery()
-    )
-    e = per_evaluation.c
     rows = db.session.execute(
         select(
-            e.campaign_id, e.kind, func.count(), func.sum(e.m), func.sum(e.s), func.sum(e.q), func.sum(e.w)
-        ).group_by(e.campaign_id, e.kind)
+            Evaluation.campaign_id,
+            Evaluation.kind,
+            func.count(Evaluation.id),
+            func.sum(Evaluation.agreement_values),
+            func.sum(Evaluation.agreement_total),
+            func.sum(Evaluation.agreement_squares),
+            func.sum(Evaluation.agreement_within),
+        )
+        .where(Evaluation.lot_id.in_(lot_ids), scope, Evaluation.agreement_values > 0)
+        .group_by(Evaluation.campaign_id, Evaluation.kind)
     ).all()
     ids = {r[0] for r in rows}
     campaigns = (
         {c.id: c for c in db.session.scalars(select(Campaign).where(Campaign.id.in_(ids)))} if ids else {}
     )
     found = []
-    for campaign_id, kind, evaluations, n, s, q, w in rows:
-        n, s, q = int(n), int(s), int(q)
-        expected = n * q - s * s
-        alpha = None if n < 2 or expected == 0 else 1 - (n - 1) * float(w) / expected
+    for campaign_id, kind, evaluations, n, total, squares, within in rows:
+        alpha = alpha_from_sums(n, total, squares, within)
         found.append(Agreement(campaigns[campaign_id], SubjectKind(kind), evaluations, alpha))
     found.sort(key=lambda a: (-a.campaign.period_start.toordinal(), a.campaign.name_ru, a.kind.value))
     return found
