@@ -444,7 +444,7 @@ class _Context:
 
 
 def _spheres(c: "_Context") -> Panel:
-    rows, total = group_stats(c.filters, "sphere")
+    rows, total = group_stats(c.filters, "sphere", evaluations=False)
     return _budget_panel(
         "spheres",
         _("Budget by sphere"),
@@ -457,14 +457,14 @@ def _spheres(c: "_Context") -> Panel:
 
 
 def _regions(c: "_Context") -> Panel:
-    rows, total = group_stats(c.filters, "region")
+    rows, total = group_stats(c.filters, "region", evaluations=False)
     return _budget_panel(
         "regions", _("Budget by region"), _("Region"), rows, total, c.lang, lambda r: r.name(c.lang)
     )
 
 
 def _contracted(c: "_Context") -> Panel:
-    rows, total = group_stats(c.filters, "year")
+    rows, total = group_stats(c.filters, "year", evaluations=False)
     title = _("Contracted amount against announced budget")
     contracted = Panel(
         "contracted",
