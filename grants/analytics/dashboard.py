@@ -21,7 +21,7 @@ from fractions import Fraction
 
 from flask_babel import gettext as _
 from markupsafe import Markup
-from sqlalchemy import and_, case, func, literal_column, or_, select
+from sqlalchemy import and_, case, func, literal_column, or_, select, true
 
 from grants.analytics.filters import AnalyticsFilters
 from grants.analytics.stats import StatsRow, group_stats
@@ -188,6 +188,12 @@ def recommendation_scope(user, filters: AnalyticsFilters):
 # --- the figures --------------------------------------------------------------------------------
 
 
+def in_lots(column, lot_ids):
+    """column (a lot id) is one of the filtered lots; lot_ids None: no filter, every lot (a lot id is never
+    NULL), so that the national figures skip a join with all 20,000 lots."""
+    return true() if lot_ids is None else column.in_(lot_ids)
+
+
 def _bin(column):
     """The 10-point bin (0..9) of an index; 100 belongs to the last bin. Literal SQL, no parameters."""
     return case(
@@ -200,21 +206,18 @@ def bin_label(b: int) -> str:
     return f"{10 * b}–{10 * (b + 1)}"
 
 
-def index_histogram(lot_ids, scope, kind: SubjectKind) -> dict[int, int]:
-    """Evaluations of one kind per 10-point bin of their index, by one GROUP BY."""
+def index_histograms(lot_ids, scope) -> dict[SubjectKind, dict[int, int]]:
+    """Evaluations of each kind per 10-point bin of their index, by one GROUP BY (kind, bin)."""
     inner = (
-        select(_bin(Evaluation.index_value).label("bin"))
-        .where(
-            Evaluation.lot_id.in_(lot_ids),
-            scope,
-            Evaluation.kind == kind,
-            Evaluation.index_value.is_not(None),
-        )
+        select(Evaluation.kind.label("kind"), _bin(Evaluation.index_value).label("bin"))
+        .where(in_lots(Evaluation.lot_id, lot_ids), scope, Evaluation.index_value.is_not(None))
         .subquery()
     )
-    counts = dict.fromkeys(BINS, 0)
-    for b, n in db.session.execute(select(inner.c.bin, func.count()).group_by(inner.c.bin)):
-        counts[int(b)] = n
+    counts = {kind: dict.fromkeys(BINS, 0) for kind in SubjectKind}
+    for kind, b, n in db.session.execute(
+        select(inner.c.kind, inner.c.bin, func.count()).group_by(inner.c.kind, inner.c.bin)
+    ):
+        counts[SubjectKind(kind)][int(b)] = n
     return counts
 
 
@@ -224,7 +227,7 @@ def band_counts(lot_ids, scope, lang: str | None) -> list[tuple[str, str, int]]:
     rows = db.session.execute(
         select(Evaluation.methodology_id, Evaluation.band, func.count(Evaluation.id))
         .where(
-            Evaluation.lot_id.in_(lot_ids),
+            in_lots(Evaluation.lot_id, lot_ids),
             scope,
             Evaluation.kind == SubjectKind.project,
             Evaluation.band.is_not(None),
@@ -274,7 +277,7 @@ def agreement(lot_ids, scope) -> list[Agreement]:
             func.sum(Evaluation.agreement_squares),
             func.sum(Evaluation.agreement_within),
         )
-        .where(Evaluation.lot_id.in_(lot_ids), scope, Evaluation.agreement_values > 0)
+        .where(in_lots(Evaluation.lot_id, lot_ids), scope, Evaluation.agreement_values > 0)
         .group_by(Evaluation.campaign_id, Evaluation.kind)
     ).all()
     ids = {r[0] for r in rows}
@@ -296,7 +299,7 @@ def remarks(lot_ids, scope) -> dict[int, tuple[int, int]]:
         select(Lot.year, func.count(Reply.id), func.count(Reply.id).filter(Reply.ruling == Ruling.rejected))
         .join(Evaluation, Evaluation.id == Reply.evaluation_id)
         .join(Lot, Lot.id == Evaluation.lot_id)
-        .where(Reply.ruling.is_not(None), Evaluation.lot_id.in_(lot_ids), scope)
+        .where(Reply.ruling.is_not(None), in_lots(Evaluation.lot_id, lot_ids), scope)
         .group_by(Lot.year)
     ).all()
     return {year: (made, rejected) for year, made, rejected in rows}
@@ -339,7 +342,7 @@ def indicators(lot_ids) -> list[IndicatorRow]:
         )
         .join(Project, Project.id == Indicator.project_id)
         .join(Lot, Lot.id == Project.lot_id)
-        .where(Lot.id.in_(lot_ids))
+        .where(in_lots(Lot.id, lot_ids))
         .group_by(Lot.year)
         .order_by(Lot.year.desc())
     ).all()
@@ -384,7 +387,7 @@ def recommendations(user, filters: AnalyticsFilters) -> list[RecommendationRow]:
 def unpublished_evaluations(lot_ids, scope) -> int:
     return db.session.scalar(
         select(func.count(Evaluation.id)).where(
-            Evaluation.lot_id.in_(lot_ids), scope, ~Evaluation.is_published
+            in_lots(Evaluation.lot_id, lot_ids), scope, ~Evaluation.is_published
         )
     )
 
@@ -438,9 +441,16 @@ class _Context:
     filters: AnalyticsFilters
     user: object
     lang: str | None
-    lot_ids: object  # scalar subquery of the filtered lots' ids
+    lot_ids: object  # scalar subquery of the filtered lots' ids; None without filters (every lot)
     scope: object  # SQL condition: the evaluations the reader sees
     marked: bool  # the evaluation figures include unpublished ones
+    _histograms: dict | None = None
+
+    def histograms(self) -> dict[SubjectKind, dict[int, int]]:
+        """Both index histograms (effectiveness and relevance panels) from one query, made once."""
+        if self._histograms is None:
+            self._histograms = index_histograms(self.lot_ids, self.scope)
+        return self._histograms
 
 
 def _spheres(c: "_Context") -> Panel:
@@ -502,7 +512,7 @@ def _effectiveness(c: "_Context") -> Panel:
     effectiveness = _histogram_panel(
         "effectiveness",
         _("Effectiveness index of projects"),
-        index_histogram(c.lot_ids, c.scope, SubjectKind.project),
+        c.histograms()[SubjectKind.project],
         c.marked,
     )
     effectiveness.note = _("Evaluations per 10 points of the index.")
@@ -528,7 +538,7 @@ def _relevance(c: "_Context") -> Panel:
     return _histogram_panel(
         "relevance",
         _("Relevance index of lots"),
-        index_histogram(c.lot_ids, c.scope, SubjectKind.lot),
+        c.histograms()[SubjectKind.lot],
         c.marked,
     )
 
@@ -536,6 +546,10 @@ def _relevance(c: "_Context") -> Panel:
 def _agreement(c: "_Context") -> Panel:
     found = agreement(c.lot_ids, score_scope(c.user))
     title = _("Agreement between members (Krippendorff's alpha)")
+    # names and titles once per campaign and kind: hundreds of rows on a national archive
+    kinds = {kind: kind.title for kind in SubjectKind}
+    names = {a.campaign.id: a.campaign.localized("name", c.lang) for a in found}
+    rows = [[names[a.campaign.id], kinds[a.kind], a.evaluations, _alpha(a.alpha)] for a in found]
     return Panel(
         "agreement",
         title,
@@ -545,15 +559,15 @@ def _agreement(c: "_Context") -> Panel:
             Column("evaluations", _("Evaluations"), "integer"),
             Column("alpha", _("Alpha"), "alpha"),
         ],
-        [[a.campaign.localized("name", c.lang), a.kind.title, a.evaluations, _alpha(a.alpha)] for a in found],
+        rows,
         chart=charts.horizontal_bars(
             [
                 (
-                    f"{a.campaign.localized('name', c.lang)} · {a.kind.title}",
+                    f"{name} · {kind}",
                     max(0.0, a.alpha) if a.alpha is not None else None,
-                    fixed(_alpha(a.alpha), 3, c.lang),
+                    fixed(alpha, 3, c.lang),
                 )
-                for a in found
+                for a, (name, kind, _n, alpha) in zip(found, rows, strict=True)
             ],
             maximum=1,
             step=0.2,
@@ -673,7 +687,7 @@ BUILDERS = {key: globals()[f"_{key}"] for key in PANELS}
 def build(filters: AnalyticsFilters, user, lang: str | None = None, only: str | None = None) -> Dashboard:
     """Every panel (or only the one named) for these filters as user sees them, in the given language
     (None: the request's)."""
-    lot_ids = filters.lot_ids().scalar_subquery()
+    lot_ids = filters.lot_ids().scalar_subquery() if filters.as_args() else None
     scope = evaluation_scope(user)
     hidden = unpublished_evaluations(lot_ids, scope) if user.is_authenticated else 0
     context = _Context(filters, user, lang, lot_ids, scope, hidden > 0)
