@@ -21,7 +21,7 @@ from fractions import Fraction
 
 from flask_babel import gettext as _
 from markupsafe import Markup
-from sqlalchemy import Float, and_, case, cast, func, literal_column, or_, select
+from sqlalchemy import and_, case, func, literal_column, or_, select, true
 
 from grants.analytics.filters import AnalyticsFilters
 from grants.analytics.stats import StatsRow, group_stats
@@ -32,13 +32,12 @@ from grants.core.formatting import fixed, money, number, percent
 from grants.councils.models import Council
 from grants.extensions import db
 from grants.lots.models import Lot
-from grants.monitoring.models import Campaign, Criterion, Evaluation, Methodology, SubjectKind
-from grants.monitoring.rules import round_half_up
+from grants.monitoring.models import Campaign, Evaluation, Methodology, SubjectKind
+from grants.monitoring.rules import alpha_from_sums, round_half_up
 from grants.organisations.models import Organisation
 from grants.projects.models import Indicator, Project
 from grants.regions.models import Region
 from grants.replies.models import Reply, Ruling
-from grants.scoring.models import Score, Scorecard
 
 PANELS = (
     "spheres",
@@ -189,6 +188,12 @@ def recommendation_scope(user, filters: AnalyticsFilters):
 # --- the figures --------------------------------------------------------------------------------
 
 
+def in_lots(column, lot_ids):
+    """column (a lot id) is one of the filtered lots; lot_ids None: no filter, every lot (a lot id is never
+    NULL), so that the national figures skip a join with all 20,000 lots."""
+    return true() if lot_ids is None else column.in_(lot_ids)
+
+
 def _bin(column):
     """The 10-point bin (0..9) of an index; 100 belongs to the last bin. Literal SQL, no parameters."""
     return case(
@@ -201,21 +206,18 @@ def bin_label(b: int) -> str:
     return f"{10 * b}–{10 * (b + 1)}"
 
 
-def index_histogram(lot_ids, scope, kind: SubjectKind) -> dict[int, int]:
-    """Evaluations of one kind per 10-point bin of their index, by one GROUP BY."""
+def index_histograms(lot_ids, scope) -> dict[SubjectKind, dict[int, int]]:
+    """Evaluations of each kind per 10-point bin of their index, by one GROUP BY (kind, bin)."""
     inner = (
-        select(_bin(Evaluation.index_value).label("bin"))
-        .where(
-            Evaluation.lot_id.in_(lot_ids),
-            scope,
-            Evaluation.kind == kind,
-            Evaluation.index_value.is_not(None),
-        )
+        select(Evaluation.kind.label("kind"), _bin(Evaluation.index_value).label("bin"))
+        .where(in_lots(Evaluation.lot_id, lot_ids), scope, Evaluation.index_value.is_not(None))
         .subquery()
     )
-    counts = dict.fromkeys(BINS, 0)
-    for b, n in db.session.execute(select(inner.c.bin, func.count()).group_by(inner.c.bin)):
-        counts[int(b)] = n
+    counts = {kind: dict.fromkeys(BINS, 0) for kind in SubjectKind}
+    for kind, b, n in db.session.execute(
+        select(inner.c.kind, inner.c.bin, func.count()).group_by(inner.c.kind, inner.c.bin)
+    ):
+        counts[SubjectKind(kind)][int(b)] = n
     return counts
 
 
@@ -225,7 +227,7 @@ def band_counts(lot_ids, scope, lang: str | None) -> list[tuple[str, str, int]]:
     rows = db.session.execute(
         select(Evaluation.methodology_id, Evaluation.band, func.count(Evaluation.id))
         .where(
-            Evaluation.lot_id.in_(lot_ids),
+            in_lots(Evaluation.lot_id, lot_ids),
             scope,
             Evaluation.kind == SubjectKind.project,
             Evaluation.band.is_not(None),
@@ -257,70 +259,34 @@ class Agreement:
 
 
 def agreement(lot_ids, scope) -> list[Agreement]:
-    """Krippendorff's alpha (interval) per campaign and kind, from sums computed in SQL.
+    """Krippendorff's alpha (interval) per campaign and kind, pooled in SQL from evaluations alone.
 
-    A unit is one criterion of one evaluation; its values are the scores of the scorecards that count
-    (submitted, not recused). With m values, sum s and sum of squares q per unit (units of at least two
-    values), n = Σm, S = Σs, Q = Σq and W = Σ (m·q − s²)/(m − 1):
-    alpha = 1 − (n − 1)·W / (n·Q − S²), the same figure as grants.monitoring.results.campaign_alpha
-    over the same evaluations (docs/analytics.md#dashboard).
+    finalize stores with each evaluation's index the sums of its counted scores (submitted, not
+    recused; units of at least two values): Evaluation.agreement_values, _total, _squares and _within
+    (grants.monitoring.rules.AgreementSums). Their sums per campaign and kind give the same figure as
+    grants.monitoring.results.campaign_alpha over the same evaluations, without reading a score
+    (docs/analytics.md#dashboard). Evaluations without a pairable value are not counted.
     """
-    units = (
-        select(
-            Evaluation.campaign_id.label("campaign_id"),
-            Evaluation.kind.label("kind"),
-            Evaluation.id.label("evaluation_id"),
-            func.count(Score.score).label("m"),
-            func.sum(Score.score).label("s"),
-            func.sum(Score.score * Score.score).label("q"),
-        )
-        .join(Scorecard, Scorecard.evaluation_id == Evaluation.id)
-        .join(Score, Score.scorecard_id == Scorecard.id)
-        .join(
-            Criterion,
-            and_(
-                Criterion.methodology_id == Evaluation.methodology_id, Criterion.code == Score.criterion_code
-            ),
-        )
-        .where(
-            Evaluation.lot_id.in_(lot_ids),
-            scope,
-            Scorecard.submitted_at.is_not(None),
-            Scorecard.recused.is_(False),
-            Score.score.is_not(None),
-        )
-        .group_by(Evaluation.campaign_id, Evaluation.kind, Evaluation.id, Score.criterion_code)
-        .having(func.count(Score.score) >= 2)
-        .subquery()
-    )
-    within = cast(units.c.m * units.c.q - units.c.s * units.c.s, Float) / (units.c.m - 1)
-    per_evaluation = (
-        select(
-            units.c.campaign_id,
-            units.c.kind,
-            func.sum(units.c.m).label("m"),
-            func.sum(units.c.s).label("s"),
-            func.sum(units.c.q).label("q"),
-            func.sum(within).label("w"),
-        )
-        .group_by(units.c.campaign_id, units.c.kind, units.c.evaluation_id)
-        .subquery()
-    )
-    e = per_evaluation.c
     rows = db.session.execute(
         select(
-            e.campaign_id, e.kind, func.count(), func.sum(e.m), func.sum(e.s), func.sum(e.q), func.sum(e.w)
-        ).group_by(e.campaign_id, e.kind)
+            Evaluation.campaign_id,
+            Evaluation.kind,
+            func.count(Evaluation.id),
+            func.sum(Evaluation.agreement_values),
+            func.sum(Evaluation.agreement_total),
+            func.sum(Evaluation.agreement_squares),
+            func.sum(Evaluation.agreement_within),
+        )
+        .where(in_lots(Evaluation.lot_id, lot_ids), scope, Evaluation.agreement_values > 0)
+        .group_by(Evaluation.campaign_id, Evaluation.kind)
     ).all()
     ids = {r[0] for r in rows}
     campaigns = (
         {c.id: c for c in db.session.scalars(select(Campaign).where(Campaign.id.in_(ids)))} if ids else {}
     )
     found = []
-    for campaign_id, kind, evaluations, n, s, q, w in rows:
-        n, s, q = int(n), int(s), int(q)
-        expected = n * q - s * s
-        alpha = None if n < 2 or expected == 0 else 1 - (n - 1) * float(w) / expected
+    for campaign_id, kind, evaluations, n, total, squares, within in rows:
+        alpha = alpha_from_sums(n, total, squares, within)
         found.append(Agreement(campaigns[campaign_id], SubjectKind(kind), evaluations, alpha))
     found.sort(key=lambda a: (-a.campaign.period_start.toordinal(), a.campaign.name_ru, a.kind.value))
     return found
@@ -333,7 +299,7 @@ def remarks(lot_ids, scope) -> dict[int, tuple[int, int]]:
         select(Lot.year, func.count(Reply.id), func.count(Reply.id).filter(Reply.ruling == Ruling.rejected))
         .join(Evaluation, Evaluation.id == Reply.evaluation_id)
         .join(Lot, Lot.id == Evaluation.lot_id)
-        .where(Reply.ruling.is_not(None), Evaluation.lot_id.in_(lot_ids), scope)
+        .where(Reply.ruling.is_not(None), in_lots(Evaluation.lot_id, lot_ids), scope)
         .group_by(Lot.year)
     ).all()
     return {year: (made, rejected) for year, made, rejected in rows}
@@ -376,7 +342,7 @@ def indicators(lot_ids) -> list[IndicatorRow]:
         )
         .join(Project, Project.id == Indicator.project_id)
         .join(Lot, Lot.id == Project.lot_id)
-        .where(Lot.id.in_(lot_ids))
+        .where(in_lots(Lot.id, lot_ids))
         .group_by(Lot.year)
         .order_by(Lot.year.desc())
     ).all()
@@ -421,7 +387,7 @@ def recommendations(user, filters: AnalyticsFilters) -> list[RecommendationRow]:
 def unpublished_evaluations(lot_ids, scope) -> int:
     return db.session.scalar(
         select(func.count(Evaluation.id)).where(
-            Evaluation.lot_id.in_(lot_ids), scope, ~Evaluation.is_published
+            in_lots(Evaluation.lot_id, lot_ids), scope, ~Evaluation.is_published
         )
     )
 
@@ -475,13 +441,20 @@ class _Context:
     filters: AnalyticsFilters
     user: object
     lang: str | None
-    lot_ids: object  # scalar subquery of the filtered lots' ids
+    lot_ids: object  # scalar subquery of the filtered lots' ids; None without filters (every lot)
     scope: object  # SQL condition: the evaluations the reader sees
     marked: bool  # the evaluation figures include unpublished ones
+    _histograms: dict | None = None
+
+    def histograms(self) -> dict[SubjectKind, dict[int, int]]:
+        """Both index histograms (effectiveness and relevance panels) from one query, made once."""
+        if self._histograms is None:
+            self._histograms = index_histograms(self.lot_ids, self.scope)
+        return self._histograms
 
 
 def _spheres(c: "_Context") -> Panel:
-    rows, total = group_stats(c.filters, "sphere")
+    rows, total = group_stats(c.filters, "sphere", evaluations=False)
     return _budget_panel(
         "spheres",
         _("Budget by sphere"),
@@ -494,14 +467,14 @@ def _spheres(c: "_Context") -> Panel:
 
 
 def _regions(c: "_Context") -> Panel:
-    rows, total = group_stats(c.filters, "region")
+    rows, total = group_stats(c.filters, "region", evaluations=False)
     return _budget_panel(
         "regions", _("Budget by region"), _("Region"), rows, total, c.lang, lambda r: r.name(c.lang)
     )
 
 
 def _contracted(c: "_Context") -> Panel:
-    rows, total = group_stats(c.filters, "year")
+    rows, total = group_stats(c.filters, "year", evaluations=False)
     title = _("Contracted amount against announced budget")
     contracted = Panel(
         "contracted",
@@ -539,7 +512,7 @@ def _effectiveness(c: "_Context") -> Panel:
     effectiveness = _histogram_panel(
         "effectiveness",
         _("Effectiveness index of projects"),
-        index_histogram(c.lot_ids, c.scope, SubjectKind.project),
+        c.histograms()[SubjectKind.project],
         c.marked,
     )
     effectiveness.note = _("Evaluations per 10 points of the index.")
@@ -565,7 +538,7 @@ def _relevance(c: "_Context") -> Panel:
     return _histogram_panel(
         "relevance",
         _("Relevance index of lots"),
-        index_histogram(c.lot_ids, c.scope, SubjectKind.lot),
+        c.histograms()[SubjectKind.lot],
         c.marked,
     )
 
@@ -573,6 +546,10 @@ def _relevance(c: "_Context") -> Panel:
 def _agreement(c: "_Context") -> Panel:
     found = agreement(c.lot_ids, score_scope(c.user))
     title = _("Agreement between members (Krippendorff's alpha)")
+    # names and titles once per campaign and kind: hundreds of rows on a national archive
+    kinds = {kind: kind.title for kind in SubjectKind}
+    names = {a.campaign.id: a.campaign.localized("name", c.lang) for a in found}
+    rows = [[names[a.campaign.id], kinds[a.kind], a.evaluations, _alpha(a.alpha)] for a in found]
     return Panel(
         "agreement",
         title,
@@ -582,15 +559,15 @@ def _agreement(c: "_Context") -> Panel:
             Column("evaluations", _("Evaluations"), "integer"),
             Column("alpha", _("Alpha"), "alpha"),
         ],
-        [[a.campaign.localized("name", c.lang), a.kind.title, a.evaluations, _alpha(a.alpha)] for a in found],
+        rows,
         chart=charts.horizontal_bars(
             [
                 (
-                    f"{a.campaign.localized('name', c.lang)} · {a.kind.title}",
+                    f"{name} · {kind}",
                     max(0.0, a.alpha) if a.alpha is not None else None,
-                    fixed(_alpha(a.alpha), 3, c.lang),
+                    fixed(alpha, 3, c.lang),
                 )
-                for a in found
+                for a, (name, kind, _n, alpha) in zip(found, rows, strict=True)
             ],
             maximum=1,
             step=0.2,
@@ -710,7 +687,7 @@ BUILDERS = {key: globals()[f"_{key}"] for key in PANELS}
 def build(filters: AnalyticsFilters, user, lang: str | None = None, only: str | None = None) -> Dashboard:
     """Every panel (or only the one named) for these filters as user sees them, in the given language
     (None: the request's)."""
-    lot_ids = filters.lot_ids().scalar_subquery()
+    lot_ids = filters.lot_ids().scalar_subquery() if filters.as_args() else None
     scope = evaluation_scope(user)
     hidden = unpublished_evaluations(lot_ids, scope) if user.is_authenticated else 0
     context = _Context(filters, user, lang, lot_ids, scope, hidden > 0)

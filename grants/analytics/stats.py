@@ -68,7 +68,9 @@ def _mean(total: Decimal, count: int) -> Decimal | None:
     return round_half_up(Fraction(total) / count, 1) if count else None
 
 
-def group_stats(filters: AnalyticsFilters, group_by: str | None) -> tuple[list[StatsRow], StatsRow]:
+def group_stats(
+    filters: AnalyticsFilters, group_by: str | None, evaluations: bool = True
+) -> tuple[list[StatsRow], StatsRow]:
     """Rows per group (group_by one of GROUP_BY; None: no rows) and the total, in three grouped queries
     (a fourth names the regions, administrators or spheres of the rows).
 
@@ -76,6 +78,8 @@ def group_stats(filters: AnalyticsFilters, group_by: str | None) -> tuple[list[S
     hashes the few thousand lots of a year instead of probing every row. Evaluations are grouped by
     key, kind and band; the handful of rows per group are folded here (no loop over lots or scores).
     Public figures only: evaluations count once published (docs/analytics.md#who-sees-what).
+    With evaluations=False the evaluation figures stay empty and their query is skipped (the dashboard's
+    budget tables need lots, budgets and contracts only).
     Raises ValueError for a group_by that is not in GROUP_BY.
     """
     if group_by is not None and group_by not in GROUP_BY:
@@ -112,7 +116,7 @@ def group_stats(filters: AnalyticsFilters, group_by: str | None) -> tuple[list[S
     ):
         r, (count, contracted) = split(result_row)
         r.projects, r.contracted = count, Decimal(contracted)
-    for result_row in db.session.execute(
+    published = (
         select(
             *keys,
             Evaluation.kind,
@@ -125,7 +129,8 @@ def group_stats(filters: AnalyticsFilters, group_by: str | None) -> tuple[list[S
         .join(lots, lots.c.id == Evaluation.lot_id)
         .where(Evaluation.is_published)
         .group_by(*keys, Evaluation.kind, Evaluation.band)
-    ):
+    )
+    for result_row in db.session.execute(published) if evaluations else ():
         r, (kind, band, count, index_sum, index_count) = split(result_row)
         r.published_evaluations += count
         if kind == SubjectKind.project:

@@ -293,6 +293,13 @@ class Evaluation(TimestampMixin, db.Model):
     index_value: Mapped[Decimal | None] = mapped_column(Numeric(5, 1))
     band: Mapped[str | None] = mapped_column(String(40))
     alpha: Mapped[Decimal | None] = mapped_column(Numeric(6, 4))
+    # Stored with the index at finalize: the sums of rules.AgreementSums over this evaluation's counted
+    # scores, so that the dashboard pools alpha per campaign from evaluations alone
+    # (docs/analytics.md#dashboard). NULL until the evaluation is finalized.
+    agreement_values: Mapped[int | None] = mapped_column(Integer)
+    agreement_total: Mapped[int | None] = mapped_column(Integer)
+    agreement_squares: Mapped[int | None] = mapped_column(Integer)
+    agreement_within: Mapped[Decimal | None] = mapped_column(Numeric(24, 12))
     scoring_closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finalized_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finalized_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)

@@ -30,7 +30,7 @@ from grants.monitoring.models import (
     SubjectKind,
 )
 from grants.monitoring.registry import lot_query
-from grants.monitoring.results import evaluation_result
+from grants.monitoring.results import evaluation_result, store_result
 from grants.needs.models import PublicNeed
 from grants.projects.models import Project
 
@@ -368,8 +368,7 @@ def finalize(evaluation: Evaluation, chair, payload: dict) -> Evaluation:
     if missing:
         raise RuleViolation(_("The consolidation is not complete."), status=422, fields=missing)
     before = describe_consolidation(evaluation)
-    evaluation.index_value = result.index
-    evaluation.band = result.band
+    store_result(evaluation, result)  # the index, the band and the agreement sums
     evaluation.state = EvaluationState.in_review
     evaluation.finalized_at = datetime.now(UTC)
     evaluation.finalized_by_id = chair.id

@@ -10,6 +10,8 @@ from grants.extensions import db
 from grants.monitoring import rules
 from grants.monitoring.models import Evaluation, EvaluationState
 
+WITHIN_PLACES = 12  # the scale of Evaluation.agreement_within
+
 
 @dataclass
 class EvaluationResult:
@@ -19,6 +21,7 @@ class EvaluationResult:
     quorum: int
     index: Decimal | None  # rounded half up to one decimal
     band: str | None
+    agreement: rules.AgreementSums  # the sums campaign_alpha pools (stored with the index at finalize)
 
     @property
     def quorum_met(self) -> bool:
@@ -37,6 +40,7 @@ def evaluation_result(evaluation: Evaluation) -> EvaluationResult:
     """Aggregates over the scorecards that count (submitted, not recused)."""
     methodology = evaluation.methodology
     counted = [card.as_dict() for card in evaluation.scorecards if card.counts]
+    units = [[card.get(code) for card in counted] for code in methodology.codes]
     aggregates = rules.aggregate(counted, methodology.codes, methodology.disagreement_threshold)
     index = band = None
     if counted and all(agg.mean is not None for agg in aggregates.values()):
@@ -52,7 +56,22 @@ def evaluation_result(evaluation: Evaluation) -> EvaluationResult:
         quorum=methodology.quorum,
         index=index,
         band=band,
+        agreement=rules.agreement_sums(units),
     )
+
+
+def store_result(evaluation: Evaluation, result: EvaluationResult) -> None:
+    """Fix the result on the evaluation: index, band and the agreement sums, always together."""
+    evaluation.index_value = result.index
+    evaluation.band = result.band
+    store_agreement(evaluation, result.agreement)
+
+
+def store_agreement(evaluation: Evaluation, sums: rules.AgreementSums) -> None:
+    evaluation.agreement_values = sums.values
+    evaluation.agreement_total = sums.total
+    evaluation.agreement_squares = sums.squares
+    evaluation.agreement_within = rules.round_half_up(sums.within, WITHIN_PLACES)
 
 
 def campaign_alpha(evaluations, kind) -> float | None:

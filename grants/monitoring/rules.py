@@ -151,3 +151,60 @@ def krippendorff_alpha(
     if expected == 0:
         return None
     return float(1 - observed / expected)
+
+
+@dataclass(frozen=True)
+class AgreementSums:
+    """The four sums from which Krippendorff's interval alpha of many units follows, so that it can be
+    pooled by adding them up (per evaluation, then per campaign in SQL: docs/analytics.md#dashboard).
+
+    Over the pairable units (at least two values): values n = Σ m_u, total S = Σ v, squares Q = Σ v²,
+    and within = Σ_u Σ_{i≠j} (v_i − v_j)² / (m_u − 1) = Σ_u 2·(m_u·q_u − s_u²) / (m_u − 1), the
+    observed disagreement before it is divided by n.
+    """
+
+    values: int = 0
+    total: int = 0
+    squares: int = 0
+    within: Fraction = Fraction(0)
+
+    def __add__(self, other: "AgreementSums") -> "AgreementSums":
+        return AgreementSums(
+            self.values + other.values,
+            self.total + other.total,
+            self.squares + other.squares,
+            self.within + other.within,
+        )
+
+    @property
+    def alpha(self) -> float | None:
+        """krippendorff_alpha(units, "interval") of the units summed: D_o = within / n and
+        D_e = 2·(n·Q − S²) / (n·(n − 1)); None with fewer than two values or no variation at all."""
+        return alpha_from_sums(self.values, self.total, self.squares, self.within)
+
+
+def alpha_from_sums(values, total, squares, within) -> float | None:
+    """1 − D_o / D_e from the pooled sums of AgreementSums (any of them may come from SQL as Decimal)."""
+    n, s, q = int(values or 0), int(total or 0), int(squares or 0)
+    if n < 2:
+        return None
+    expected = n * q - s * s  # D_e · n·(n − 1) / 2
+    if expected == 0:
+        return None
+    return float(1 - Fraction(n - 1) * Fraction(within) / (2 * expected))
+
+
+def agreement_sums(units: Iterable[Sequence[int | None]]) -> AgreementSums:
+    """AgreementSums of integer-valued units (None = not rated); units with fewer than two values are
+    dropped, as krippendorff_alpha drops them."""
+    n = s = q = 0
+    within = Fraction(0)
+    for unit in units:
+        values = [v for v in unit if v is not None]
+        m = len(values)
+        if m < 2:
+            continue
+        unit_sum, unit_squares = sum(values), sum(v * v for v in values)
+        n, s, q = n + m, s + unit_sum, q + unit_squares
+        within += Fraction(2 * (m * unit_squares - unit_sum * unit_sum), m - 1)
+    return AgreementSums(n, s, q, within)

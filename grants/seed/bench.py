@@ -24,7 +24,8 @@ from grants.monitoring.models import (
     SubjectKind,
     campaign_groups,
 )
-from grants.monitoring.rules import band, round_half_up, weighted_index
+from grants.monitoring.results import WITHIN_PLACES
+from grants.monitoring.rules import agreement_sums, band, round_half_up, weighted_index
 from grants.organisations.models import Organisation, OrganisationKind
 from grants.projects.models import Project, ProjectStatus
 from grants.scoring.models import Score, Scorecard
@@ -190,8 +191,8 @@ def load_bench_scores(n_scores: int) -> dict[str, int]:
     until about n_scores criterion scores exist (the last evaluation completes its scorecards).
 
     Most evaluations are published with their index, band and alpha; one in ten is accepted and not
-    yet published. The index and band follow from the scores (grants/monitoring/rules.py); alpha is a
-    deterministic stand-in. Subjects are taken in a fixed order, projects and lots interleaved; when
+    yet published. The index, band and agreement sums follow from the scores (grants/monitoring/rules.py);
+    alpha is a deterministic stand-in. Subjects are taken in a fixed order, projects and lots interleaved; when
     every subject has been evaluated once a further round of campaigns evaluates them again.
     Idempotent: existing evaluations (campaign and subject) are kept with their scores.
     """
@@ -396,6 +397,8 @@ def _insert_evaluations(batch, offset, campaigns, groups, members, project_metho
             code: Fraction(sum(card[code] for card in scores), len(scores)) for code, _w in criteria[kind]
         }
         index = weighted_index(means, dict(criteria[kind]), method.scale_max)
+        # the agreement sums finalize stores with the index (grants.monitoring.results.store_result)
+        sums = agreement_sums([[card[code] for card in scores] for code, _w in criteria[kind]])
         published = rng.random() >= 0.1
         closed = datetime(year + 1, 2, 1, 9, 0, tzinfo=UTC) + timedelta(minutes=n % 1440)
         key = f"{kind.value}:{subject_id}"
@@ -413,6 +416,10 @@ def _insert_evaluations(batch, offset, campaigns, groups, members, project_metho
                 "index_value": round_half_up(index, 1),
                 "band": band(index, method.band_pairs()),
                 "alpha": Decimal(rng.randint(4500, 9600)) / 10000,
+                "agreement_values": sums.values,
+                "agreement_total": sums.total,
+                "agreement_squares": sums.squares,
+                "agreement_within": round_half_up(sums.within, WITHIN_PLACES),
                 "scoring_closed_at": closed,
                 "scores_revealed_at": closed,
                 "finalized_at": closed + timedelta(days=3),

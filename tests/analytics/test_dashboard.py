@@ -26,7 +26,7 @@ from grants.monitoring.models import (
     Methodology,
     SubjectKind,
 )
-from grants.monitoring.results import campaign_alpha
+from grants.monitoring.results import campaign_alpha, evaluation_result, store_agreement
 from grants.monitoring.rules import band
 from grants.organisations.models import Organisation
 from grants.projects.models import Indicator, Project
@@ -70,6 +70,7 @@ def _evaluation(db, campaign, group, methodology, subject, state, index, n) -> E
             Score(criterion_code=c, score=SCORES[n](k)[m]) for k, c in enumerate(methodology.codes)
         ]
         evaluation.scorecards.append(card)
+    store_agreement(evaluation, evaluation_result(evaluation).agreement)  # as finalize stores them
     return evaluation
 
 
