@@ -52,8 +52,13 @@ lint: $(VENV)/.synced
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache
 
-test: deps lint test-sqlite
-	@if [ -n "$$TEST_DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgres; fi
+# With TEST_DATABASE_URL set, the SQLite and PostgreSQL runs go side by side (one core each); each
+# run's output is printed whole when it ends. Tests that need Redis use databases of their own per run
+# (tests/helpers.py redis_test_url).
+test: deps lint
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+	  $(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres; \
+	else $(MAKE) --no-print-directory test-sqlite; fi
 
 test-sqlite:
 	env -u TEST_DATABASE_URL $(VENV)/bin/pytest

@@ -72,6 +72,8 @@ def app(database_url, tmp_path_factory):
             "PASSWORD_HASH_METHOD": FAST_PASSWORD_HASH,
             "SERVER_NAME": None,
             "EVIDENCE_DIR": str(tmp_path_factory.mktemp("evidence")),
+            "IMPORT_DIR": str(tmp_path_factory.mktemp("imports")),
+            "REPORTS_DIR": str(tmp_path_factory.mktemp("reports")),
             # One language keeps the suite fast; report tests switch all three on (reports_in_all_languages).
             "REPORT_LANGUAGES": ("ru",),
         }

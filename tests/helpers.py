@@ -4,6 +4,7 @@ Fixtures live in tests/conftest.py; live servers, cloned databases and Redis in 
 Import from here rather than from a conftest (pytest loads conftest files itself).
 """
 
+import os
 import re
 import socket
 import subprocess
@@ -96,3 +97,11 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def redis_test_url(database: int) -> str:
+    """Redis database `database` (12-15) for the SQLite run and `database - 8` for the PostgreSQL run:
+    `make test` runs both suites at once, and a test that flushes its database must not flush the other's."""
+    if os.environ.get("TEST_DATABASE_URL"):
+        database -= 8
+    return f"redis://127.0.0.1:6379/{database}"

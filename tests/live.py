@@ -11,6 +11,7 @@ Tests that use these helpers override the autouse `db` fixture (see tests/concur
 
 import os
 import sqlite3
+import tempfile
 import threading
 import uuid
 from collections.abc import Callable
@@ -35,6 +36,10 @@ def _postgres_url(name: str) -> str:
     return make_url(os.environ["TEST_DATABASE_URL"]).set(database=name).render_as_string(hide_password=False)
 
 
+def _scratch(name: str) -> str:
+    return tempfile.mkdtemp(prefix=f"grants-live-{name}-")
+
+
 def build_app(url: str, **config):
     """An app of its own on url: real CSRF off unless asked for, errors answered as in production."""
     settings = {
@@ -47,6 +52,10 @@ def build_app(url: str, **config):
         "PASSWORD_HASH_METHOD": FAST_PASSWORD_HASH,
         "SERVER_NAME": None,
         "REPORT_LANGUAGES": ("ru",),
+        # files of this run only: `make test` runs the SQLite and PostgreSQL suites at once
+        "EVIDENCE_DIR": _scratch("evidence"),
+        "IMPORT_DIR": _scratch("imports"),
+        "REPORTS_DIR": _scratch("reports"),
     }
     settings.update(config)
     return create_app(settings)

@@ -23,9 +23,10 @@ from grants.reports.operations import review
 from grants.seed.demo import seed_demo
 from tests import live
 from tests.conftest import DEMO_PASSWORD, login
+from tests.helpers import redis_test_url
 from tests.reports import consolidation, reload, reports_of, scored, user
 
-REDIS_TEST_URL = "redis://127.0.0.1:6379/14"
+REDIS_TEST_URL = redis_test_url(14)
 
 
 @contextlib.contextmanager

@@ -18,9 +18,9 @@ from grants.reports.rendering import render_committed
 from grants.scoring import operations as scoring
 from tests import live
 from tests.conftest import DEMO_PASSWORD, login
-from tests.helpers import FAST_PASSWORD_HASH, user
+from tests.helpers import FAST_PASSWORD_HASH, redis_test_url, user
 
-REDIS_TEST_URL = "redis://127.0.0.1:6379/15"
+REDIS_TEST_URL = redis_test_url(15)
 
 
 def group1_evaluation(kind: SubjectKind) -> Evaluation:

@@ -21,11 +21,11 @@ from sqlalchemy import select
 from grants.extensions import db as _db
 from grants.monitoring.models import Campaign
 from grants.reports import jobs
-from tests.helpers import free_port
+from tests.helpers import free_port, redis_test_url
 from tests.live import build_app, redis_or_skip, web_session
 
 ROOT = Path(__file__).resolve().parents[2]
-REDIS_TEST_URL = "redis://127.0.0.1:6379/14"  # a database of its own: no other test's worker takes our jobs
+REDIS_TEST_URL = redis_test_url(14)  # a database of its own: no other test's worker takes our jobs
 LANGS = ("kk", "ru", "en")  # three summaries to render: a second or more per language, time to kill
 
 

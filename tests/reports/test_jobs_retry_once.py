@@ -3,9 +3,10 @@
 import uuid
 
 from grants.reports.jobs import FileJobStore, RedisJobStore
+from tests.helpers import redis_test_url
 from tests.live import redis_or_skip, release_together
 
-REDIS_URL = "redis://127.0.0.1:6379/13"
+REDIS_URL = redis_test_url(13)
 
 
 def _claims(store, job_id: str) -> list[str]:

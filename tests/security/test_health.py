@@ -3,9 +3,10 @@
 import pytest
 from rq import Queue
 
+from tests.helpers import redis_test_url
 from tests.live import redis_or_skip
 
-REDIS_URL = "redis://127.0.0.1:6379/13"  # a database of its own
+REDIS_URL = redis_test_url(13)  # a database of its own
 
 
 @pytest.fixture

@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.helpers import DEMO_PASSWORD, free_port
+from tests.helpers import DEMO_PASSWORD, free_port, redis_test_url
 from tests.live import redis_or_skip, release_together
 
 ROOT = Path(__file__).resolve().parents[2]
-REDIS_URL = "redis://127.0.0.1:6379/12"
+REDIS_URL = redis_test_url(12)
 PREFIX = f"grants-test-{uuid.uuid4().hex[:12]}"  # keys of this run only: runs at once never share counts
 ATTACKER = {"X-Forwarded-For": "203.0.113.66"}
 REAL_USER = {"X-Forwarded-For": "198.51.100.77"}
