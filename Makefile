@@ -80,6 +80,12 @@ bench: deps
 	$(VENV)/bin/python bench/bench_reports.py
 	$(MAKE) bench-analytics
 
+.PHONY: bench-throughput
+# gunicorn (2 workers) under ApacheBench on loopback: GET /api/v1/lots against its floor route.
+bench-throughput: deps
+	@command -v ab >/dev/null || { [ "$$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -q apache2-utils >/dev/null; } || echo "please install apache2-utils"
+	$(VENV)/bin/python bench/bench_throughput.py $(if $(filter postgres,$(DB)),--database-url $(BENCH_DATABASE_URL))
+
 .PHONY: bench-analytics
 bench-analytics: deps
 	$(VENV)/bin/python bench/bench_analytics.py $(if $(filter postgres,$(DB)),--database-url $(BENCH_DATABASE_URL))
