@@ -76,8 +76,14 @@ def main() -> None:
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     app = create_app({"SQLALCHEMY_DATABASE_URI": args.database_url, "SECRET_KEY": "bench" * 8})
     statements = []
+
+    def count_statement(_conn, _cursor, statement, *_args):
+        """SQL statements of the request (not the BEGIN and PRAGMAs of SQLite's connection set-up)."""
+        if statement.lstrip().split(None, 1)[0].upper() in {"SELECT", "WITH", "INSERT", "UPDATE", "DELETE"}:
+            statements.append(statement)
+
     with app.app_context():
-        event.listen(db.engine, "before_cursor_execute", lambda *a, **k: statements.append(1))
+        event.listen(db.engine, "before_cursor_execute", count_statement)
         client = app.test_client()
         for name, url in requests_to_measure(client):
             response = client.get(url)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Boolean, ColumnElement, Integer, Numeric, and_, func, or_, select
+from sqlalchemy import Boolean, ColumnElement, Integer, Numeric, and_, func, literal, or_, select
 from sqlalchemy.orm import lazyload
 
 MAX_CURSOR_LENGTH = 1000
@@ -57,6 +57,10 @@ def unique_keys(keys: Sequence[SortKey]) -> list[SortKey]:
 
 def after(keys: Sequence[SortKey], values: Sequence) -> ColumnElement:
     """Rows that come after the row whose keys are `values` in the order of `keys`."""
+    values = [
+        v if isinstance(v, ColumnElement) else literal(v, key.expression.type)
+        for key, v in zip(keys, values, strict=True)
+    ]
     branches = []
     for i, key in enumerate(keys):
         equal = [keys[j].compared() == values[j] for j in range(i)]
@@ -150,14 +154,13 @@ class KeysetPagination(Pagination):
         base = args["select"]
         if self._after is not None:
             base = base.where(after(keys, self._after))
-        if self._after is None and self._query_offset:
-            # A deep page by number: the ids of the skipped rows come from the index of the order.
-            rows = session.execute(
-                base.with_only_columns(*key_columns, maintain_column_froms=True)
-                .order_by(*order)
-                .limit(self.per_page)
-                .offset(self._query_offset)
-            ).all()
+        if self._after is not None or self._query_offset:
+            # A page deep in the list: first the keys of its rows alone, read from the index of the order
+            # (the skipped rows, or those compared with the cursor, never touch the table), then its rows.
+            keys_only = base.with_only_columns(*key_columns, maintain_column_froms=True).order_by(*order)
+            if self._after is None:
+                keys_only = keys_only.offset(self._query_offset)
+            rows = session.execute(keys_only.limit(self.per_page)).all()
             loaded = args["load"]([row[-1] for row in rows])
             items = [loaded[row[-1]] for row in rows if row[-1] in loaded]
         else:

@@ -32,6 +32,10 @@ UNMAPPED_INDEXES = frozenset(
         "ix_lots_registry_title_ru",
         "ix_lots_registry_title_kk",
         "ix_lots_registry_title_en",
+        "ix_lots_registry_region",
+        "ix_lots_registry_administrator",
+        "ix_lots_registry_sphere",
+        "ix_lots_registry_status",
     }
 )
 

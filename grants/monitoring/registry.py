@@ -4,7 +4,7 @@ index, a monitoring result (docs/architecture.md, "Layers")."""
 
 from decimal import Decimal
 
-from sqlalchemy import Select, func, literal, select
+from sqlalchemy import Integer, Select, func, literal, select
 from sqlalchemy.orm import joinedload
 
 from grants.core.pagination import KeysetPagination, SortKey, keyset_page, unique_keys
@@ -44,7 +44,7 @@ def number_keys(descending: bool = False) -> list[SortKey]:
     return [
         SortKey(lead.is_(None)),
         SortKey(lead, descending, null_as=literal(0)),
-        SortKey(func.length(Lot.number), descending),
+        SortKey(func.length(Lot.number, type_=Integer), descending),
         SortKey(Lot.number, descending),
     ]
 

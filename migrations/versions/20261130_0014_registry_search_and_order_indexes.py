@@ -39,13 +39,19 @@ def title(*languages: str) -> str:
 def order_indexes(dialect: str) -> dict[str, str]:
     """Index name -> column list, one per order of the registry (grants/monitoring/registry.py)."""
     numbers = number_order(LEAD[dialect])
+    ties = f"year DESC, {numbers}, id"  # every order ends in the default one
     return {
-        "ix_lots_registry_year": f"year DESC, {numbers}, id",
+        "ix_lots_registry_year": ties,
         "ix_lots_registry_number": f"{numbers}, year DESC, id",
-        "ix_lots_registry_budget": "budget, year DESC, id",
-        "ix_lots_registry_title_ru": f"({title('ru', 'kk', 'en')}), year DESC, id",
-        "ix_lots_registry_title_kk": f"({title('kk', 'ru', 'en')}), year DESC, id",
-        "ix_lots_registry_title_en": f"({title('en', 'ru', 'kk')}), year DESC, id",
+        "ix_lots_registry_budget": f"budget, {ties}",
+        "ix_lots_registry_title_ru": f"({title('ru', 'kk', 'en')}), {ties}",
+        "ix_lots_registry_title_kk": f"({title('kk', 'ru', 'en')}), {ties}",
+        "ix_lots_registry_title_en": f"({title('en', 'ru', 'kk')}), {ties}",
+        # the filters, each with the default order's first key (the single-column indexes of 0001 stay)
+        "ix_lots_registry_region": f"region_id, {ties}",
+        "ix_lots_registry_administrator": f"administrator_id, {ties}",
+        "ix_lots_registry_sphere": f"sphere_id, {ties}",
+        "ix_lots_registry_status": f"status, {ties}",
     }
 
 
