@@ -23,6 +23,7 @@ from sqlalchemy import Boolean, ColumnElement, Integer, Numeric, and_, func, lit
 from sqlalchemy.orm import lazyload
 
 MAX_CURSOR_LENGTH = 1000
+MAX_NUMBER = Decimal(10) ** 20  # beyond any stored amount or index
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,7 @@ def _typed(key: SortKey, value):
             raise ValueError("not a flag")
         return bool(value)
     if isinstance(kind, Integer):
-        if isinstance(value, bool) or not isinstance(value, int):
+        if isinstance(value, bool) or not isinstance(value, int) or not -(2**63) <= value < 2**63:
             raise ValueError("not a whole number")
         return value
     if isinstance(kind, Numeric):
@@ -107,11 +108,15 @@ def _typed(key: SortKey, value):
             number = Decimal(str(value))
         except InvalidOperation as exc:
             raise ValueError("not a number") from exc
-        if not number.is_finite():
+        if not number.is_finite() or abs(number) >= MAX_NUMBER:
             raise ValueError("not a number")
         return number
-    if not isinstance(value, str):
+    if not isinstance(value, str) or "\x00" in value:
         raise ValueError("not a text")
+    try:
+        value.encode()
+    except UnicodeEncodeError as exc:  # a lone surrogate from a \ud800 escape
+        raise ValueError("not a text") from exc
     return value
 
 

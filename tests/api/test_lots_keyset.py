@@ -96,6 +96,9 @@ def cursor(data) -> str:
         cursor({"p": 2, "k": ["2025", True, None, 3, "1-ГСЗ", 5]}),  # a year that is text
         cursor({"p": 0, "k": [2025, True, None, 3, "1-ГСЗ", 5]}),
         cursor({"p": 2, "k": [2025, True, None, 3, "1-ГСЗ", None]}),  # an id that is NULL
+        cursor({"p": 2, "k": [2025, True, None, 3, "1-ГСЗ", 10**30]}),  # no column holds that id
+        cursor({"p": 2, "k": [2025, True, None, 3, "1-\u0000", 5]}),  # a NUL no text column takes
+        cursor({"p": 2, "k": [2025, True, None, 3, "\ud800", 5]}),  # a lone surrogate
     ],
 )
 def test_what_is_not_a_cursor_is_a_422_in_the_api_and_ignored_by_the_page(client, bad):
