@@ -1,11 +1,12 @@
 """The lot registry's page and `GET /api/v1/lots` on a seed-bench database (docs/performance.md#search-and-pagination).
 
-Usage: .venv/bin/python bench/bench_registry.py --database-url URL [--label 20k]
+Usage: .venv/bin/python bench/bench_registry.py --database-url URL_1K --label 1k --database-url URL_20K --label 20k
 
-The database must be migrated and filled by `flask --app grants seed-bench` already. Through the Flask
-test client in this process, every request is sent once to warm up and N times timed; one JSON line per
-request is printed: name, median_ms, p95_ms (nearest rank), queries (SQL statements of one request) and
-rows (lots matched, as the API's `total` says).
+Each database must be migrated and filled by `flask --app grants seed-bench` already. Through the Flask
+test client in this process, every request is sent once to warm up and N times timed, the databases
+taking turns; one JSON line per request and database is printed: name, median_ms, p95_ms (nearest
+rank), queries (SQL statements of one request), total (lots matched, as the API's `total` says) and
+growth (median against the first database's).
 """
 
 import argparse
@@ -70,11 +71,11 @@ def requests_to_measure(client) -> list[tuple[str, str]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--database-url", required=True)
-    parser.add_argument("--label", default="")
+    parser.add_argument("--database-url", action="append", required=True, help="repeat to compare data sets")
+    parser.add_argument("--label", action="append", default=[])
     args = parser.parse_args()
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": args.database_url, "SECRET_KEY": "bench" * 8})
+    labels = args.label + [url.rsplit("/", 1)[-1] for url in args.database_url[len(args.label) :]]
     statements = []
 
     def count_statement(_conn, _cursor, statement, *_args):
@@ -82,27 +83,39 @@ def main() -> None:
         if statement.lstrip().split(None, 1)[0].upper() in {"SELECT", "WITH", "INSERT", "UPDATE", "DELETE"}:
             statements.append(statement)
 
-    with app.app_context():
-        event.listen(db.engine, "before_cursor_execute", count_statement)
-        client = app.test_client()
-        for name, url in requests_to_measure(client):
-            response = client.get(url)
-            assert response.status_code == 200, (url, response.status_code)
-            times = []
-            for _ in range(N):
+    sets = []
+    for url in args.database_url:
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench" * 8})
+        with app.app_context():
+            event.listen(db.engine, "before_cursor_execute", count_statement)
+            client = app.test_client()
+            sets.append((client, dict(requests_to_measure(client))))
+    names = [name for name in sets[0][1] if all(name in urls for _client, urls in sets)]
+    for name in names:
+        times = [[] for _ in sets]
+        queries = [0 for _ in sets]
+        for client, urls in sets:
+            assert client.get(urls[name]).status_code == 200, urls[name]  # warm-up
+        # the data sets take turns, so that the load of a shared machine weighs on each alike
+        for _ in range(N):
+            for i, (client, urls) in enumerate(sets):
                 statements.clear()
                 started = time.perf_counter()
-                response = client.get(url)
-                times.append((time.perf_counter() - started) * 1000)
-            api = client.get(url.replace("/lots/?", "/api/v1/lots?")).get_json()
+                response = client.get(urls[name])
+                times[i].append((time.perf_counter() - started) * 1000)
+                queries[i] = len(statements)
+                assert response.status_code == 200
+        for i, (client, urls) in enumerate(sets):
+            total = client.get(urls[name].replace("/lots/?", "/api/v1/lots?")).get_json().get("total")
             line = {
                 "name": name,
-                "label": args.label,
-                "median_ms": round(statistics.median(times), 2),
-                "p95_ms": round(p95(times), 2),
-                "queries": len(statements),
-                "total": api.get("total"),
-                "url": url,
+                "label": labels[i],
+                "median_ms": round(statistics.median(times[i]), 2),
+                "p95_ms": round(p95(times[i]), 2),
+                "queries": queries[i],
+                "total": total,
+                "growth": round(statistics.median(times[i]) / statistics.median(times[0]), 2),
+                "url": urls[name],
             }
             print(json.dumps(line, ensure_ascii=False), flush=True)
 
