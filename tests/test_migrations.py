@@ -2,6 +2,7 @@
 
 import os
 import uuid
+import warnings
 
 import pytest
 from flask_migrate import downgrade, upgrade
@@ -67,8 +68,20 @@ def test_models_match_migrations(app):
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    with app.app_context():
-        context = MigrationContext.configure(db.session.connection(), opts={"compare_type": True})
+    from grants.lots.search import UNMAPPED_INDEXES, UNMAPPED_TABLES
+
+    def mapped(name, kind, _parent):
+        """The FTS5 table and the expression indexes of migration 0014 have no model."""
+        return not (
+            kind == "table" and name in UNMAPPED_TABLES or kind == "index" and name in UNMAPPED_INDEXES
+        )
+
+    with app.app_context(), warnings.catch_warnings():
+        # SQLite's reflection skips expression indexes with a warning; they are not compared anyway.
+        warnings.filterwarnings("ignore", "Skipped unsupported reflection of expression-based index")
+        context = MigrationContext.configure(
+            db.session.connection(), opts={"compare_type": True, "include_name": mapped}
+        )
         diff = compare_metadata(context, db.metadata)
     assert diff == [], diff
 

@@ -84,15 +84,23 @@ def refuse(status: int, message: str, code: str | None = None):
 
 def paginate(query, page: int, per_page: int) -> dict:
     """One page of a select() as {items, page, pages, per_page, total}; past the end: no items."""
-    result = db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
+    return page_answer(db.paginate(query, page=page, per_page=per_page, error_out=False, count=True))
+
+
+def page_answer(result) -> dict:
+    """A Flask-SQLAlchemy page as {items, page, pages, per_page, total}, with `next` (the cursor of the
+    next page, or None) when it is a keyset page (grants/core/pagination.py)."""
     total = result.total or 0
-    return {
+    answer = {
         "items": result.items,
-        "page": page,
-        "pages": math.ceil(total / per_page) if total else 0,
-        "per_page": per_page,
+        "page": result.page,
+        "pages": math.ceil(total / result.per_page) if total else 0,
+        "per_page": result.per_page,
         "total": total,
     }
+    if hasattr(result, "next_cursor"):
+        answer["next"] = result.next_cursor
+    return answer
 
 
 # --- evaluations ------------------------------------------------------------------------------------

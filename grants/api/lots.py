@@ -1,18 +1,20 @@
 """The registry: lots and projects with their published results (public, no sign-in needed)."""
 
 from flask import abort
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from grants.api.common import bp, errors, paginate
+from grants.api.common import bp, errors, page_answer
 from grants.api.schemas import LotDetailSchema, LotPageSchema, ProjectSchema
+from grants.core.errors import RuleViolation
 from grants.core.permissions import MAX_ID, authorize, load
 from grants.core.schemas import PageArgs, Shown
 from grants.extensions import db
 from grants.lots.models import Lot, LotNeed
-from grants.lots.schemas import RegistryFilterArgs, SortArgs, lot_filters
+from grants.lots.schemas import CursorArgs, RegistryFilterArgs, SortArgs, lot_filters
 from grants.monitoring.models import Evaluation
-from grants.monitoring.registry import lot_query
+from grants.monitoring.registry import registry_page
 from grants.monitoring.results import evaluation_result
 from grants.portal.results import final_reports, latest_for_lots, latest_for_projects, published
 from grants.projects.models import Project
@@ -20,7 +22,7 @@ from grants.projects.models import Project
 TAGS = ["lots"]
 
 
-class LotListArgs(RegistryFilterArgs, SortArgs, PageArgs):
+class LotListArgs(RegistryFilterArgs, SortArgs, PageArgs, CursorArgs):
     pass
 
 
@@ -46,11 +48,20 @@ def published_results(subject) -> list[Shown]:
 @bp.arguments(LotListArgs, location="query")
 @bp.response(200, LotPageSchema)
 def lots(args):
-    """The lot registry, filtered and paged like the registry page."""
-    query = lot_query(lot_filters(args)).options(
-        selectinload(Lot.region), selectinload(Lot.administrator), selectinload(Lot.sphere)
-    )
-    page = paginate(query, args["page"], args["per_page"])
+    """The lot registry, filtered and paged like the registry page.
+
+    `next` is a cursor for the next page (null on the last one): `after=<next>` reads it at the cost of
+    the first page, however deep (docs/api.md#lot-registry-paging); `page=N` works too."""
+    try:
+        result = registry_page(lot_filters(args), args["page"], args["per_page"], cursor=args.get("after"))
+    except ValueError:
+        raise RuleViolation(
+            _("Some fields are not valid."),
+            status=422,
+            fields={"after": _("Not a cursor of this list: use the next field of a page.")},
+            code="validation_error",
+        ) from None
+    page = page_answer(result)
     latest = latest_for_lots(item.id for item in page["items"])
     page["items"] = [Shown(item, latest=latest.get(item.id)) for item in page["items"]]
     return page

@@ -134,6 +134,10 @@ class LotSchema(Answer):
 
 class LotPageSchema(Page):
     items = fields.List(fields.Nested(LotSchema))
+    next = fields.String(
+        allow_none=True,
+        metadata={"description": "Cursor of the next page (send it as `after`); null on the last page."},
+    )
 
 
 class LotIndicatorSchema(Answer):

@@ -2,7 +2,8 @@
 
 from marshmallow import fields
 
-from grants.core.schemas import QuerySchema, limited_text, matches, one_of
+from grants.core.pagination import MAX_CURSOR_LENGTH
+from grants.core.schemas import QuerySchema, limited_text, matches, max_length, one_of
 from grants.core.schemas import lazy as _l
 from grants.lots.models import LotStatus
 from grants.lots.operations import DEFAULT_SORT, SORTS, LotFilters
@@ -24,6 +25,15 @@ class RegistryFilterArgs(QuerySchema):
 class SortArgs(QuerySchema):
     sort = fields.String(
         load_default=DEFAULT_SORT, validate=one_of(SORTS), metadata={"default": DEFAULT_SORT}
+    )
+
+
+class CursorArgs(QuerySchema):
+    after = fields.String(
+        validate=max_length(MAX_CURSOR_LENGTH),
+        metadata={
+            "description": "The `next` cursor of the previous page: the page after it, as cheap as the first."
+        },
     )
 
 

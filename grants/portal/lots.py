@@ -25,7 +25,7 @@ from grants.lots.operations import (
     save_lot,
     valid_sort,
 )
-from grants.monitoring.registry import lot_query
+from grants.monitoring.registry import registry_page
 from grants.portal.results import latest_for_lots, latest_for_projects
 from grants.regions.models import Region
 
@@ -60,8 +60,13 @@ def filters_from_args(args) -> LotFilters:
 @bp.get("/")
 def index():
     filters = filters_from_args(request.args)
-    page = db.paginate(
-        lot_query(filters), per_page=current_app.config["PER_PAGE"], max_per_page=100, error_out=False
+    # page=N or a cursor (after=) from the Next link: docs/performance.md#search-and-pagination
+    page = registry_page(
+        filters,
+        page=None,
+        per_page=current_app.config["PER_PAGE"],
+        cursor=request.args.get("after"),
+        strict=False,
     )
     return render_template(
         "lots/index.html",

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from grants.core.db import as_utc
 from grants.extensions import db
@@ -37,7 +37,7 @@ def _latest_by(column, ids: Iterable[int] | None, kind: SubjectKind) -> dict[int
         query = query.where(column.in_(ids))
     found: dict[int, Evaluation] = {}
     rows = db.session.scalars(
-        query.options(selectinload(Evaluation.methodology)).order_by(
+        query.options(joinedload(Evaluation.methodology)).order_by(
             Evaluation.published_at.desc(), Evaluation.id.desc()
         )
     )
