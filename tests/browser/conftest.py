@@ -108,7 +108,7 @@ def context_factory(browser):
         # no colour transitions: axe would otherwise measure a hovered button halfway through one
         options.setdefault("reduced_motion", "reduce")
         context = browser.new_context(**options)
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(30_000)  # generous: `make test` runs two suites at once on two cores
         contexts.append(context)
         return context
 

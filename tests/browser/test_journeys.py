@@ -119,7 +119,7 @@ class Journey:
 
     def page(self, email: str | None = None, **options):
         context = self.browser.new_context(locale=LOCALES[self.lang], **(options or DESKTOP))
-        context.set_default_timeout(15_000)
+        context.set_default_timeout(30_000)  # generous: `make test` runs two suites at once on two cores
         self.contexts.append(context)
         page = context.new_page()
         page.on("dialog", lambda dialog: dialog.accept())  # confirmations before irreversible steps

@@ -86,7 +86,7 @@ def role_pages(browser, live_server, live_app):
                 if exists is None:
                     pytest.skip(f"the demo data has no {account}@example.kz account")
             context = browser.new_context(locale="ru-RU", viewport={"width": 1280, "height": 800})
-            context.set_default_timeout(10_000)
+            context.set_default_timeout(30_000)  # generous: `make test` runs two suites at once on two cores
             contexts.append(context)
             page = context.new_page()
             if account is not None:
