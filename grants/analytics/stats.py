@@ -12,6 +12,8 @@ from fractions import Fraction
 from sqlalchemy import func, select
 
 from grants.analytics.filters import AnalyticsFilters
+from grants.core.cache import FigureCache
+from grants.core.db import LocalizedMixin
 from grants.extensions import db
 from grants.lots.models import Lot, Sphere
 from grants.monitoring.models import Evaluation, SubjectKind
@@ -68,7 +70,33 @@ def _mean(total: Decimal, count: int) -> Decimal | None:
     return round_half_up(Fraction(total) / count, 1) if count else None
 
 
+# What the figures read (docs/performance.md#cached-totals); group_councils: the council filter.
+STATS_TABLES = ("lots", "projects", "evaluations", "regions", "organisations", "spheres", "group_councils")
+FIGURES = FigureCache("stats", STATS_TABLES)
+
+
+@dataclass(frozen=True)
+class Named(LocalizedMixin):
+    """The names of a region, administrator or sphere, kept apart from the session (the cache outlives it)."""
+
+    name_ru: str | None
+    name_kk: str | None
+    name_en: str | None
+
+
 def group_stats(
+    filters: AnalyticsFilters, group_by: str | None, evaluations: bool = True
+) -> tuple[list[StatsRow], StatsRow]:
+    """_group_stats, cached until lots, projects, evaluations or the names change. The rows are shared:
+    never change them."""
+    if group_by is not None and group_by not in GROUP_BY:
+        raise ValueError(f"group_by must be one of {', '.join(GROUP_BY)}, not {group_by!r}")
+    return FIGURES.get(
+        db.session, (filters, group_by, evaluations), lambda: _group_stats(filters, group_by, evaluations)
+    )
+
+
+def _group_stats(
     filters: AnalyticsFilters, group_by: str | None, evaluations: bool = True
 ) -> tuple[list[StatsRow], StatsRow]:
     """Rows per group (group_by one of GROUP_BY; None: no rows) and the total, in three grouped queries
@@ -162,8 +190,10 @@ def _name(rows, group_by: str) -> None:
     subjects = {s.id: s for s in db.session.scalars(select(model).where(model.id.in_(ids)))} if ids else {}
     public = {"region": "kato", "administrator": "bin", "sphere": "code"}[group_by]
     for r in rows:
-        r.subject = subjects.get(r.key)
-        r.key = getattr(r.subject, public) if r.subject is not None else None
+        subject = subjects.get(r.key)
+        r.key = getattr(subject, public) if subject is not None else None
+        if subject is not None:
+            r.subject = Named(*(getattr(subject, f"name_{lang}", None) for lang in ("ru", "kk", "en")))
 
 
 def _order(r: StatsRow, group_by: str):
