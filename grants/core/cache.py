@@ -42,6 +42,7 @@ _DML = re.compile(
 )
 _PENDING = "grants_changed_tables"  # key in Connection.info: tables changed in the open transaction
 _tracked: set[str] = set()  # tables some cached figure depends on
+all_caches: list["FigureCache"] = []  # every cache made, for tests and benchmarks that start cold
 _lock = threading.Lock()
 
 
@@ -154,6 +155,7 @@ class FigureCache:
         self.hits = self.misses = 0
         with _lock:
             _tracked.update(self.tables)
+            all_caches.append(self)
 
     def versions(self, session) -> tuple:
         """The versions of the tables (None: never changed since the database was made), one query."""
