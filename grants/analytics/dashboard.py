@@ -1,8 +1,8 @@
 """The analytics dashboard's figures (docs/analytics.md#dashboard): ten panels, each a table of figures
 computed in SQL (GROUP BY), a chart drawn by grants/core/charts.py and a CSV of the same table.
 
-A bounded number of queries whatever the size of the archive: three calls of group_stats (budget by
-sphere, region and year) and one or two GROUP BY queries per other panel; nothing loops over lots,
+A bounded number of queries whatever the size of the archive: budget_groupings (budget by
+sphere, region and year, two queries) and one or two GROUP BY queries per other panel; nothing loops over lots,
 evaluations or scores in Python.
 
 Who sees what (docs/analytics.md#who-sees-what): budgets, lots, contracts and indicators are public;
@@ -24,7 +24,7 @@ from markupsafe import Markup
 from sqlalchemy import and_, case, func, literal_column, or_, select, true
 
 from grants.analytics.filters import AnalyticsFilters
-from grants.analytics.stats import STATS_TABLES, StatsRow, group_stats
+from grants.analytics.stats import STATS_TABLES, StatsRow, budget_groupings
 from grants.cooperation.models import Recommendation, RecommendationStatus
 from grants.core import charts
 from grants.core.cache import FigureCache
@@ -456,7 +456,7 @@ class _Context:
 
 
 def _spheres(c: "_Context") -> Panel:
-    rows, total = group_stats(c.filters, "sphere", evaluations=False)
+    rows, total = budget_groupings(c.filters)["sphere"]
     return _budget_panel(
         "spheres",
         _("Budget by sphere"),
@@ -469,14 +469,14 @@ def _spheres(c: "_Context") -> Panel:
 
 
 def _regions(c: "_Context") -> Panel:
-    rows, total = group_stats(c.filters, "region", evaluations=False)
+    rows, total = budget_groupings(c.filters)["region"]
     return _budget_panel(
         "regions", _("Budget by region"), _("Region"), rows, total, c.lang, lambda r: r.name(c.lang)
     )
 
 
 def _contracted(c: "_Context") -> Panel:
-    rows, total = group_stats(c.filters, "year", evaluations=False)
+    rows, total = budget_groupings(c.filters)["year"]
     title = _("Contracted amount against announced budget")
     contracted = Panel(
         "contracted",
