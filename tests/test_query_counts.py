@@ -45,6 +45,7 @@ def requests_to_count() -> dict[str, tuple[str, bool]]:
         "GET /api/v1/projects": ("/api/v1/projects", False),
         "campaign page": (f"/campaigns/{campaign}", True),
         "campaign results": (f"/results/{campaign}", False),
+        "published results": ("/results", False),
         "analytics": ("/analytics/", False),
         "GET /api/v1/stats": ("/api/v1/stats?group_by=region", False),
         "needs coverage": ("/needs/coverage", False),
