@@ -40,11 +40,13 @@ def create_app(config=None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from grants.core import database
+    from grants.core import cache, database
     from grants.core.i18n import select_locale
 
     db.init_app(app)
     database.configure_engine_events(app)
+    with app.app_context():
+        cache.install(db.engine)  # docs/performance.md#cached-totals
     migrate.init_app(
         app,
         db,

@@ -19,6 +19,7 @@ from grants.cooperation.models import (  # noqa: F401
     WorkingGroupMember,
     WorkingGroupTask,
 )
+from grants.core.cache import data_versions  # noqa: F401
 from grants.councils.models import Council, CouncilMember, GroupMember, MonitoringGroup  # noqa: F401
 from grants.lots.models import Lot, LotIndicator, LotNeed, LotStatus, Sphere, Unit  # noqa: F401
 from grants.monitoring.models import Campaign, Criterion, CriterionConclusion, Evaluation, Methodology  # noqa: F401

@@ -1,8 +1,8 @@
 """The analytics dashboard's figures (docs/analytics.md#dashboard): ten panels, each a table of figures
 computed in SQL (GROUP BY), a chart drawn by grants/core/charts.py and a CSV of the same table.
 
-A bounded number of queries whatever the size of the archive: three calls of group_stats (budget by
-sphere, region and year) and one or two GROUP BY queries per other panel; nothing loops over lots,
+A bounded number of queries whatever the size of the archive: budget_groupings (budget by
+sphere, region and year, two queries) and one or two GROUP BY queries per other panel; nothing loops over lots,
 evaluations or scores in Python.
 
 Who sees what (docs/analytics.md#who-sees-what): budgets, lots, contracts and indicators are public;
@@ -24,9 +24,11 @@ from markupsafe import Markup
 from sqlalchemy import and_, case, func, literal_column, or_, select, true
 
 from grants.analytics.filters import AnalyticsFilters
-from grants.analytics.stats import StatsRow, group_stats
+from grants.analytics.stats import STATS_TABLES, StatsRow, budget_groupings
 from grants.cooperation.models import Recommendation, RecommendationStatus
 from grants.core import charts
+from grants.core.cache import FigureCache
+from grants.core.db import current_language
 from grants.core.errors import LOCAL_TZ, today_local
 from grants.core.formatting import fixed, money, number, percent
 from grants.councils.models import Council
@@ -454,7 +456,7 @@ class _Context:
 
 
 def _spheres(c: "_Context") -> Panel:
-    rows, total = group_stats(c.filters, "sphere", evaluations=False)
+    rows, total = budget_groupings(c.filters)["sphere"]
     return _budget_panel(
         "spheres",
         _("Budget by sphere"),
@@ -467,14 +469,14 @@ def _spheres(c: "_Context") -> Panel:
 
 
 def _regions(c: "_Context") -> Panel:
-    rows, total = group_stats(c.filters, "region", evaluations=False)
+    rows, total = budget_groupings(c.filters)["region"]
     return _budget_panel(
         "regions", _("Budget by region"), _("Region"), rows, total, c.lang, lambda r: r.name(c.lang)
     )
 
 
 def _contracted(c: "_Context") -> Panel:
-    rows, total = group_stats(c.filters, "year", evaluations=False)
+    rows, total = budget_groupings(c.filters)["year"]
     title = _("Contracted amount against announced budget")
     contracted = Panel(
         "contracted",
@@ -684,9 +686,43 @@ def _recommendations(c: "_Context") -> Panel:
 BUILDERS = {key: globals()[f"_{key}"] for key in PANELS}
 
 
+# What the figures read (docs/performance.md#cached-totals): the public figures, and for a signed-in
+# reader also what decides which unpublished work they see (roles, groups, councils, own scorecards).
+PUBLIC_TABLES = (
+    *STATS_TABLES,
+    "indicators",
+    "replies",
+    "recommendations",
+    "councils",
+    "campaigns",
+    "methodologies",
+)
+SIGNED_IN_TABLES = (
+    "users",
+    "user_roles",
+    "affiliations",
+    "council_members",
+    "group_members",
+    "monitoring_groups",
+    "campaign_groups",
+    "scorecards",
+)
+PUBLIC_FIGURES = FigureCache("dashboard", PUBLIC_TABLES)
+OWN_FIGURES = FigureCache("dashboard, signed in", (*PUBLIC_TABLES, *SIGNED_IN_TABLES))
+
+
 def build(filters: AnalyticsFilters, user, lang: str | None = None, only: str | None = None) -> Dashboard:
     """Every panel (or only the one named) for these filters as user sees them, in the given language
-    (None: the request's)."""
+    (None: the request's). Cached per filters, language, reader's scope and day (overdue recommendations
+    depend on today): anonymous readers share one scope, a signed-in reader has their own."""
+    lang = lang or current_language()
+    key = (filters, lang, only, today_local())
+    if not user.is_authenticated:
+        return PUBLIC_FIGURES.get(db.session, key, lambda: _build(filters, user, lang, only))
+    return OWN_FIGURES.get(db.session, (*key, user.id), lambda: _build(filters, user, lang, only))
+
+
+def _build(filters: AnalyticsFilters, user, lang: str, only: str | None) -> Dashboard:
     lot_ids = filters.lot_ids().scalar_subquery() if filters.as_args() else None
     scope = evaluation_scope(user)
     hidden = unpublished_evaluations(lot_ids, scope) if user.is_authenticated else 0

@@ -5,6 +5,7 @@ Public; a signed-in reader's own unpublished work in progress is added and marke
 """
 
 from datetime import UTC, datetime
+from types import SimpleNamespace
 
 from flask import Blueprint, current_app, render_template, request
 from flask_babel import force_locale
@@ -15,6 +16,7 @@ from sqlalchemy import select
 
 from grants.analytics.dashboard import PANELS, Dashboard, build
 from grants.analytics.filters import AnalyticsArgs, AnalyticsFilters
+from grants.core.cache import FigureCache
 from grants.core.db import current_language
 from grants.core.i18n import BABEL_LOCALES
 from grants.core.pdf import render_pdf
@@ -38,10 +40,35 @@ def _filters() -> tuple[AnalyticsFilters | None, dict]:
     return AnalyticsFilters.from_args(args), {}
 
 
+# The filter form's choices, per language, until lots or the named things change
+# (docs/performance.md#cached-totals).
+OPTIONS = FigureCache(
+    "dashboard filters", ("lots", "regions", "organisations", "spheres", "councils"), size=8
+)
+
+
 def _options() -> dict:
+    lang = current_language()
+    return OPTIONS.get(db.session, lang, lambda: _choices(lang))
+
+
+def _choices(lang: str) -> dict:
+    """The choices as plain values (code and name), not rows: the cache outlives the session."""
     options = filter_options()
     options["councils"] = db.session.scalars(select(Council).order_by(Council.name_ru)).all()
-    return options
+
+    def plain(rows, code: str) -> list[SimpleNamespace]:
+        return [
+            SimpleNamespace(**{code: getattr(row, code), "name": row.localized("name", lang)}) for row in rows
+        ]
+
+    return {
+        "years": list(options["years"]),
+        "regions": plain(options["regions"], "kato"),
+        "administrators": plain(options["administrators"], "bin"),
+        "spheres": plain(options["spheres"], "code"),
+        "councils": plain(options["councils"], "id"),
+    }
 
 
 def _page(filters: AnalyticsFilters | None, errors: dict, dashboard: Dashboard | None):

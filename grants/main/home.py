@@ -1,6 +1,8 @@
 """What each person sees first: the things they have to do, by role."""
 
+from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from flask import url_for
 from flask_babel import gettext as _
@@ -10,6 +12,8 @@ from sqlalchemy.orm import selectinload
 
 from grants.accounts.models import User
 from grants.cooperation import recommendations as recommendation_ops
+from grants.core.cache import FigureCache
+from grants.core.db import current_language
 from grants.core.errors import today_local
 from grants.councils.models import Council, GroupMember, MonitoringGroup
 from grants.extensions import db
@@ -36,17 +40,47 @@ TASK_LOADING = (
 )
 
 
+# The public home page's totals and latest lots (docs/performance.md#cached-totals): computed once per
+# change of lots, projects or needs, per language, not on every request.
+OVERVIEW = FigureCache("home", ("lots", "projects", "public_needs"), size=8)
+
+
+@dataclass(frozen=True)
+class LatestLot:
+    id: int
+    title: str
+    budget: Decimal
+
+
 def public_overview() -> dict:
-    count = lambda model: db.session.scalar(select(func.count()).select_from(model))  # noqa: E731
-    total_budget = db.session.scalar(select(func.coalesce(func.sum(Lot.budget), 0)))
+    lang = current_language()
+    return dict(OVERVIEW.get(db.session, lang, lambda: _overview(lang)))
+
+
+def _overview(lang: str) -> tuple:
+    """The totals in one query, the six latest lots in another (as plain values: the cache outlives the
+    session)."""
+    count = lambda model: select(func.count()).select_from(model).scalar_subquery()  # noqa: E731
+    lots, projects, needs, budget = db.session.execute(
+        select(
+            count(Lot),
+            count(Project),
+            count(PublicNeed),
+            select(func.coalesce(func.sum(Lot.budget), 0)).scalar_subquery(),
+        )
+    ).one()
     latest = db.session.scalars(select(Lot).order_by(Lot.year.desc(), Lot.id.desc()).limit(6)).all()
-    return {
-        "lot_count": count(Lot),
-        "project_count": count(Project),
-        "need_count": count(PublicNeed),
-        "total_budget": total_budget,
-        "latest_lots": latest,
-    }
+    return tuple(
+        {
+            "lot_count": lots,
+            "project_count": projects,
+            "need_count": needs,
+            "total_budget": budget,
+            "latest_lots": tuple(
+                LatestLot(lot.id, lot.localized("title", lang), lot.budget) for lot in latest
+            ),
+        }.items()
+    )
 
 
 def panels_for(user) -> list[dict]:

@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from grants.extensions import db
 from grants.monitoring import rules
-from grants.monitoring.models import Evaluation, EvaluationState
+from grants.monitoring.models import Evaluation, EvaluationState, Methodology, SubjectKind
 
 WITHIN_PLACES = 12  # the scale of Evaluation.agreement_within
 
@@ -87,6 +87,25 @@ def campaign_alpha(evaluations, kind) -> float | None:
         for code in evaluation.methodology.codes:
             units.append([card.get(code) for card in cards])
     return rules.krippendorff_alpha(units, "interval")
+
+
+def campaign_agreement(campaign_id: int) -> dict:
+    """campaign_alpha of the campaign's evaluations per kind, with their scorecards, scores and criteria
+    loaded in four queries whatever their number (docs/performance.md#query-counts). The scorecards are
+    reached through Evaluation.scorecards: scoring lies above monitoring (docs/architecture.md)."""
+    scorecard = Evaluation.scorecards.property.mapper.class_
+    evaluations = db.session.scalars(
+        select(Evaluation)
+        .where(
+            Evaluation.campaign_id == campaign_id,
+            Evaluation.state.not_in((EvaluationState.draft, EvaluationState.scoring)),
+        )
+        .options(
+            selectinload(Evaluation.scorecards).selectinload(scorecard.scores),
+            selectinload(Evaluation.methodology).selectinload(Methodology.criteria),
+        )
+    ).all()
+    return {kind: campaign_alpha(evaluations, kind) for kind in SubjectKind}
 
 
 def submitted_counts(evaluations) -> dict[int, int]:

@@ -28,7 +28,7 @@ from grants.monitoring.operations import (
     save_campaign,
     start_campaign,
 )
-from grants.monitoring.results import campaign_alpha, submitted_counts
+from grants.monitoring.results import campaign_agreement, submitted_counts
 from grants.projects.models import Project
 from grants.regions.models import Region
 
@@ -245,7 +245,7 @@ def _render_show(
         problem=problem,
         problem_items=sorted(problem.fields.items()) if problem else [],
         tool=tool,
-        agreement={kind: campaign_alpha(campaign.evaluations, kind) for kind in SubjectKind},
+        agreement=campaign_agreement(campaign.id),
     ), status
 
 

@@ -98,8 +98,13 @@ def campaigns_with_results() -> list[CampaignResults]:
         .where(Evaluation.state == PUBLISHED)
         .group_by(Evaluation.campaign_id)
     ).all()
-    campaigns = {
-        c.id: c for c in db.session.scalars(select(Campaign).where(Campaign.id.in_([r[0] for r in rows])))
+    campaigns = {  # with their organisers: the list names each one (one query, not one per organiser)
+        c.id: c
+        for c in db.session.scalars(
+            select(Campaign)
+            .where(Campaign.id.in_([r[0] for r in rows]))
+            .options(selectinload(Campaign.organiser))
+        )
     }
     found = [CampaignResults(campaigns[r[0]], r[1], r[2], r[3], r[4]) for r in rows if r[0] in campaigns]
     found.sort(key=lambda c: c.campaign.id, reverse=True)

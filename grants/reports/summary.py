@@ -53,6 +53,24 @@ def remarks_counts(evaluations: Sequence[Evaluation]) -> tuple[int, int]:
     return made, rejected
 
 
+def remarks_by_evaluation(evaluations: Sequence[Evaluation]) -> dict[int, tuple[int, int]]:
+    """remarks_counts per evaluation, in one query for all of them (the summary's rows add them up
+    instead of asking once per region, administrator and sphere: docs/performance.md#query-counts)."""
+    ids = sorted({e.id for e in evaluations})
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(
+            Reply.evaluation_id,
+            func.count(Reply.id),
+            func.count(Reply.id).filter(Reply.ruling == Ruling.rejected),
+        )
+        .where(Reply.evaluation_id.in_(ids), Reply.ruling.is_not(None))
+        .group_by(Reply.evaluation_id)
+    ).all()
+    return {evaluation_id: (made, rejected) for evaluation_id, made, rejected in rows}
+
+
 def mean_index(evaluations: Sequence[Evaluation]) -> Decimal | None:
     """Mean of the fixed indexes, computed exactly and rounded half up to one decimal."""
     values = [Fraction(e.index_value) for e in evaluations if e.index_value is not None]
@@ -112,23 +130,30 @@ class CampaignSummary:
         return sum(section.total.count for section in self.sections)
 
 
-def _row(subject, evaluations: list[Evaluation], band_codes: list[str]) -> SummaryRow:
+def _row(
+    subject, evaluations: list[Evaluation], band_codes: list[str], remarks: dict[int, tuple[int, int]]
+) -> SummaryRow:
+    """remarks: remarks_by_evaluation of (at least) these evaluations."""
     bands = dict.fromkeys(band_codes, 0)
     for evaluation in evaluations:
         if evaluation.band is not None:
             bands[evaluation.band] = bands.get(evaluation.band, 0) + 1
-    made, rejected = remarks_counts(evaluations)
+    made = sum(remarks.get(e.id, (0, 0))[0] for e in evaluations)
+    rejected = sum(remarks.get(e.id, (0, 0))[1] for e in evaluations)
     return SummaryRow(subject, evaluations, bands, mean_index(evaluations), made, rejected)
 
 
 def _breakdown(
-    evaluations: list[Evaluation], key: Callable[[Evaluation], object], band_codes: list[str]
+    evaluations: list[Evaluation],
+    key: Callable[[Evaluation], object],
+    band_codes: list[str],
+    remarks: dict[int, tuple[int, int]],
 ) -> list[SummaryRow]:
     """Rows grouped by key(evaluation), most evaluations first, then by Russian name (stable in every language)."""
     groups: dict[object, list[Evaluation]] = {}
     for evaluation in evaluations:
         groups.setdefault(key(evaluation), []).append(evaluation)
-    rows = [_row(subject, items, band_codes) for subject, items in groups.items()]
+    rows = [_row(subject, items, band_codes, remarks) for subject, items in groups.items()]
     return sorted(rows, key=lambda r: (-r.count, r.subject is None, r.name("ru")))
 
 
@@ -170,7 +195,9 @@ def summary_data(campaign: Campaign, states: Iterable[EvaluationState] = MANAGER
     """Counts, mean index, bands and remarks per region, administrator and sphere, per methodology."""
     states = tuple(states)
     by_methodology: dict[int, list[Evaluation]] = {}
-    for evaluation in fixed_evaluations(campaign, states):
+    evaluations = fixed_evaluations(campaign, states)
+    remarks = remarks_by_evaluation(evaluations)
+    for evaluation in evaluations:
         by_methodology.setdefault(evaluation.methodology_id, []).append(evaluation)
     sections = []
     for items in by_methodology.values():
@@ -181,10 +208,10 @@ def summary_data(campaign: Campaign, states: Iterable[EvaluationState] = MANAGER
         sections.append(
             MethodologySummary(
                 methodology=methodology,
-                total=_row(campaign, items, codes),
-                by_region=_breakdown(items, lambda e: e.lot.region, codes),
-                by_administrator=_breakdown(items, lambda e: e.lot.administrator, codes),
-                by_sphere=_breakdown(items, lambda e: e.lot.sphere, codes),
+                total=_row(campaign, items, codes, remarks),
+                by_region=_breakdown(items, lambda e: e.lot.region, codes, remarks),
+                by_administrator=_breakdown(items, lambda e: e.lot.administrator, codes, remarks),
+                by_sphere=_breakdown(items, lambda e: e.lot.sphere, codes, remarks),
                 criteria=_criterion_means(methodology, items),
                 alpha=campaign_alpha(items, methodology.kind),
             )
