@@ -7,8 +7,8 @@ Cells are typed: text (neutralised against formula injection), money (Decimal, 2
 dates and indices (Decimal, 1 place). Numbers and dates are never neutralised.
 """
 
-import csv
 import io
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -17,12 +17,11 @@ from enum import Enum
 
 from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from grants.core.spreadsheets import csv_chunks, neutralise, xlsx_cell
 from grants.extensions import db
 from grants.lots.models import Lot
 from grants.lots.operations import LotFilters
@@ -34,7 +33,6 @@ from grants.projects.operations import contracted_totals
 
 CENT = Decimal("0.01")
 TENTH = Decimal("0.1")
-BOM = "\ufeff"
 
 
 @dataclass(frozen=True)
@@ -49,9 +47,6 @@ class Dialect:
 # double click in ru/kk locales, whose list separator is ";" and decimal sign ",".
 DIALECTS = {"standard": Dialect(",", "."), "excel-ru": Dialect(";", ",")}
 DEFAULT_DIALECT = "standard"
-# A text cell starting with one of these is read as a formula (or DDE) by spreadsheets; the full-width
-# forms are honoured by some East Asian locales of Excel.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
 class Kind(Enum):
@@ -78,13 +73,6 @@ class Table:
 
     def headers(self) -> list[str]:
         return [str(column.header) for column in self.columns]
-
-
-def neutralise(value: str) -> str:
-    """'=HYPERLINK(...)' -> "'=HYPERLINK(...)": shown as text, never evaluated."""
-    if value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
 
 
 def money(value) -> Decimal | None:
@@ -246,24 +234,11 @@ def csv_cell(value, dialect: Dialect = DIALECTS[DEFAULT_DIALECT]) -> str:
 
 def csv_lines(table: Table, dialect: str = DEFAULT_DIALECT) -> Iterator[str]:
     """The CSV text in chunks: BOM, header row, one line per row; the dialect's delimiter and
-    decimal sign, CRLF, minimal quoting."""
+    decimal sign, CRLF, minimal quoting (docs/formatting.md#spreadsheet-cells)."""
     chosen = DIALECTS[dialect]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=chosen.delimiter, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-
-    def flush() -> str:
-        text = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-        return text
-
-    writer.writerow([neutralise(h) for h in table.headers()])
-    yield BOM + flush()
-    for row in table.rows:
-        writer.writerow([csv_cell(value, chosen) for value in row])
-        if buffer.tell() > 64 * 1024:
-            yield flush()
-    yield flush()
+    header = [neutralise(h) for h in table.headers()]
+    rows = ([csv_cell(value, chosen) for value in row] for row in table.rows)
+    return csv_chunks(itertools.chain([header], rows), chosen.delimiter)
 
 
 def to_csv(table: Table, dialect: str = DEFAULT_DIALECT) -> bytes:
@@ -278,13 +253,10 @@ def _xlsx_cell(sheet, column: Column, value):
     if value is None:
         return None
     if isinstance(value, str):
-        cell = WriteOnlyCell(sheet, value=neutralise(ILLEGAL_CHARACTERS_RE.sub("", value)))
-        cell.data_type = "s"  # text, whatever it starts with: openpyxl never writes it as a formula
-        return cell
-    cell = WriteOnlyCell(sheet, value=value)
+        return xlsx_cell(sheet, value, neutralised=True)
     if column.kind in NUMBER_FORMATS and column.key not in ("id", "year", "lot_year"):
-        cell.number_format = NUMBER_FORMATS[column.kind]
-    return cell
+        return xlsx_cell(sheet, value, number_format=NUMBER_FORMATS[column.kind])
+    return xlsx_cell(sheet, value)
 
 
 def to_xlsx(table: Table) -> bytes:
@@ -292,13 +264,7 @@ def to_xlsx(table: Table) -> bytes:
     book = Workbook(write_only=True)
     sheet = book.create_sheet(table.name)
     sheet.freeze_panes = "A2"
-    header = []
-    for text in table.headers():
-        cell = WriteOnlyCell(sheet, value=neutralise(text))
-        cell.data_type = "s"
-        cell.font = BOLD
-        header.append(cell)
-    sheet.append(header)
+    sheet.append([xlsx_cell(sheet, text, neutralised=True, font=BOLD) for text in table.headers()])
     for row in table.rows:
         sheet.append(
             [_xlsx_cell(sheet, column, value) for column, value in zip(table.columns, row, strict=True)]
