@@ -71,7 +71,7 @@ def record_many(action: str, changes: list[tuple[object, dict | None]], actor=CU
     """record() for many objects at once, in the order given: (obj, before) pairs, after = the
     object's snapshot; the ids of the events. The same chain (lock, links, hashes, checkpoints every
     AUDIT_CHECKPOINT_EVERY events) as that many calls of record(), written in a few statements: one
-    read of the head, the ids in one query, the events inserted together (docs/audit.md)."""
+    read of the head, the ids in one query, the events inserted together (docs/audit.md#many-events-at-once)."""
     if not changes:
         return []
     if actor is CURRENT_USER:

@@ -141,7 +141,7 @@ def apply_row(planned: PlannedRow, model, action: str, actor) -> object:
 def apply_rows(rows: list[PlannedRow], model, action: str, actor) -> None:
     """apply_row for every planned row, in bulk: the new objects inserted together, the changed ones
     flushed together, then one audit event per created or updated row in the file's order, appended
-    to the chain at once (grants.audit.operations.record_many; docs/performance.md#exports)."""
+    to the chain at once (grants.audit.operations.record_many; docs/performance.md#the-lot-import)."""
     changes = []
     for planned in rows:
         if planned.action == CREATE:

@@ -1,4 +1,4 @@
-"""A lot import is written in bulk (docs/performance.md#exports): the audit chain and its signed
+"""A lot import is written in bulk (docs/performance.md#the-lot-import): the audit chain and its signed
 checkpoints are those of one record() per row, and the statements do not grow with the rows."""
 
 from sqlalchemy import event, func, select
