@@ -48,6 +48,9 @@ class IsolatedClient(FlaskClient):
     so the test reads what the request committed."""
 
     def open(self, *args, **kwargs):
+        # The body is read (and closed) in the request's context variables, as a server does with a
+        # streamed response (flask.stream_with_context pushes the request's context around it).
+        kwargs.setdefault("buffered", True)
         response = contextvars.Context().run(super().open, *args, **kwargs)
         try:
             _db.session.expire_all()

@@ -5,14 +5,19 @@ Every list is one SQL query (joins, GROUP BY, subqueries); the whole report take
 queries whatever the size of the archive. Relevance indexes are the published ones only.
 """
 
+import io
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
+from flask_babel import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
 from sqlalchemy import and_, case, exists, func, or_, select, true
 from sqlalchemy.orm import selectinload
 
 from grants.analytics.filters import AnalyticsFilters
+from grants.core.spreadsheets import xlsx_cell
 from grants.councils.models import Council
 from grants.extensions import db
 from grants.lots.models import Lot, LotNeed, Sphere
@@ -275,3 +280,128 @@ def coverage(filters: AnalyticsFilters) -> Coverage:
         totals=_totals(filters, needs, uncovered, repeated),
         narrowed_by=narrowed_by,
     )
+
+
+def narrowing(report: Coverage, lang: str | None = None) -> list[tuple[str, str]]:
+    """(label, value) of the filters given beyond year and region, for the report's heading."""
+    labels = {"administrator": _("Administrator"), "sphere": _("Sphere"), "council": _("Council")}
+    given = {"administrator": report.filters.administrator, "sphere": report.filters.sphere}
+    given["council"] = report.filters.council
+    return [
+        (labels[name], obj.localized("name", lang) if obj is not None else str(given[name]))
+        for name, obj in report.narrowed_by
+    ]
+
+
+# --- XLSX -------------------------------------------------------------------------------------
+
+
+BOLD = Font(bold=True)
+MONEY_FORMAT = "#,##0.00"
+INDEX_FORMAT = "0.0"
+
+
+def _sheet(book: Workbook, title: str, headers: list[str], rows: list[list], formats: dict[int, str]):
+    """One sheet: bold headers, then the rows; formats maps a column number to a number format."""
+    sheet = book.create_sheet(title.replace("/", "-")[:31])
+    sheet.freeze_panes = "A2"
+    sheet.append([xlsx_cell(sheet, h, font=BOLD) for h in headers])
+    for row in rows:
+        sheet.append([xlsx_cell(sheet, v, number_format=formats.get(i)) for i, v in enumerate(row)])
+
+
+def coverage_xlsx(report: Coverage, generated_at: datetime) -> bytes:
+    """The report in the current language: a summary sheet, then one sheet per list."""
+    t = report.totals
+    book = Workbook(write_only=True)
+    where = report.region.name if report.region else _("Whole country")
+    summary = [
+        [_("Needs coverage"), ""],
+        [_("Region"), where],
+        [_("Year"), report.filters.year],
+        *([label, value] for label, value in narrowing(report)),
+        [_("Generated"), generated_at.strftime("%Y-%m-%d %H:%M UTC")],
+        [_("Public needs"), t.needs],
+        [_("Needs answered by lots"), t.needs_covered],
+        [_("Needs without lots"), t.needs_uncovered],
+        [_("Lots"), t.lots],
+        [_("Budget of the lots"), t.budget, MONEY_FORMAT],
+        [_("Lots linked to needs"), t.lots_linked],
+        [_("Budget of the lots linked to needs"), t.budget_linked, MONEY_FORMAT],
+        [_("Lots linked to no need"), t.lots_unlinked],
+        [_("Budget of the lots linked to no need"), t.budget_unlinked, MONEY_FORMAT],
+        [_("Needs raised repeatedly and still uncovered"), t.repeated],
+        [_("Relevance indexes: published evaluations only."), ""],
+    ]
+    sheet = book.create_sheet(_("Summary")[:31])
+    for label, value, *fmt in summary:
+        sheet.append(
+            [
+                xlsx_cell(sheet, label, font=BOLD),
+                xlsx_cell(sheet, value, number_format=fmt[0] if fmt else None),
+            ]
+        )
+
+    need_headers = [_("Public need"), _("Region"), _("Year raised"), _("Priority")]
+    lot_headers = [_("Lot number"), _("Lot title"), _("Budget, ₸"), _("Relevance index")]
+    rows = []
+    for row in report.needs:
+        need = [row.need.title, row.need.region.name if row.need.region else "", row.need.year_raised]
+        need.append(row.need.priority.title)
+        if not row.lots:
+            rows.append([*need, "", "", None, None, row.budget])
+        for item in row.lots:
+            lot = item.lot
+            rows.append([*need, lot.number, lot.title, lot.budget, item.index, row.budget])
+    _sheet(
+        book,
+        _("Needs and lots"),
+        [*need_headers, *lot_headers, _("Total budget for the need, ₸")],
+        rows,
+        {6: MONEY_FORMAT, 7: INDEX_FORMAT, 8: MONEY_FORMAT},
+    )
+    _sheet(
+        book,
+        _("Needs without lots"),
+        need_headers,
+        [
+            [
+                r.need.title,
+                r.need.region.name if r.need.region else "",
+                r.need.year_raised,
+                r.need.priority.title,
+            ]
+            for r in report.uncovered
+        ],
+        {},
+    )
+    _sheet(
+        book,
+        _("Lots linked to no need"),
+        [*lot_headers, _("Administrator")],
+        [
+            [i.lot.number, i.lot.title, i.lot.budget, i.index, i.lot.administrator.name]
+            for i in report.unlinked_lots
+        ],
+        {2: MONEY_FORMAT, 3: INDEX_FORMAT},
+    )
+    _sheet(
+        book,
+        _("Repeated uncovered needs"),
+        [_("Public need"), _("Region"), _("First raised"), _("Last raised"), _("Records"), _("Years open")],
+        [
+            [
+                r.need.title,
+                r.need.region.name if r.need.region else "",
+                r.first_year,
+                r.last_year,
+                r.records,
+                r.years_open,
+            ]
+            for r in report.repeated
+        ],
+        {},
+    )
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

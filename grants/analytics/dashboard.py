@@ -12,8 +12,6 @@ unpublished work. Recommendations count as Recommendation.visible_to(user) allow
 anonymous readers), drafts never.
 """
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -31,6 +29,7 @@ from grants.core.cache import FigureCache
 from grants.core.db import current_language
 from grants.core.errors import LOCAL_TZ, today_local
 from grants.core.formatting import fixed, money, number, percent
+from grants.core.spreadsheets import csv_bytes, neutralise
 from grants.councils.models import Council
 from grants.extensions import db
 from grants.lots.models import Lot
@@ -54,8 +53,6 @@ PANELS = (
     "recommendations",
 )
 BINS = tuple(range(10))  # 10-point bins of an index: 0–10, 10–20, …, 90–100 (100 falls in the last)
-BOM = "\ufeff"
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 WIDE = {"width": 680, "label_width": 260}  # room for long names of spheres, regions, councils
 
 
@@ -92,8 +89,7 @@ def raw(value, kind: str) -> str:
     if value is None:
         return ""
     if kind == "text":
-        text = str(value)
-        return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+        return neutralise(str(value))
     if kind == "integer":
         return str(int(value))
     return f"{Decimal(value):.{PLACES[kind]}f}"
@@ -121,12 +117,9 @@ class Panel:
     def csv(self) -> bytes:
         """UTF-8 with a BOM, CRLF line ends, a comma between cells and a decimal dot (as the open-data
         CSVs in their standard dialect); the header row in the request language."""
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\r\n")
-        writer.writerow([raw(c.header, "text") for c in self.columns])
-        for row in self.all_rows:
-            writer.writerow([raw(v, c.kind) for v, c in zip(row, self.columns, strict=True)])
-        return (BOM + buffer.getvalue()).encode("utf-8")
+        header = [raw(c.header, "text") for c in self.columns]
+        rows = [[raw(v, c.kind) for v, c in zip(row, self.columns, strict=True)] for row in self.all_rows]
+        return csv_bytes([header, *rows])
 
 
 @dataclass

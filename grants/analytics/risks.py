@@ -150,6 +150,11 @@ def _bound(threshold: Decimal) -> int | float:
     return int(threshold) if threshold == threshold.to_integral_value() else float(threshold)
 
 
+def _only(column, subject_id: int | None) -> tuple:
+    """The condition keeping one subject (a review looks at one flag), none for every subject."""
+    return () if subject_id is None else (column == subject_id,)
+
+
 def _objects(model, ids, *options) -> dict:
     if not ids:
         return {}
@@ -159,13 +164,13 @@ def _objects(model, ids, *options) -> dict:
     return {obj.id: obj for obj in db.session.scalars(query)}
 
 
-def ngo_many_lots(threshold: Decimal, filters: AnalyticsFilters) -> list[Flag]:
+def ngo_many_lots(threshold: Decimal, filters: AnalyticsFilters, subject_id: int | None = None) -> list[Flag]:
     """An NGO holding at least `threshold` lots of one administrator in one year (standing contracts)."""
     lots = func.count(func.distinct(Lot.id))
     rows = db.session.execute(
         select(Project.ngo_id, Lot.administrator_id, Lot.year, lots.label("lots"))
         .join(Lot, Project.lot_id == Lot.id)
-        .where(Project.binds_budget, Lot.id.in_(filters.lot_ids()))
+        .where(Project.binds_budget, Lot.id.in_(filters.lot_ids()), *_only(Project.ngo_id, subject_id))
         .group_by(Project.ngo_id, Lot.administrator_id, Lot.year)
         .having(lots >= _bound(threshold))
         .order_by(Project.ngo_id, Lot.year, Lot.administrator_id)
@@ -205,7 +210,9 @@ def ngo_many_lots(threshold: Decimal, filters: AnalyticsFilters) -> list[Flag]:
     return flags
 
 
-def single_applicant(threshold: Decimal, filters: AnalyticsFilters) -> list[Flag]:
+def single_applicant(
+    threshold: Decimal, filters: AnalyticsFilters, subject_id: int | None = None
+) -> list[Flag]:
     """A lot that received at most `threshold` bids, as imported data says (no figure, no flag)."""
     lots = db.session.scalars(
         select(Lot)
@@ -214,6 +221,7 @@ def single_applicant(threshold: Decimal, filters: AnalyticsFilters) -> list[Flag
             Lot.applicants >= 1,
             Lot.applicants <= _bound(threshold),
             Lot.id.in_(filters.lot_ids()),
+            *_only(Lot.id, subject_id),
         )
         .order_by(Lot.year.desc(), Lot.id)
     ).all()
@@ -236,7 +244,9 @@ def single_applicant(threshold: Decimal, filters: AnalyticsFilters) -> list[Flag
     ]
 
 
-def cost_per_beneficiary(threshold: Decimal, filters: AnalyticsFilters) -> list[Flag]:
+def cost_per_beneficiary(
+    threshold: Decimal, filters: AnalyticsFilters, subject_id: int | None = None
+) -> list[Flag]:
     """A lot whose budget per planned beneficiary exceeds `threshold` times the median of the lots of
     the same sphere and year. The median is the middle row (or the mean of the two middle rows) of a
     ROW_NUMBER window, so it is computed the same way on SQLite and PostgreSQL."""
@@ -270,7 +280,11 @@ def cost_per_beneficiary(threshold: Decimal, filters: AnalyticsFilters) -> list[
     rows = db.session.execute(
         select(ranked.c.id, ranked.c.cost, medians.c.median, medians.c.peers)
         .join(medians, and_(medians.c.sphere_id == ranked.c.sphere_id, medians.c.year == ranked.c.year))
-        .where(ranked.c.cost > medians.c.median * _bound(threshold), ranked.c.id.in_(filters.lot_ids()))
+        .where(
+            ranked.c.cost > medians.c.median * _bound(threshold),
+            ranked.c.id.in_(filters.lot_ids()),
+            *_only(ranked.c.id, subject_id),
+        )
         .order_by(ranked.c.year.desc(), ranked.c.id)
     ).all()
     lots = _objects(Lot, {r.id for r in rows})
@@ -306,14 +320,21 @@ def cost_per_beneficiary(threshold: Decimal, filters: AnalyticsFilters) -> list[
     return flags
 
 
-def indicators_all_exact(threshold: Decimal, filters: AnalyticsFilters) -> list[Flag]:
+def indicators_all_exact(
+    threshold: Decimal, filters: AnalyticsFilters, subject_id: int | None = None
+) -> list[Flag]:
     """A project with at least `threshold` reported indicators, every one of them exactly at its target."""
     reported = func.count(Indicator.id)
     exact = func.sum(case((Indicator.actual == Indicator.target, 1), else_=0))
     rows = db.session.execute(
         select(Indicator.project_id, reported.label("reported"))
         .join(Project, Indicator.project_id == Project.id)
-        .where(Indicator.actual.is_not(None), Indicator.target > 0, Project.lot_id.in_(filters.lot_ids()))
+        .where(
+            Indicator.actual.is_not(None),
+            Indicator.target > 0,
+            Project.lot_id.in_(filters.lot_ids()),
+            *_only(Indicator.project_id, subject_id),
+        )
         .group_by(Indicator.project_id)
         .having(reported >= _bound(threshold), exact == reported)
         .order_by(Indicator.project_id)
@@ -351,7 +372,9 @@ def normalized_title(text: str | None) -> str:
     return " ".join(re.sub(r"[\W_]+", " ", (text or "").lower()).split())
 
 
-def duplicate_titles(threshold: Decimal, filters: AnalyticsFilters) -> list[Flag]:
+def duplicate_titles(
+    threshold: Decimal, filters: AnalyticsFilters, subject_id: int | None = None
+) -> list[Flag]:
     """Lots of the same region and year whose normalized titles are equal or at least `threshold`
     similar (difflib ratio). SQL returns only the candidates: lots sharing region, year and the first
     TITLE_PREFIX characters of the normalized title with another lot (a window COUNT); Python compares
@@ -362,7 +385,13 @@ def duplicate_titles(threshold: Decimal, filters: AnalyticsFilters) -> list[Flag
         Lot.year,
         Lot.title_ru,
         func.substr(_normalized_sql(Lot.title_ru), 1, TITLE_PREFIX).label("key"),
-    ).subquery()
+    )
+    if subject_id is not None:  # only the lots of the subject's region and year can be like it
+        subject = select(Lot.region_id, Lot.year).where(Lot.id == subject_id).subquery()
+        keyed = keyed.join(
+            subject, and_(Lot.year == subject.c.year, Lot.region_id.is_not_distinct_from(subject.c.region_id))
+        )
+    keyed = keyed.subquery()
     candidates = select(
         keyed,
         func.count().over(partition_by=(keyed.c.region_id, keyed.c.year, keyed.c.key)).label("peers"),
@@ -395,7 +424,7 @@ def duplicate_titles(threshold: Decimal, filters: AnalyticsFilters) -> list[Flag
                                 found[one.id] = found.get(one.id, 0) + 1
                                 if len(similar.setdefault(one.id, [])) < MAX_LISTED:
                                     similar[one.id].append((other, ratio))
-    kept = {row.id for row in rows if row.kept and row.id in similar}
+    kept = {row.id for row in rows if row.kept and row.id in similar and subject_id in (None, row.id)}
     lots = _objects(Lot, kept | {other.id for lot_id in kept for other, _r in similar[lot_id]})
     flags = []
     for lot_id in sorted(kept, key=lambda i: (-lots[i].year, i)):
@@ -435,7 +464,9 @@ def duplicate_titles(threshold: Decimal, filters: AnalyticsFilters) -> list[Flag
     return flags
 
 
-def affiliated_evaluator(threshold: Decimal, filters: AnalyticsFilters) -> list[Flag]:
+def affiliated_evaluator(
+    threshold: Decimal, filters: AnalyticsFilters, subject_id: int | None = None
+) -> list[Flag]:
     """A project evaluated by a group with at least `threshold` members affiliated with its NGO (by BIN).
     Scoring already recuses such members (Evaluation.is_recused); the flag is for the visit."""
     ngo = aliased(Organisation)
@@ -456,7 +487,11 @@ def affiliated_evaluator(threshold: Decimal, filters: AnalyticsFilters) -> list[
         )
         .join(User, User.id == GroupMember.user_id)
         .join(MonitoringGroup, MonitoringGroup.id == Evaluation.group_id)
-        .where(Evaluation.kind == SubjectKind.project, Project.lot_id.in_(filters.lot_ids()))
+        .where(
+            Evaluation.kind == SubjectKind.project,
+            Project.lot_id.in_(filters.lot_ids()),
+            *_only(Evaluation.project_id, subject_id),
+        )
     )
     counted = base.subquery()
     flagged = (
@@ -509,7 +544,7 @@ def affiliated_evaluator(threshold: Decimal, filters: AnalyticsFilters) -> list[
     return flags
 
 
-def index_drop(threshold: Decimal, filters: AnalyticsFilters) -> list[Flag]:
+def index_drop(threshold: Decimal, filters: AnalyticsFilters, subject_id: int | None = None) -> list[Flag]:
     """A project whose published index fell by at least `threshold` points from its previous published
     one (LAG over the project's published evaluations in order of publication); the largest fall counts."""
     order = (Evaluation.published_at, Evaluation.id)
@@ -529,6 +564,7 @@ def index_drop(threshold: Decimal, filters: AnalyticsFilters) -> list[Flag]:
             Evaluation.published_at.is_not(None),
             Evaluation.index_value.is_not(None),
             Evaluation.project_id.in_(select(Project.id).where(Project.lot_id.in_(filters.lot_ids()))),
+            *_only(Evaluation.project_id, subject_id),
         )
         .subquery()
     )
@@ -639,20 +675,27 @@ def thresholds() -> dict[str, Decimal]:
     return {code: Decimal(stored[code]) if code in stored else rule.default for code, rule in RULES.items()}
 
 
-def flags(filters: AnalyticsFilters | None = None, rules=None, status: str = "all") -> list[Flag]:
-    """Every flag raised under the filters, with its review if any; status "open", "reviewed" or "all"."""
+def flags(
+    filters: AnalyticsFilters | None = None, rules=None, status: str = "all", subject_id: int | None = None
+) -> list[Flag]:
+    """Every flag raised under the filters, with its review if any; status "open", "reviewed" or "all".
+    With subject_id, only the flags on that subject (of the rules' kind): each rule's queries then read
+    one subject's rows."""
     filters = filters or AnalyticsFilters()
     limits = thresholds()
     raised: list[Flag] = []
     for code in rules or RULES:
-        raised.extend(RULES[code].find(limits[code], filters))
+        raised.extend(RULES[code].find(limits[code], filters, subject_id))
     if not raised:
         return []
     reviews = {
         (r.rule, r.subject_kind, r.subject_id): r
         for r in db.session.scalars(
             select(FlagReview)
-            .where(FlagReview.rule.in_(sorted({f.rule for f in raised})))
+            .where(
+                FlagReview.rule.in_(sorted({f.rule for f in raised})),
+                *_only(FlagReview.subject_id, subject_id),
+            )
             .options(joinedload(FlagReview.reviewed_by))
         )
     }
@@ -666,10 +709,10 @@ def flags(filters: AnalyticsFilters | None = None, rules=None, status: str = "al
 
 
 def find_flag(rule: str, subject_kind: str, subject_id: int) -> Flag | None:
-    """The flag of this rule on this subject if it is raised now (one rule's queries)."""
+    """The flag of this rule on this subject if it is raised now (one rule's queries, for this subject)."""
     if rule not in RULES or RULES[rule].subject_kind != subject_kind:
         return None
-    for flag in flags(rules=[rule]):
+    for flag in flags(rules=[rule], subject_id=subject_id):
         if flag.subject_id == subject_id:
             return flag
     return None

@@ -4,10 +4,10 @@ from decimal import Decimal
 from enum import Enum
 
 from flask_login import current_user
-from sqlalchemy import inspect
+from sqlalchemy import insert, inspect
 
 from grants.audit import chain
-from grants.audit.models import AuditEvent
+from grants.audit.models import AuditEvent, event_hash
 from grants.core.db import utcnow
 from grants.extensions import db
 
@@ -65,3 +65,37 @@ def record(
     db.session.flush()
     chain.checkpoint_if_due((event.id, event.hash))
     return event
+
+
+def record_many(action: str, changes: list[tuple[object, dict | None]], actor=CURRENT_USER) -> list[int]:
+    """record() for many objects at once, in the order given: (obj, before) pairs, after = the
+    object's snapshot; the ids of the events. The same chain (lock, links, hashes, checkpoints every
+    AUDIT_CHECKPOINT_EVERY events) as that many calls of record(), written in a few statements: one
+    read of the head, the ids in one query, the events inserted together (docs/audit.md#many-events-at-once)."""
+    if not changes:
+        return []
+    if actor is CURRENT_USER:
+        actor = current_user if current_user and current_user.is_authenticated else None
+    db.session.flush()
+    chain.lock_head()
+    current = chain.head()
+    ids = chain.next_ids(current, len(changes))
+    rows = []
+    prev_hash = current[1] if current else None
+    for event_id, (obj, before) in zip(ids, changes, strict=True):
+        row = {
+            "id": event_id,
+            "at": utcnow(),
+            "actor_id": getattr(actor, "id", None),
+            "action": action,
+            "object_type": type(obj).__name__,
+            "object_id": getattr(obj, "id", None),
+            "before": _stored_form(before),
+            "after": _stored_form(snapshot(obj)),
+            "prev_hash": prev_hash,
+        }
+        row["hash"] = prev_hash = event_hash(**row)
+        rows.append(row)
+    db.session.execute(insert(AuditEvent), rows)
+    chain.checkpoints_if_due([(row["id"], row["hash"]) for row in rows])
+    return ids

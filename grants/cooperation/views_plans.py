@@ -13,7 +13,6 @@ from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -39,6 +38,7 @@ from grants.core.forms import attach_violation
 from grants.core.i18n import BABEL_LOCALES, date_short, language
 from grants.core.pdf import render_pdf
 from grants.core.permissions import load
+from grants.core.spreadsheets import xlsx_cell
 from grants.councils.models import Council
 from grants.extensions import db
 from grants.lots.models import Sphere
@@ -721,6 +721,10 @@ def activity_row(number: int, a: Activity, lang: str) -> list:
     ]
 
 
+BOLD = Font(bold=True)
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+
 def render_plan_xlsx(plan: ActivityPlan, lang: str) -> bytes:
     with force_locale(BABEL_LOCALES[lang]):
         headers = [
@@ -738,24 +742,25 @@ def render_plan_xlsx(plan: ActivityPlan, lang: str) -> bytes:
         ]
         rows = [activity_row(i, a, lang) for i, a in enumerate(activities_of(plan), start=1)]
         sheet_title = _("Plan")
-    book = Workbook()
-    sheet = book.active
-    sheet.title = sheet_title
-    sheet.append([plan.localized("title", lang)])
-    sheet.append(headers)
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row])
-        for cell in sheet[sheet.max_row]:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # text stays text, never a formula
-            elif isinstance(cell.value, date):
-                cell.number_format = "DD.MM.YYYY"
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(sheet_title)
     for letter, width in zip("ABCDEFGHIJK", (6, 50, 24, 30, 30, 26, 12, 12, 14, 26, 30), strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A3"
+    sheet.append([xlsx_cell(sheet, plan.localized("title", lang))])
+    sheet.append([xlsx_cell(sheet, h, font=BOLD) for h in headers])
+    for row in rows:
+        sheet.append(
+            [
+                xlsx_cell(
+                    sheet,
+                    v,
+                    number_format="DD.MM.YYYY" if isinstance(v, date) else None,
+                    alignment=WRAP,
+                )
+                for v in row
+            ]
+        )
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 
-from grants.audit.operations import record, snapshot
+from grants.audit.operations import record, record_many, snapshot
 from grants.extensions import db
 from grants.imports.parse import Column, FileProblem, Invalid, RowError, Table, map_columns, read_table
 
@@ -136,6 +136,25 @@ def apply_row(planned: PlannedRow, model, action: str, actor) -> object:
         db.session.flush()
         record(action, obj, before=before, actor=actor)
     return obj
+
+
+def apply_rows(rows: list[PlannedRow], model, action: str, actor) -> None:
+    """apply_row for every planned row, in bulk: the new objects inserted together, the changed ones
+    flushed together, then one audit event per created or updated row in the file's order, appended
+    to the chain at once (grants.audit.operations.record_many; docs/performance.md#the-lot-import)."""
+    changes = []
+    for planned in rows:
+        if planned.action == CREATE:
+            planned.obj = model(**planned.values)
+            changes.append((planned, None))
+        elif planned.action == UPDATE:
+            before = snapshot(planned.obj)
+            for name, value in changed_fields(planned.obj, planned.values).items():
+                setattr(planned.obj, name, value)
+            changes.append((planned, before))
+    db.session.add_all([planned.obj for planned, before in changes if planned.action == CREATE])
+    db.session.flush()
+    record_many(action, [(planned.obj, before) for planned, before in changes], actor=actor)
 
 
 def sort_errors(errors: list[RowError], table: Table | None) -> list[RowError]:

@@ -12,7 +12,7 @@ from grants.imports.common import (
     ImportResult,
     PlannedRow,
     RowReader,
-    apply_row,
+    apply_rows,
     changed_fields,
     load_table,
     require_either,
@@ -300,6 +300,5 @@ def apply_lots(result: ImportResult, actor=None) -> ImportResult:
     """Write a validated plan in one savepoint (the caller commits); actor None is the system."""
     assert result.ok, "a file with errors is never applied"
     with db.session.begin_nested():
-        for planned in result.rows:
-            apply_row(planned, Lot, "lot.import", actor)
+        apply_rows(result.rows, Lot, "lot.import", actor)
     return result

@@ -7,34 +7,31 @@ Cells are typed: text (neutralised against formula injection), money (Decimal, 2
 dates and indices (Decimal, 1 place). Numbers and dates are never neutralised.
 """
 
-import csv
-import io
-from collections.abc import Iterator
+import itertools
+import tempfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import Enum
+from typing import IO
 
 from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager, joinedload
 
+from grants.core.spreadsheets import csv_chunks, neutralise, xlsx_cell
 from grants.extensions import db
 from grants.lots.models import Lot
 from grants.lots.operations import LotFilters
-from grants.monitoring.models import Evaluation, EvaluationState, SubjectKind
+from grants.monitoring.models import Evaluation, EvaluationState, Methodology, SubjectKind
 from grants.monitoring.registry import lot_query
-from grants.portal.results import latest_for_lots, latest_for_projects
 from grants.projects.models import Project
-from grants.projects.operations import contracted_totals
 
 CENT = Decimal("0.01")
 TENTH = Decimal("0.1")
-BOM = "\ufeff"
 
 
 @dataclass(frozen=True)
@@ -49,9 +46,6 @@ class Dialect:
 # double click in ru/kk locales, whose list separator is ";" and decimal sign ",".
 DIALECTS = {"standard": Dialect(",", "."), "excel-ru": Dialect(";", ",")}
 DEFAULT_DIALECT = "standard"
-# A text cell starting with one of these is read as a formula (or DDE) by spreadsheets; the full-width
-# forms are honoured by some East Asian locales of Excel.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
 class Kind(Enum):
@@ -74,17 +68,10 @@ class Column:
 class Table:
     name: str
     columns: list[Column]
-    rows: list[list]
+    rows: Iterable[list]  # a list, or a generator read once as the file is written
 
     def headers(self) -> list[str]:
         return [str(column.header) for column in self.columns]
-
-
-def neutralise(value: str) -> str:
-    """'=HYPERLINK(...)' -> "'=HYPERLINK(...)": shown as text, never evaluated."""
-    if value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
 
 
 def money(value) -> Decimal | None:
@@ -139,35 +126,74 @@ PROJECT_COLUMNS = [
 ]
 
 
-def latest_published(kind: SubjectKind) -> dict[int, Evaluation]:
-    """The newest published evaluation of each lot (kind lot) or project (kind project), by its id."""
-    return latest_for_lots() if kind == SubjectKind.lot else latest_for_projects()
+# Rows are read from the database in batches of this many (a server-side cursor on PostgreSQL), so an
+# export holds one batch in memory whatever the size of the registry (docs/performance.md#exports).
+YIELD_PER = 500
 
 
-def _result_cells(evaluation: Evaluation | None) -> list:
-    if evaluation is None or evaluation.state != EvaluationState.published:
-        return [None, None, None]
-    band = evaluation.band
-    title = (evaluation.methodology.band_title(band) or None) if band else None
-    return [index(evaluation.index_value), band, title]
-
-
-def filtered_lots(filters: LotFilters, *options):
-    """The lots the registry filters select, in registry order, with what the tables show loaded."""
-    return db.session.scalars(
-        lot_query(filters).options(
-            selectinload(Lot.region), selectinload(Lot.administrator), selectinload(Lot.sphere), *options
+def latest_published_subquery(kind: SubjectKind):
+    """The newest published evaluation of each lot (kind lot) or project (kind project) as a subquery
+    (subject_id, index_value, band, methodology_id): the order of grants.portal.results.latest_for_lots,
+    newest publication first, computed by the database for every subject at once."""
+    column = Evaluation.lot_id if kind == SubjectKind.lot else Evaluation.project_id
+    ranked = (
+        select(
+            column.label("subject_id"),
+            Evaluation.index_value,
+            Evaluation.band,
+            Evaluation.methodology_id,
+            func.row_number()
+            .over(partition_by=column, order_by=(Evaluation.published_at.desc(), Evaluation.id.desc()))
+            .label("rank"),
         )
-    ).all()
+        .where(Evaluation.state == EvaluationState.published, Evaluation.kind == kind, column.is_not(None))
+        .subquery()
+    )
+    return select(ranked).where(ranked.c.rank == 1).subquery()
+
+
+def _methodologies() -> dict[int, Methodology]:
+    return {m.id: m for m in db.session.scalars(select(Methodology))}
+
+
+def _published_cells(methodologies: dict[int, Methodology], index_value, band, methodology_id) -> list:
+    """_result_cells of a row of latest_published_subquery (all None: nothing published)."""
+    if methodology_id is None:
+        return [None, None, None]
+    title = (methodologies[methodology_id].band_title(band) or None) if band else None
+    return [index(index_value), band, title]
+
+
+def _streamed(query) -> Iterator:
+    """The rows of the query read YIELD_PER at a time. The query runs at the first row asked for: a
+    streamed response asks while it is sent, in the request's context pushed again around the body
+    (flask.stream_with_context), after the view's own session has been closed."""
+    yield from db.session.execute(query.execution_options(yield_per=YIELD_PER))
 
 
 def lot_table(filters: LotFilters) -> Table:
-    totals = contracted_totals()
-    results = latest_published(SubjectKind.lot)
-    rows = []
-    for lot in filtered_lots(filters):
-        rows.append(
-            [
+    """The lots of the registry filters: one query (lots joined with their administrator, region,
+    sphere, contracted total and latest published result), read in batches; rows is a generator."""
+    totals = (
+        select(Project.lot_id, func.sum(Project.amount).label("total"))
+        .where(Project.binds_budget)
+        .group_by(Project.lot_id)
+        .subquery()
+    )
+    latest = latest_published_subquery(SubjectKind.lot)
+    query = (
+        lot_query(filters)
+        .add_columns(totals.c.total, latest.c.index_value, latest.c.band, latest.c.methodology_id)
+        .outerjoin(totals, totals.c.lot_id == Lot.id)
+        .outerjoin(latest, latest.c.subject_id == Lot.id)
+        .options(joinedload(Lot.region), joinedload(Lot.administrator), joinedload(Lot.sphere))
+    )
+    found = _streamed(query)
+
+    def rows() -> Iterator[list]:
+        methodologies = _methodologies()
+        for lot, total, index_value, band, methodology_id in found:
+            yield [
                 lot.id,
                 lot.number,
                 lot.year,
@@ -184,11 +210,11 @@ def lot_table(filters: LotFilters) -> Table:
                 lot.end_date,
                 lot.status.value,
                 str(lot.status.title),
-                money(totals.get(lot.id, 0)),
-                *_result_cells(results.get(lot.id)),
+                money(total if total is not None else 0),
+                *_published_cells(methodologies, index_value, band, methodology_id),
             ]
-        )
-    return Table("lots", LOT_COLUMNS, rows)
+
+    return Table("lots", LOT_COLUMNS, rows())
 
 
 def project_query(filters: LotFilters):
@@ -198,17 +224,25 @@ def project_query(filters: LotFilters):
         select(Project)
         .join(Lot, Project.lot_id == Lot.id)
         .where(Project.lot_id.in_(lot_ids))
-        .options(selectinload(Project.lot), selectinload(Project.ngo))
+        .options(contains_eager(Project.lot), joinedload(Project.ngo))
         .order_by(Lot.year.desc(), Lot.number, Project.contract_date, Project.id)
     )
 
 
 def project_table(filters: LotFilters) -> Table:
-    results = latest_published(SubjectKind.project)
-    rows = []
-    for project in db.session.scalars(project_query(filters)):
-        rows.append(
-            [
+    """Projects of the selected lots: one query (with lot, NGO and latest published result), in batches."""
+    latest = latest_published_subquery(SubjectKind.project)
+    query = (
+        project_query(filters)
+        .add_columns(latest.c.index_value, latest.c.band, latest.c.methodology_id)
+        .outerjoin(latest, latest.c.subject_id == Project.id)
+    )
+    found = _streamed(query)
+
+    def rows() -> Iterator[list]:
+        methodologies = _methodologies()
+        for project, index_value, band, methodology_id in found:
+            yield [
                 project.id,
                 project.contract_number,
                 project.contract_date,
@@ -221,10 +255,10 @@ def project_table(filters: LotFilters) -> Table:
                 project.end_date,
                 project.status.value,
                 str(project.status.title),
-                *_result_cells(results.get(project.id)),
+                *_published_cells(methodologies, index_value, band, methodology_id),
             ]
-        )
-    return Table("projects", PROJECT_COLUMNS, rows)
+
+    return Table("projects", PROJECT_COLUMNS, rows())
 
 
 # --- writers ----------------------------------------------------------------------------------
@@ -246,24 +280,11 @@ def csv_cell(value, dialect: Dialect = DIALECTS[DEFAULT_DIALECT]) -> str:
 
 def csv_lines(table: Table, dialect: str = DEFAULT_DIALECT) -> Iterator[str]:
     """The CSV text in chunks: BOM, header row, one line per row; the dialect's delimiter and
-    decimal sign, CRLF, minimal quoting."""
+    decimal sign, CRLF, minimal quoting (docs/formatting.md#spreadsheet-cells)."""
     chosen = DIALECTS[dialect]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=chosen.delimiter, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-
-    def flush() -> str:
-        text = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-        return text
-
-    writer.writerow([neutralise(h) for h in table.headers()])
-    yield BOM + flush()
-    for row in table.rows:
-        writer.writerow([csv_cell(value, chosen) for value in row])
-        if buffer.tell() > 64 * 1024:
-            yield flush()
-    yield flush()
+    header = [neutralise(h) for h in table.headers()]
+    rows = ([csv_cell(value, chosen) for value in row] for row in table.rows)
+    return csv_chunks(itertools.chain([header], rows), chosen.delimiter)
 
 
 def to_csv(table: Table, dialect: str = DEFAULT_DIALECT) -> bytes:
@@ -278,31 +299,35 @@ def _xlsx_cell(sheet, column: Column, value):
     if value is None:
         return None
     if isinstance(value, str):
-        cell = WriteOnlyCell(sheet, value=neutralise(ILLEGAL_CHARACTERS_RE.sub("", value)))
-        cell.data_type = "s"  # text, whatever it starts with: openpyxl never writes it as a formula
-        return cell
-    cell = WriteOnlyCell(sheet, value=value)
+        return xlsx_cell(sheet, value, neutralised=True)
     if column.kind in NUMBER_FORMATS and column.key not in ("id", "year", "lot_year"):
-        cell.number_format = NUMBER_FORMATS[column.kind]
-    return cell
+        return xlsx_cell(sheet, value, number_format=NUMBER_FORMATS[column.kind])
+    return xlsx_cell(sheet, value)
 
 
-def to_xlsx(table: Table) -> bytes:
-    """The same rows as the CSV in one sheet: numbers as numbers, dates as dates, text as text."""
+def xlsx_file(table: Table) -> IO[bytes]:
+    """The same rows as the CSV in one sheet: numbers as numbers, dates as dates, text as text.
+
+    Written in openpyxl's write-only mode, row by row, into a temporary file (open, at its start) that
+    the caller streams and closes: the workbook is never held in memory (docs/performance.md#exports)."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet(table.name)
     sheet.freeze_panes = "A2"
-    header = []
-    for text in table.headers():
-        cell = WriteOnlyCell(sheet, value=neutralise(text))
-        cell.data_type = "s"
-        cell.font = BOLD
-        header.append(cell)
-    sheet.append(header)
+    sheet.append([xlsx_cell(sheet, text, neutralised=True, font=BOLD) for text in table.headers()])
     for row in table.rows:
         sheet.append(
             [_xlsx_cell(sheet, column, value) for column, value in zip(table.columns, row, strict=True)]
         )
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    out = tempfile.TemporaryFile()
+    try:
+        book.save(out)
+        out.seek(0)
+    except BaseException:
+        out.close()
+        raise
+    return out
+
+
+def to_xlsx(table: Table) -> bytes:
+    with xlsx_file(table) as out:
+        return out.read()

@@ -7,14 +7,16 @@ Published evaluations are added under the extension key `grantskz_evaluations`: 
 never read. Every field is documented in the README ("Open data").
 """
 
+import json
 from collections import defaultdict
+from collections.abc import Iterator
 from contextvars import ContextVar
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
 from flask import current_app, request, url_for
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from grants.core.db import as_utc, current_language
 from grants.core.errors import LOCAL_TZ
@@ -22,12 +24,13 @@ from grants.extensions import db
 from grants.lots.models import Lot, LotNeed, LotStatus
 from grants.lots.operations import LotFilters
 from grants.monitoring.models import Evaluation, Methodology, SubjectKind
+from grants.monitoring.registry import lot_query
 from grants.monitoring.results import evaluation_result
-from grants.opendata.export import filtered_lots
 from grants.organisations.models import Organisation
 from grants.projects.models import Project, ProjectStatus
 from grants.replies.operations import printed_replies, remark_counts
-from grants.reports.models import ReportKind
+from grants.reports.delivery import lang_order
+from grants.reports.models import Report, ReportKind
 from grants.reports.views import issued_versions
 from grants.scoring.models import Scorecard
 
@@ -162,14 +165,20 @@ def organisation_ref(org) -> dict:
 # --- published evaluations --------------------------------------------------------------------
 
 
-def published_evaluations() -> tuple[dict[int, list[Evaluation]], dict[int, list[Evaluation]]]:
-    """Published evaluations, newest first: of lots (relevance) by lot id, of projects by project id.
-
-    The same query as grants.reports.views.published_results, for all subjects at once.
-    """
+def published_evaluations(
+    lot_ids: list[int], project_ids: list[int]
+) -> tuple[dict[int, list[Evaluation]], dict[int, list[Evaluation]]]:
+    """Published evaluations, newest first: of these lots (relevance) by lot id, of these projects by
+    project id. The same query as grants.reports.views.published_results, for one batch of lots."""
     query = (
         select(Evaluation)
-        .where(Evaluation.is_published)
+        .where(
+            Evaluation.is_published,
+            or_(
+                and_(Evaluation.kind == SubjectKind.lot, Evaluation.lot_id.in_(lot_ids)),
+                and_(Evaluation.kind != SubjectKind.lot, Evaluation.project_id.in_(project_ids)),
+            ),
+        )
         .options(
             selectinload(Evaluation.methodology).selectinload(Methodology.criteria),
             selectinload(Evaluation.campaign),
@@ -190,6 +199,26 @@ def published_evaluations() -> tuple[dict[int, list[Evaluation]], dict[int, list
     return of_lots, of_projects
 
 
+def final_reports(evaluation_ids: list[int]) -> dict[int, dict[str, Report]]:
+    """The reports of the newest issued version of each evaluation's report that is a final one, by
+    language (kk, ru, en): what issued_versions gives per evaluation, for a batch in one query."""
+    rows = db.session.scalars(
+        select(Report)
+        .where(Report.evaluation_id.in_(evaluation_ids))
+        .order_by(Report.evaluation_id, Report.version.desc(), Report.id)
+    )
+    versions: dict[int, dict[int, tuple[ReportKind, dict[str, Report]]]] = defaultdict(dict)
+    for report in rows:
+        kind, reports = versions[report.evaluation_id].setdefault(report.version, (report.kind, {}))
+        reports[report.lang] = report
+    finals = {}
+    for evaluation_id, by_version in versions.items():
+        final = next((reports for kind, reports in by_version.values() if kind == ReportKind.final), None)
+        if final is not None:
+            finals[evaluation_id] = {lang: final[lang] for lang in sorted(final, key=lang_order)}
+    return finals
+
+
 def _reply(reply) -> dict:
     return {
         "criterion": reply.criterion_code,
@@ -201,17 +230,20 @@ def _reply(reply) -> dict:
     }
 
 
-def evaluation_entry(evaluation: Evaluation) -> dict:
-    """One published evaluation as the public sees it on the lot and project pages, and no more."""
+def evaluation_entry(evaluation: Evaluation, finals: dict[str, Report] | None = None) -> dict:
+    """One published evaluation as the public sees it on the lot and project pages, and no more;
+    finals: its final reports by language (final_reports), looked up when not given."""
     if not evaluation.is_published:  # never reached: the query reads published ones only
         raise ValueError("only published evaluations are open data")
     methodology = evaluation.methodology
     result = evaluation_result(evaluation)
     band = evaluation.band
-    final = next((v for v in issued_versions(evaluation) if v.kind == ReportKind.final), None)
+    if finals is None:
+        final = next((v for v in issued_versions(evaluation) if v.kind == ReportKind.final), None)
+        finals = final.reports if final is not None else {}
     reports = []
-    if final is not None:
-        for lang, report in final.reports.items():
+    if finals:
+        for lang, report in finals.items():
             reports.append(
                 {
                     "language": lang,
@@ -303,7 +335,7 @@ def award(project: Project) -> dict:
     )
 
 
-def contract(project: Project, evaluations: list[Evaluation]) -> dict:
+def contract(project: Project, evaluations: list[Evaluation], finals: dict | None = None) -> dict:
     implementation = _compact(
         {
             "grantskz_actualValue": amount(project.actual_amount),
@@ -326,7 +358,7 @@ def contract(project: Project, evaluations: list[Evaluation]) -> dict:
             "implementation": implementation,
             "indicators": [indicator(ind) for ind in project.indicators],
             "grantskz_url": url_for("projects.show", project_id=project.id, _external=True),
-            EXTENSION_KEY: [evaluation_entry(e) for e in evaluations],
+            EXTENSION_KEY: [evaluation_entry(e, (finals or {}).get(e.id, {})) for e in evaluations],
         }
     )
 
@@ -353,7 +385,10 @@ def specification(lot: Lot) -> dict:
 
 
 def release(
-    lot: Lot, lot_evaluations: list[Evaluation], project_evaluations: dict[int, list[Evaluation]]
+    lot: Lot,
+    lot_evaluations: list[Evaluation],
+    project_evaluations: dict[int, list[Evaluation]],
+    finals: dict[int, dict[str, Report]] | None = None,
 ) -> dict:
     ocid = f"{OCID_PREFIX}-{lot.id}"
     projects = list(lot.projects)
@@ -428,9 +463,9 @@ def release(
             "buyer": organisation_ref(lot.administrator),
             "tender": tender,
             "awards": [award(p) for p in projects],
-            "contracts": [contract(p, project_evaluations.get(p.id, [])) for p in projects],
+            "contracts": [contract(p, project_evaluations.get(p.id, []), finals) for p in projects],
             "grantskz_url": url_for("lots.show", lot_id=lot.id, _external=True),
-            EXTENSION_KEY: [evaluation_entry(e) for e in lot_evaluations],
+            EXTENSION_KEY: [evaluation_entry(e, (finals or {}).get(e.id, {})) for e in lot_evaluations],
         }
     )
 
@@ -440,24 +475,13 @@ def _setting(name: str, default: str) -> str:
     return current_app.config.get(name) or default
 
 
-def release_package(filters: LotFilters) -> dict:
-    token = _language.set(current_language())
-    try:
-        return _package(filters)
-    finally:
-        _language.reset(token)
+# Lots are read this many at a time, each batch with its projects and published evaluations, so the
+# package is written release by release in bounded memory (docs/performance.md#exports).
+BATCH = 200
 
 
-def _package(filters: LotFilters) -> dict:
-    lots = filtered_lots(
-        filters,
-        selectinload(Lot.administrator).selectinload(Organisation.region),
-        selectinload(Lot.indicators),
-        selectinload(Lot.need_links).selectinload(LotNeed.need),
-        selectinload(Lot.projects).selectinload(Project.ngo).selectinload(Organisation.region),
-        selectinload(Lot.projects).selectinload(Project.indicators),
-    )
-    of_lots, of_projects = published_evaluations()
+def _head() -> dict:
+    """The package without its releases, in the order the package prints its members."""
     return {
         "uri": request.url,
         "version": OCDS_VERSION,
@@ -467,5 +491,50 @@ def _package(filters: LotFilters) -> dict:
             "uri": request.url_root,
         },
         "license": _setting("OPEN_DATA_LICENSE", DEFAULT_LICENSE),
-        "releases": [release(lot, of_lots.get(lot.id, []), of_projects) for lot in lots],
     }
+
+
+def releases(filters: LotFilters) -> Iterator[dict]:
+    """One release per selected lot, in registry order. Lots come BATCH at a time from one streamed
+    query (their administrator, region and sphere joined, their indicators, needs and projects loaded
+    per batch); each batch's published evaluations and final reports take one query each, so the
+    queries grow with the batches, never with the rows."""
+    token = _language.set(current_language())
+    try:
+        query = lot_query(filters).options(
+            joinedload(Lot.region),
+            joinedload(Lot.sphere),
+            joinedload(Lot.administrator).joinedload(Organisation.region),
+            selectinload(Lot.indicators),
+            selectinload(Lot.need_links).selectinload(LotNeed.need),
+            selectinload(Lot.projects).joinedload(Project.ngo).joinedload(Organisation.region),
+            selectinload(Lot.projects).selectinload(Project.indicators),
+        )
+        found = db.session.scalars(query.execution_options(yield_per=BATCH))
+        for lots in found.partitions():
+            lot_ids = [lot.id for lot in lots]
+            project_ids = [project.id for lot in lots for project in lot.projects]
+            of_lots, of_projects = published_evaluations(lot_ids, project_ids)
+            evaluation_ids = [e.id for of in (of_lots, of_projects) for es in of.values() for e in es]
+            finals = final_reports(evaluation_ids) if evaluation_ids else {}
+            for lot in lots:
+                yield release(lot, of_lots.get(lot.id, []), of_projects, finals)
+    finally:
+        _language.reset(token)
+
+
+def release_package(filters: LotFilters) -> dict:
+    return {**_head(), "releases": list(releases(filters))}
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def release_package_json(filters: LotFilters) -> Iterator[str]:
+    """release_package as compact JSON text, written release by release (the same text as json.dumps
+    of the whole package)."""
+    yield _json(_head())[:-1] + ',"releases":['
+    for i, item in enumerate(releases(filters)):
+        yield ("," if i else "") + _json(item)
+    yield "]}"

@@ -8,7 +8,7 @@ registered, and documented in /api/v1/openapi.json, by grants/api (docs/api.md).
 
 import json
 
-from flask import current_app
+from flask import current_app, stream_with_context
 
 from grants.core.errors import today_local
 from grants.core.schemas import Blueprint
@@ -50,7 +50,8 @@ FILE = {"type": "string", "format": "binary"}  # the media type of a whole file,
 PAGE = {"type": "string"}  # an HTML page
 
 
-def _download(content: bytes, mimetype: str, filename: str, disposition: str = "attachment"):
+def _download(content, mimetype: str, filename: str, disposition: str = "attachment"):
+    """The response of a file: content is bytes, or an iterable of byte chunks sent as they come."""
     response = current_app.response_class(content, mimetype=mimetype)
     if mimetype == CSV_MIMETYPE:
         response.headers["Content-Type"] = "text/csv; charset=utf-8"
@@ -61,12 +62,31 @@ def _download(content: bytes, mimetype: str, filename: str, disposition: str = "
     return response
 
 
+FILE_CHUNK = 64 * 1024
+
+
+def _file_chunks(out):
+    """A temporary file's bytes in chunks, the file closed (and so deleted) at the end."""
+    try:
+        while chunk := out.read(FILE_CHUNK):
+            yield chunk
+    finally:
+        out.close()
+
+
+def _encoded(chunks):
+    for chunk in chunks:
+        yield chunk.encode("utf-8")
+
+
 def _table(build, fmt: str, args: dict):
+    """A table streamed (docs/performance.md#exports): the CSV as its rows are read from the database,
+    the XLSX from the temporary file it was written to row by row."""
     table = build(lot_filters(args))
     if fmt == "csv":
-        content = export.to_csv(table, args.get("dialect") or export.DEFAULT_DIALECT)
-        return _download(content, CSV_MIMETYPE, f"{table.name}.csv")
-    return _download(export.to_xlsx(table), XLSX_MIMETYPE, f"{table.name}.xlsx")
+        chunks = export.csv_lines(table, args.get("dialect") or export.DEFAULT_DIALECT)
+        return _download(stream_with_context(_encoded(chunks)), CSV_MIMETYPE, f"{table.name}.csv")
+    return _download(_file_chunks(export.xlsx_file(table)), XLSX_MIMETYPE, f"{table.name}.xlsx")
 
 
 def _file(path: str, mimetype: str, description: str, args=RegistryFilterArgs):
@@ -128,9 +148,10 @@ def results_json(args):
     IATI-style indicators (baseline, target, actual). Published evaluations only are added under
     `grantskz_evaluations`. Amounts are JSON numbers in KZT, dates ISO 8601.
     """
-    package = ocds.release_package(lot_filters(args))
-    body = json.dumps(package, ensure_ascii=False, separators=(",", ":"))
-    return _download(body.encode("utf-8"), "application/json", "results.json", disposition="inline")
+    chunks = ocds.release_package_json(lot_filters(args))
+    return _download(
+        stream_with_context(_encoded(chunks)), "application/json", "results.json", disposition="inline"
+    )
 
 
 # --- the joint work of councils (docs/api.md#open-data-of-the-joint-work) -----------------------------

@@ -582,3 +582,20 @@ def test_the_number_of_queries_does_not_grow_with_the_flags():
         make_lot(f"клуб молодых читателей, номер {n}!")
     assert counted() == few
     assert len(raised("single_applicant")) == 16 and len(raised("duplicate_titles")) == 32
+
+
+def test_find_flag_reads_one_subject_and_finds_what_the_whole_rule_finds():
+    a = make_lot("Школа волонтёров: помощь пожилым людям")
+    make_lot("Школа волонтёров — помощь пожилым людям")
+    make_lot(applicants=1)
+    unflagged = make_lot("Совсем другой лот о спорте")
+    raised = risks.flags()
+    assert {"duplicate_titles", "single_applicant"} <= {f.rule for f in raised}
+    for flag in raised:
+        found = risks.find_flag(flag.rule, flag.subject_kind, flag.subject_id)
+        assert found is not None, flag.key
+        assert (found.key, found.explanation, found.data) == (flag.key, flag.explanation, flag.data)
+    assert any(f.key == ("duplicate_titles", "lot", a.id) for f in raised)
+    for code, rule in risks.RULES.items():
+        if rule.subject_kind == "lot":
+            assert risks.find_flag(code, "lot", unflagged.id) is None
