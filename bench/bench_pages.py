@@ -555,7 +555,7 @@ def import_lots(
         "parsing the file alone",
         floor_times,
         sizes,
-        runs,
+        len(times),
     )
     out(result)
     return result
