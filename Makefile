@@ -70,22 +70,26 @@ test-postgres:
 clean:
 	rm -rf $(VENV) .tools .pytest_cache
 
-# `make bench DB=postgres` measures the analytics on PostgreSQL (BENCH_DATABASE_URL, created if missing);
-# otherwise on a SQLite file under instance/. Either is filled once by seed-bench (20,000 lots,
-# 1,000,000 scores; BENCH_LOTS, BENCH_PROJECTS, BENCH_SCORES change that).
+# `make bench`: every request of issue 14 against its floor at 1,000 and 20,000 lots, one JSON line per
+# measurement (bench/bench_pages.py, docs/performance.md#how-it-is-measured). SQLite files under
+# instance/ by default; `make bench DB=postgres` uses PostgreSQL databases named after BENCH_DATABASE_URL
+# with the size appended (bench_1000, bench_20000), created and filled by seed-bench once and reused.
+# BENCH_ARGS passes options, e.g. BENCH_ARGS=--quick (1,000 and 3,000 lots, 5 runs).
 BENCH_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/bench
+BENCH_ARGS ?=
 
 .PHONY: bench
 bench: deps
-	$(VENV)/bin/python bench/bench_reports.py
-	$(MAKE) bench-analytics
+	$(VENV)/bin/python bench/bench_pages.py $(if $(filter postgres,$(DB)),--database-url $(BENCH_DATABASE_URL)) $(BENCH_ARGS)
 
 .PHONY: bench-throughput
-# gunicorn (2 workers) under ApacheBench on loopback: GET /api/v1/lots against its floor route.
+# gunicorn (2 workers) under ApacheBench on loopback: GET /api/v1/lots against its floor route, on the
+# 20,000-lot PostgreSQL database of `make bench DB=postgres`, or on a SQLite file of 1,000 lots.
 bench-throughput: deps
 	@command -v ab >/dev/null || { [ "$$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -q apache2-utils >/dev/null; } || echo "please install apache2-utils"
-	$(VENV)/bin/python bench/bench_throughput.py $(if $(filter postgres,$(DB)),--database-url $(BENCH_DATABASE_URL))
+	$(VENV)/bin/python bench/bench_throughput.py $(if $(filter postgres,$(DB)),--database-url $(BENCH_DATABASE_URL)_20000)
 
+# The statistics API and the dashboard alone (bench/bench_analytics.py; make bench measures them too).
 .PHONY: bench-analytics
 bench-analytics: deps
 	$(VENV)/bin/python bench/bench_analytics.py $(if $(filter postgres,$(DB)),--database-url $(BENCH_DATABASE_URL))

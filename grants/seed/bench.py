@@ -1,7 +1,8 @@
 """The benchmark data set (`flask --app grants seed-bench`): lots and projects across regions and years,
-and optionally monitoring campaigns with evaluations, scorecards and scores (`--scores N`),
-deterministic and idempotent, built from the demo's regions, topics and spheres. Everything is inserted
-in bulk (Core `insert()` with lists of rows), never as ORM objects per row (docs/analytics.md#performance).
+and optionally monitoring campaigns with evaluations, scorecards and scores (`--scores N`), the NGOs'
+replies to published evaluations and the councils' recommendations; deterministic and idempotent, built from the demo's regions, topics and spheres. Everything is inserted
+in bulk (Core `insert()` with lists of rows), never as ORM objects per row (docs/analytics.md#performance,
+docs/performance.md#the-benchmark-data-set).
 """
 
 import random
@@ -12,7 +13,8 @@ from fractions import Fraction
 from sqlalchemy import insert, select, text
 
 from grants.accounts.models import Role, User, UserRole
-from grants.councils.models import GroupMember, MonitoringGroup
+from grants.cooperation.models import Recommendation, RecommendationStatus
+from grants.councils.models import Council, CouncilLevel, GroupMember, MonitoringGroup
 from grants.extensions import db
 from grants.lots.models import Lot, LotStatus, Sphere
 from grants.monitoring.models import (
@@ -28,6 +30,7 @@ from grants.monitoring.results import WITHIN_PLACES
 from grants.monitoring.rules import agreement_sums, band, round_half_up, weighted_index
 from grants.organisations.models import Organisation, OrganisationKind
 from grants.projects.models import Project, ProjectStatus
+from grants.replies.models import Reply, Ruling
 from grants.scoring.models import Score, Scorecard
 from grants.seed.data.bins import demo_bin
 from grants.seed.data.lot_plan import TOPICS
@@ -37,9 +40,13 @@ from grants.seed.demo import load_regions
 BENCH_YEARS = (2021, 2022, 2023, 2024, 2025, 2026)
 BENCH_PREFIX = "BENCH"
 ADMIN_YYMM, NGO_YYMM = "9703", "9704"  # BIN prefixes no demo organisation uses
-NGOS_PER_REGION = 5
+NGOS_PER_REGION = 20
 MEMBERS_PER_GROUP = 5
 MAX_LOTS = 20000
+MAX_PROJECTS_PER_LOT = 4  # contracts awarded under one lot (a lot split between several NGOs)
+AWARDED_SHARE = 0.8  # lots with at least one contract when there are more projects than lots
+REPLY_SHARE = 0.15  # published project evaluations the NGO answers (one or two replies)
+RECOMMENDATION_SHARE = 0.3  # published evaluations the region's council turns into a recommendation
 CHUNK = 2000  # evaluations per batch of inserts (with their scorecards and scores)
 UNUSABLE_PASSWORD = "!bench"  # no password hash matches it: bench members cannot sign in
 
@@ -82,7 +89,7 @@ def load_bench(n_lots: int, n_projects: int) -> dict[str, int]:
 
     rng = random.Random(20270)
     topics = sorted(TOPICS.values(), key=lambda t: t["code"])
-    with_project = set(rng.sample(range(n_lots), n_projects))
+    contracts = _contracts_per_lot(rng, n_lots, n_projects)
     lots, projects = [], []
     for i in range(n_lots):
         region_index = i % len(regions)
@@ -96,7 +103,7 @@ def load_bench(n_lots: int, n_projects: int) -> dict[str, int]:
             date(year, rng.choice((11, 12)), rng.randint(1, 25)),
         )
         budget = Decimal(rng.randint(3_000, 39_900) * 1000)
-        awarded = i in with_project
+        awarded = contracts.get(i, 0) > 0
         status = (
             (LotStatus.completed if year < BENCH_YEARS[-1] else LotStatus.in_implementation)
             if awarded
@@ -124,13 +131,15 @@ def load_bench(n_lots: int, n_projects: int) -> dict[str, int]:
                 "beneficiaries": rng.randint(10, 300) * 10,
             }
         )
-        if awarded:
+        for k in range(contracts.get(i, 0)):
             ngo = ngos[region_index * NGOS_PER_REGION + rng.randrange(NGOS_PER_REGION)]
-            amount = (budget * Decimal(rng.randint(90, 100)) / 100).quantize(Decimal("0.01"))
+            share = budget / contracts[i]
+            amount = (share * Decimal(rng.randint(90, 100)) / 100).quantize(Decimal("0.01"))
             projects.append(
                 {
                     "key": (number, year),
-                    "contract_number": f"{BENCH_PREFIX}-{year}-{i + 1:04d}",
+                    # the first contract of a lot keeps the number it had when a lot had one at most
+                    "contract_number": f"{BENCH_PREFIX}-{year}-{i + 1:04d}" + (f"-{k + 1}" if k else ""),
                     "ngo_id": org_ids[ngo["bin"]],
                     "contract_date": date(year, 1, 15),
                     "amount": amount,
@@ -158,6 +167,30 @@ def load_bench(n_lots: int, n_projects: int) -> dict[str, int]:
     added_projects = _insert_missing(Project, projects, "contract_number")
     db.session.flush()
     return {"organisations": added_orgs, "lots": len(new_lots), "projects": added_projects}
+
+
+def _contracts_per_lot(rng: random.Random, n_lots: int, n_projects: int) -> dict[int, int]:
+    """How many contracts each lot (by index) has. Up to one per lot: n_projects lots drawn at random,
+    one contract each (as the data set always had). More projects than lots: AWARDED_SHARE of the lots
+    (more if needed) have one contract each, and the rest are spread over them at random, at most
+    MAX_PROJECTS_PER_LOT per lot."""
+    if n_projects > n_lots * MAX_PROJECTS_PER_LOT:
+        raise ValueError(
+            f"at most {MAX_PROJECTS_PER_LOT} projects per lot: {n_projects} projects, {n_lots} lots"
+        )
+    if n_projects <= n_lots:
+        return dict.fromkeys(rng.sample(range(n_lots), n_projects), 1)
+    awarded = max(round(n_lots * AWARDED_SHARE), -(-n_projects // MAX_PROJECTS_PER_LOT))
+    counts = dict.fromkeys(rng.sample(range(n_lots), awarded), 1)
+    open_lots = sorted(counts)
+    for _extra in range(n_projects - awarded):
+        k = rng.randrange(len(open_lots))
+        lot = open_lots[k]
+        counts[lot] += 1
+        if counts[lot] == MAX_PROJECTS_PER_LOT:
+            open_lots[k] = open_lots[-1]
+            open_lots.pop()
+    return counts
 
 
 def _title(template: str, region: str) -> str:
@@ -196,8 +229,16 @@ def load_bench_scores(n_scores: int) -> dict[str, int]:
     every subject has been evaluated once a further round of campaigns evaluates them again.
     Idempotent: existing evaluations (campaign and subject) are kept with their scores.
     """
+    none = {
+        "campaigns": 0,
+        "evaluations": 0,
+        "scorecards": 0,
+        "scores": 0,
+        "replies": 0,
+        "recommendations": 0,
+    }
     if n_scores <= 0:
-        return {"campaigns": 0, "evaluations": 0, "scorecards": 0, "scores": 0}
+        return none
     project_method = _methodology("project_effectiveness")
     lot_method = _methodology("lot_relevance")
     regions = sorted(load_regions().values(), key=lambda r: r.kato)
@@ -208,10 +249,12 @@ def load_bench_scores(n_scores: int) -> dict[str, int]:
     )
     members = _ensure_members(regions)
     groups = _ensure_groups(regions, members, admins)
+    councils = _ensure_councils(regions, admins)
+    ngo_users = _ensure_ngo_users()
 
     subjects = _subjects()
     if not subjects:
-        return {"campaigns": 0, "evaluations": 0, "scorecards": 0, "scores": 0}
+        return none
     per_evaluation = {
         SubjectKind.project: MEMBERS_PER_GROUP * len(project_method.criteria),
         SubjectKind.lot: MEMBERS_PER_GROUP * len(lot_method.criteria),
@@ -228,10 +271,11 @@ def load_bench_scores(n_scores: int) -> dict[str, int]:
         regions, rounds, admins, groups, project_method, lot_method
     )
 
-    counts = {"campaigns": added_campaigns, "evaluations": 0, "scorecards": 0, "scores": 0}
+    counts = none | {"campaigns": added_campaigns}
+    people = {"members": members, "councils": councils, "ngo_users": ngo_users}
     for start in range(0, len(plan), CHUNK):
         _insert_evaluations(
-            plan[start : start + CHUNK], start, campaigns, groups, members, project_method, lot_method, counts
+            plan[start : start + CHUNK], start, campaigns, groups, people, project_method, lot_method, counts
         )
     db.session.flush()
     return counts
@@ -315,16 +359,17 @@ def _ensure_groups(regions, members: dict[int, list[int]], admins: dict[int, int
     return {r.id: found[names[r.id]] for r in regions}
 
 
-def _subjects() -> list[tuple[SubjectKind, int, int, int, int]]:
-    """(kind, subject id, lot id, region id, year) of every bench project and lot, interleaved."""
+def _subjects() -> list[tuple[SubjectKind, int, int, int, int, int]]:
+    """(kind, subject id, lot id, region id, year, organisation answering for it: the NGO of a project,
+    the administrator of a lot) of every bench project and lot, interleaved."""
     projects = db.session.execute(
-        select(Project.id, Lot.id, Lot.region_id, Lot.year)
+        select(Project.id, Lot.id, Lot.region_id, Lot.year, Project.ngo_id)
         .join(Lot, Lot.id == Project.lot_id)
         .where(Project.contract_number.like(f"{BENCH_PREFIX}-%"))
         .order_by(Project.id)
     ).all()
     lots = db.session.execute(
-        select(Lot.id, Lot.id, Lot.region_id, Lot.year)
+        select(Lot.id, Lot.id, Lot.region_id, Lot.year, Lot.administrator_id)
         .where(Lot.number.like(f"{BENCH_PREFIX}-%"))
         .order_by(Lot.id)
     ).all()
@@ -379,12 +424,14 @@ def _ensure_campaigns(regions, rounds, admins, groups, project_method, lot_metho
     return {key: ids[row["name_ru"]] for key, row in wanted.items()}, added
 
 
-def _insert_evaluations(batch, offset, campaigns, groups, members, project_method, lot_method, counts):
-    """One batch of the plan: evaluations, then their scorecards, then their scores."""
+def _insert_evaluations(batch, offset, campaigns, groups, people, project_method, lot_method, counts):
+    """One batch of the plan: evaluations, then their scorecards, their scores, the NGOs' replies and
+    the councils' recommendations."""
+    members = people["members"]
     methods = {SubjectKind.project: project_method, SubjectKind.lot: lot_method}
     criteria = {kind: [(c.code, c.weight) for c in m.criteria] for kind, m in methods.items()}
-    rows, cards = [], {}
-    for n, (k, (kind, subject_id, lot_id, region_id, year)) in enumerate(batch, start=offset):
+    rows, cards, extras = [], {}, {}
+    for n, (k, (kind, subject_id, lot_id, region_id, year, org_id)) in enumerate(batch, start=offset):
         rng = random.Random(n * 7919 + 17)  # one stream per planned evaluation: the same on every run
         method = methods[kind]
         level = rng.choice((2, 3, 3, 4, 4, 4, 5))  # how good the subject is, around which members score
@@ -428,6 +475,18 @@ def _insert_evaluations(batch, offset, campaigns, groups, members, project_metho
             }
         )
         cards[(campaigns[(region_id, year, k)], key)] = (region_id, scores, closed)
+        if published:  # drawn after the scores, so that these stay what they were
+            published_at = rows[-1]["published_at"]
+            answers = [
+                _reply(rng, criteria[kind], published_at)
+                for _ in range(
+                    rng.choice((1, 1, 2)) if kind == SubjectKind.project and rng.random() < REPLY_SHARE else 0
+                )
+            ]
+            recommendation = (
+                _recommendation(rng, published_at) if rng.random() < RECOMMENDATION_SHARE else None
+            )
+            extras[(campaigns[(region_id, year, k)], key)] = (region_id, org_id, answers, recommendation)
     present = set(
         db.session.execute(
             select(Evaluation.campaign_id, Evaluation.subject_key).where(
@@ -475,9 +534,171 @@ def _insert_evaluations(batch, offset, campaigns, groups, members, project_metho
         for code, value in card_scores[(evaluation_id, member_id)].items()
     ]
     db.session.execute(insert(Score), score_rows)
+    replies, recommendations = [], []
+    for pair, evaluation_id in new_ids.items():
+        if pair not in extras:
+            continue
+        region_id, org_id, answers, recommendation = extras[pair]
+        for answer in answers:
+            ruled = answer.pop("ruled")
+            replies.append(
+                answer
+                | {
+                    "evaluation_id": evaluation_id,
+                    "organisation_id": org_id,
+                    "author_id": people["ngo_users"][org_id],
+                    "ruled_by_id": members[region_id][0] if ruled else None,
+                }
+            )
+        if recommendation is not None:
+            answered_by = people["ngo_users"].get(org_id) if recommendation["responded_at"] else None
+            recommendations.append(
+                recommendation
+                | {
+                    "council_id": people["councils"][region_id],
+                    "addressee_id": org_id,
+                    "evaluation_id": evaluation_id,
+                    "responded_by_id": answered_by,
+                }
+            )
+    if replies:
+        db.session.execute(insert(Reply), replies)
+    if recommendations:
+        db.session.execute(insert(Recommendation), recommendations)
+    counts["replies"] += len(replies)
+    counts["recommendations"] += len(recommendations)
     counts["evaluations"] += len(rows)
     counts["scorecards"] += len(scorecards)
     counts["scores"] += len(score_rows)
+
+
+REPLY_TEXTS = (
+    "НПО не согласно с оценкой: отчёты о проведённых мероприятиях были представлены в срок.",
+    "Группа не учла письма партнёров, подтверждающие охват участников в сельских округах.",
+    "Просим пересмотреть балл: индикатор достигнут, акты выполненных работ приложены.",
+)
+RULING_REASONS = (
+    "Представленные документы подтверждают довод НПО.",
+    "Документы не относятся к оцениваемому периоду.",
+    "Довод рассмотрен на заседании группы; оценка оставлена без изменения.",
+)
+RECOMMENDATION_TEXTS = (
+    "Вести единый реестр участников и публиковать промежуточные итоги проекта.",
+    "Согласовать график мероприятий с местными исполнительными органами до начала реализации.",
+    "Предусмотреть в следующем лоте индикаторы долгосрочного эффекта и порядок их измерения.",
+    "Обеспечить доступность мероприятий для лиц с инвалидностью.",
+)
+# (status, share in per cent) of the councils' recommendations some years after they were sent
+RECOMMENDATION_STATUSES = (
+    (RecommendationStatus.sent, 25),
+    (RecommendationStatus.answered, 20),
+    (RecommendationStatus.implemented, 30),
+    (RecommendationStatus.partially_implemented, 12),
+    (RecommendationStatus.not_implemented, 8),
+    (RecommendationStatus.rejected, 5),
+)
+
+
+def _reply(rng: random.Random, criteria, published_at: datetime) -> dict:
+    """An NGO's reply within the reply window, on a criterion (or, one in five, on the findings); most
+    are ruled on, more often rejected than accepted."""
+    submitted = published_at + timedelta(days=rng.randint(1, 9), hours=rng.randint(0, 8))
+    on_finding = rng.random() < 0.2
+    ruling = rng.choice((None, Ruling.accepted, Ruling.rejected, Ruling.rejected, Ruling.rejected))
+    return {
+        "criterion_code": None if on_finding else rng.choice(criteria)[0],
+        "finding": "Выводы группы о результатах проекта" if on_finding else None,
+        "text": rng.choice(REPLY_TEXTS),
+        "submitted_at": submitted,
+        "ruling": ruling,
+        "reason": rng.choice(RULING_REASONS) if ruling else None,
+        "changes_score": False,
+        "ruled_at": submitted + timedelta(days=rng.randint(2, 10)) if ruling else None,
+        "ruled": ruling is not None,
+    }
+
+
+def _recommendation(rng: random.Random, published_at: datetime) -> dict:
+    """A council's recommendation sent when the evaluation was published; its status as some years on."""
+    roll, status = rng.randrange(100), RecommendationStatus.sent
+    for candidate, share in RECOMMENDATION_STATUSES:
+        if roll < share:
+            status = candidate
+            break
+        roll -= share
+    responded = (
+        published_at + timedelta(days=rng.randint(10, 60)) if status != RecommendationStatus.sent else None
+    )
+    assessed = status.is_assessment
+    return {
+        "text": rng.choice(RECOMMENDATION_TEXTS),
+        "due_date": (published_at + timedelta(days=90)).date(),
+        "status": status,
+        "status_reason": "Нет финансирования в текущем году." if status.needs_reason else None,
+        "sent_at": published_at,
+        "published_at": published_at,
+        "response": "Рекомендация принята к исполнению." if responded else None,
+        "responded_at": responded,
+        "assessment": "Исполнение проверено на заседании совета." if assessed else None,
+        "assessed_at": responded + timedelta(days=30) if assessed else None,
+    }
+
+
+def _ensure_councils(regions, admins: dict[int, int]) -> dict[int, int]:
+    """One local public council per region, at its administrator: {region id: council id}."""
+    rows = [
+        {
+            "name_ru": f"Бенчмарк-совет {r.kato}",
+            "name_kk": f"Бенчмарк кеңесі {r.kato}",
+            "name_en": f"Bench council {r.kato}",
+            "level": CouncilLevel.local,
+            "body_id": admins.get(r.id),
+            "region_id": r.id,
+        }
+        for r in regions
+    ]
+    _insert_missing(Council, rows, "name_ru")
+    ids = dict(
+        db.session.execute(
+            select(Council.name_ru, Council.id).where(Council.name_ru.in_([row["name_ru"] for row in rows]))
+        ).all()
+    )
+    return {r.id: ids[f"Бенчмарк-совет {r.kato}"] for r in regions}
+
+
+def _ensure_ngo_users() -> dict[int, int]:
+    """One account (no usable password) per bench NGO and administrator, that writes its replies and
+    answers its recommendations: {organisation id: user id}."""
+    orgs = db.session.execute(
+        select(Organisation.id, Organisation.bin, Organisation.kind).where(
+            Organisation.bin.like(f"{NGO_YYMM}%") | Organisation.bin.like(f"{ADMIN_YYMM}%")
+        )
+    ).all()
+    rows = [
+        {
+            "email": f"bench-{bin_}@bench.invalid",
+            "password_hash": UNUSABLE_PASSWORD,
+            "full_name": f"Бенчмарк {bin_}",
+            "organisation_id": org_id,
+            "language": "ru",
+        }
+        for org_id, bin_, _kind in orgs
+    ]
+    _insert_missing(User, rows, "email")
+    ids = dict(
+        db.session.execute(
+            select(User.organisation_id, User.id).where(User.email.in_([row["email"] for row in rows]))
+        ).all()
+    )
+    have_role = set(db.session.scalars(select(UserRole.user_id).where(UserRole.user_id.in_(ids.values()))))
+    roles = [
+        {"user_id": ids[org_id], "role": Role.ngo if kind == OrganisationKind.ngo else Role.official}
+        for org_id, _bin, kind in orgs
+        if ids[org_id] not in have_role
+    ]
+    if roles:
+        db.session.execute(insert(UserRole), roles)
+    return ids
 
 
 def analyze() -> None:

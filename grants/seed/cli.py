@@ -8,7 +8,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from grants.extensions import db
 from grants.seed import demo
-from grants.seed.bench import MAX_LOTS, analyze, load_bench, load_bench_scores
+from grants.seed.bench import MAX_LOTS, MAX_PROJECTS_PER_LOT, analyze, load_bench, load_bench_scores
 
 
 @click.command("seed-demo")
@@ -49,7 +49,14 @@ def seed_demo(if_empty: bool) -> None:
 
 @click.command("seed-bench")
 @click.option("--lots", "n_lots", type=click.IntRange(1, MAX_LOTS), default=2000, show_default=True)
-@click.option("--projects", "n_projects", type=click.IntRange(0, MAX_LOTS), default=1500, show_default=True)
+@click.option(
+    "--projects",
+    "n_projects",
+    type=click.IntRange(0, MAX_LOTS * MAX_PROJECTS_PER_LOT),
+    default=1500,
+    show_default=True,
+    help=f"Contracts; more than the lots puts several (at most {MAX_PROJECTS_PER_LOT}) under one lot.",
+)
 @click.option(
     "--scores",
     "n_scores",
@@ -61,13 +68,13 @@ def seed_demo(if_empty: bool) -> None:
 @with_appcontext
 def seed_bench(n_lots: int, n_projects: int, n_scores: int) -> None:
     """Load a larger deterministic data set for benchmarks (lots and projects across regions and years,
-    and with --scores campaigns, evaluations, scorecards and scores).
+    and with --scores campaigns, evaluations, scorecards, scores, replies and recommendations).
 
     Idempotent: rows are keyed by BIN, lot number and year, contract number, e-mail, campaign name and
     evaluated subject; a second run adds nothing.
     """
-    if n_projects > n_lots:
-        raise click.ClickException("there cannot be more projects than lots")
+    if n_projects > n_lots * MAX_PROJECTS_PER_LOT:
+        raise click.ClickException(f"there cannot be more than {MAX_PROJECTS_PER_LOT} projects per lot")
     try:
         counts = load_bench(n_lots, n_projects)
         counts |= load_bench_scores(n_scores)

@@ -1,17 +1,21 @@
-"""seed-bench with --scores (docs/analytics.md#performance): campaigns, evaluations, scorecards and scores
-in bulk, deterministic and idempotent, the indexes and bands following from the scores."""
+"""seed-bench with --scores (docs/analytics.md#performance, docs/performance.md#the-benchmark-data-set):
+campaigns, evaluations, scorecards, scores, replies and recommendations in bulk, deterministic and
+idempotent, the indexes and bands following from the scores; more projects than lots."""
 
 from collections import defaultdict
 from fractions import Fraction
 
 from sqlalchemy import func, select
 
+from grants.cooperation.models import Recommendation
 from grants.extensions import db
 from grants.lots.models import Lot
 from grants.monitoring.models import Campaign, Evaluation, EvaluationState, Methodology, SubjectKind
 from grants.monitoring.rules import band, round_half_up, weighted_index
+from grants.projects.models import Project
+from grants.replies.models import Reply
 from grants.scoring.models import Score, Scorecard
-from grants.seed.bench import MEMBERS_PER_GROUP, load_bench, load_bench_scores
+from grants.seed.bench import MAX_PROJECTS_PER_LOT, MEMBERS_PER_GROUP, load_bench, load_bench_scores
 
 
 def fingerprint() -> list[tuple]:
@@ -29,35 +33,81 @@ def fingerprint() -> list[tuple]:
         .join(Campaign, Campaign.id == Evaluation.campaign_id)
         .where(Lot.number.like("BENCH-%"))
     ).all()
-    return sorted(
-        (
-            number,
-            e.kind.value,
-            campaign,
-            e.state.value,
-            str(e.index_value),
-            e.band,
-            str(e.alpha),
-            scores.get(e.id),
+    return (
+        sorted(
+            (
+                number,
+                e.kind.value,
+                campaign,
+                e.state.value,
+                str(e.index_value),
+                e.band,
+                str(e.alpha),
+                scores.get(e.id),
+            )
+            for e, number, campaign in rows
         )
-        for e, number, campaign in rows
+        + sorted(
+            (
+                number,
+                campaign,
+                r.criterion_code or "",
+                r.text,
+                str(r.ruling),
+                r.submitted_at.replace(tzinfo=None),
+            )
+            for r, number, campaign in db.session.execute(
+                select(Reply, Lot.number, Campaign.name_en)
+                .join(Evaluation, Evaluation.id == Reply.evaluation_id)
+                .join(Lot, Lot.id == Evaluation.lot_id)
+                .join(Campaign, Campaign.id == Evaluation.campaign_id)
+            )
+        )
+        + sorted(
+            (number, campaign, r.status.value, r.text)
+            for r, number, campaign in db.session.execute(
+                select(Recommendation, Lot.number, Campaign.name_en)
+                .join(Evaluation, Evaluation.id == Recommendation.evaluation_id)
+                .join(Lot, Lot.id == Evaluation.lot_id)
+                .join(Campaign, Campaign.id == Evaluation.campaign_id)
+            )
+        )
     )
 
 
 def test_scores_are_deterministic_idempotent_and_consistent(db):
     nested = db.session.begin_nested()
-    load_bench(40, 25)
-    counts = load_bench_scores(3000)
+    load_bench(40, 90)
+    counts = load_bench_scores(6000)
     first = fingerprint()
     nested.rollback()
 
-    load_bench(40, 25)
-    assert load_bench_scores(3000) == counts
+    assert load_bench(40, 90)["projects"] == 90  # more projects than lots: several under some lots
+    per_lot = (
+        db.session.execute(
+            select(func.count(Project.id))
+            .join(Lot, Lot.id == Project.lot_id)
+            .where(Lot.number.like("BENCH-%"))
+            .group_by(Lot.id)
+        )
+        .scalars()
+        .all()
+    )
+    assert max(per_lot) > 1 and max(per_lot) <= MAX_PROJECTS_PER_LOT
+    assert load_bench_scores(6000) == counts
     assert fingerprint() == first  # the same data set again
-    again = load_bench_scores(3000)
-    assert (again["evaluations"], again["scorecards"], again["scores"]) == (0, 0, 0)  # idempotent
+    again = load_bench_scores(6000)
+    assert (again["evaluations"], again["scores"], again["replies"], again["recommendations"]) == (0, 0, 0, 0)
+    assert load_bench(40, 90) == {"organisations": 0, "lots": 0, "projects": 0}  # idempotent
 
-    assert 3000 <= counts["scores"] < 3100
+    assert 6000 <= counts["scores"] < 6100
+    # the NGOs answer some published project evaluations, the councils recommend on some
+    published = sum(1 for row in first if len(row) == 8 and row[3] == "published")
+    assert 0 < counts["replies"] < published
+    assert 0 < counts["recommendations"] < published
+    replies = db.session.scalars(select(Reply)).all()
+    assert all(r.evaluation.is_published and r.evaluation.kind == SubjectKind.project for r in replies)
+    assert all(r.organisation_id == r.evaluation.project.ngo_id for r in replies)
     assert counts["scorecards"] == counts["evaluations"] * MEMBERS_PER_GROUP
     evaluations = db.session.scalars(
         select(Evaluation).join(Lot, Lot.id == Evaluation.lot_id).where(Lot.number.like("BENCH-%"))
