@@ -183,6 +183,8 @@ class KeysetPagination(Pagination):
     def _query_count(self) -> int:
         if self._after is None and self.page == 1 and len(self.items) < self.per_page:
             return len(self.items)  # the whole list is on this page
+        if self._query_args.get("count") is not None:
+            return self._query_args["count"]()
         base = self._query_args["select"].options(lazyload("*")).order_by(None)
         return self._query_args["session"].execute(select(func.count()).select_from(base.subquery())).scalar()
 
@@ -204,10 +206,12 @@ def keyset_page(
     cursor: str | None = None,
     options: Sequence = (),
     strict: bool = True,
+    count: Callable[[], int] | None = None,
 ) -> KeysetPagination:
     """One page of select_ in the order of keys: after `cursor` if given, else page number `page`.
 
-    A cursor that does not fit raises ValueError when strict (the API answers 422), else is ignored."""
+    A cursor that does not fit raises ValueError when strict (the API answers 422), else is ignored.
+    `count`, when given, answers the number of rows of select_ (e.g. from a cache) instead of a COUNT."""
     after_values = None
     if cursor:
         try:
@@ -227,5 +231,6 @@ def keyset_page(
         session=session,
         load=load,
         options=options,
+        count=count,
     )
     return result.finish()

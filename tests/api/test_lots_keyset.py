@@ -172,3 +172,36 @@ def test_statements_per_page_do_not_grow_with_its_rows(client, db):
         }
         assert max(counts.values()) <= 8, counts
         assert counts["first page"] <= counts["one row"] + 1, counts  # + the count a full page needs
+
+
+def test_the_cached_total_follows_every_change(client, db):
+    """The registry's total is cached per filters (docs/performance.md#cached-totals): a lot added or
+    removed by a commit shows in the next answer, filtered or not, and a year with no lot stays at 0."""
+
+    def totals() -> tuple[int, int]:
+        every = client.get("/api/v1/lots", query_string={"per_page": 5, "page": 2}).get_json()["total"]
+        year = client.get("/api/v1/lots", query_string={"per_page": 5, "year": 2049}).get_json()["total"]
+        return every, year
+
+    before = database.session.scalar(select(func.count()).select_from(Lot))
+    assert totals() == (before, 0)
+    assert totals() == (before, 0)  # now from the cache
+    template = own_lot()
+    added = [
+        Lot(
+            number=f"C-{i}",
+            year=2049,
+            title_ru="Кэшированный итог",
+            administrator_id=template.administrator_id,
+            region_id=template.region_id,
+            budget=Decimal("1000.00"),
+            status=LotStatus.planned,
+        )
+        for i in range(6)
+    ]
+    database.session.add_all(added)
+    database.session.commit()
+    assert totals() == (before + 6, 6)
+    database.session.delete(added[0])
+    database.session.commit()
+    assert totals() == (before + 5, 5)
