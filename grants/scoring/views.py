@@ -6,15 +6,27 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import and_, select
+from sqlalchemy.orm import joinedload, lazyload, selectinload
 
+from grants.accounts.models import User
 from grants.core.errors import RuleViolation, today_local
 from grants.core.permissions import MAX_ID, load
+from grants.councils.models import MonitoringGroup
 from grants.extensions import db, talisman
+from grants.lots.models import Lot
 from grants.monitoring import operations as workflow
-from grants.monitoring.models import Evaluation, SubjectKind
+from grants.monitoring.models import (
+    CONSOLIDATION_STATES,
+    Evaluation,
+    EvaluationState,
+    Methodology,
+    SubjectKind,
+)
 from grants.monitoring.results import evaluation_result
 from grants.needs.models import PublicNeed
+from grants.projects.models import Project
 from grants.scoring import evidence as evidence_store
 from grants.scoring import operations as scoring
 from grants.scoring.exhibits import gather as gather_exhibits
@@ -50,46 +62,94 @@ def _refused(exc: RuleViolation, target: str):
 
 
 QUEUE_FILTERS = ("todo", "submitted", "finished")
+QUEUE_PER_PAGE = 50  # rows of the member's queue per page (docs/performance.md#queues-and-consolidation)
 
 
-def _my_part(evaluation: Evaluation, user) -> str:
+def _part(state, chair: bool, recused: bool | None, submitted) -> str:
     """Where an evaluation stands for me: "todo" (something waits for me), "submitted" (my part is
-    done, the group's is not) or "finished" (published or accepted, or nothing left to anyone in it)."""
-    card = evaluation.scorecard_of(user)
-    if evaluation.awaits_consolidation and evaluation.can_consolidate(user):
+    done, the group's is not) or "finished" (published or accepted, or nothing left to anyone in it).
+    From the evaluation's state, whether I chair its group, and my own scorecard (None: none yet)."""
+    if state in CONSOLIDATION_STATES and chair:  # awaits_consolidation and can_consolidate
         return "todo"
-    if evaluation.in_scoring and not (card and (card.recused or card.submitted_at)):
+    if state == EvaluationState.scoring and not (recused or submitted):
         return "todo"
-    if evaluation.is_published or evaluation.is_accepted:
+    if state in (EvaluationState.published, EvaluationState.accepted):
         return "finished"
     return "submitted"
+
+
+class _ListPage(Pagination):
+    """One page of a list already in memory (templates/_macros/ui.html pagination)."""
+
+    def _query_items(self) -> list:
+        rows = self._query_args["rows"]
+        return rows[self._query_offset : self._query_offset + self.per_page]
+
+    def _query_count(self) -> int:
+        return len(self._query_args["rows"])
 
 
 @bp.get("/")
 @login_required
 def queue():
-    """The evaluations of the groups I sit in: what I still have to do first, finished ones last."""
-    rows = db.session.scalars(
-        select(Evaluation)
+    """The evaluations of the groups I sit in: what I still have to do first, finished ones last.
+
+    Bounded whatever their number (docs/performance.md#queues-and-consolidation): one query reads
+    the few columns that place every evaluation (state, deadline, year, chair, my scorecard), the
+    filter and order run on them, and only the page's evaluations are loaded, with what the rows show.
+    """
+    mine = and_(Scorecard.evaluation_id == Evaluation.id, Scorecard.member_id == current_user.id)
+    placed = db.session.execute(
+        select(
+            Evaluation.id,
+            Evaluation.state,
+            Lot.year,
+            MonitoringGroup.chair_id,
+            Scorecard.recused,
+            Scorecard.submitted_at,
+        )
+        .join(Lot, Lot.id == Evaluation.lot_id)
+        .join(MonitoringGroup, MonitoringGroup.id == Evaluation.group_id)
+        .outerjoin(Scorecard, mine)
         .where(Evaluation.in_groups_of(current_user), ~Evaluation.is_draft)
         .order_by(Evaluation.deadline, Evaluation.id)
     ).all()
-    parts = {e.id: _my_part(e, current_user) for e in rows}
-    years = sorted({e.lot.year for e in rows}, reverse=True)
+    parts = {
+        row.id: _part(row.state, row.chair_id == current_user.id, row.recused, row.submitted_at)
+        for row in placed
+    }
+    years = sorted({row.year for row in placed}, reverse=True)
     state = request.args.get("state", "")
     state = state if state in QUEUE_FILTERS else ""
     year = request.args.get("year", type=int)
     year = year if year in years else None
-    shown = [e for e in rows if (not state or parts[e.id] == state) and (year is None or e.lot.year == year)]
-    shown.sort(key=lambda e: QUEUE_FILTERS.index(parts[e.id]))  # stable: deadlines order each group
+    shown = [r.id for r in placed if (not state or parts[r.id] == state) and (year is None or r.year == year)]
+    shown.sort(key=lambda i: QUEUE_FILTERS.index(parts[i]))  # stable: deadlines order each group
+    page = _ListPage(per_page=QUEUE_PER_PAGE, max_per_page=QUEUE_PER_PAGE, error_out=False, rows=shown)
+    loaded = {
+        e.id: e
+        for e in db.session.scalars(
+            select(Evaluation)
+            .where(Evaluation.id.in_(page.items))
+            .options(
+                joinedload(Evaluation.lot),
+                joinedload(Evaluation.project).joinedload(Project.ngo),
+                joinedload(Evaluation.campaign),
+                joinedload(Evaluation.group),
+                selectinload(Evaluation.scorecards),
+            )
+        ).unique()
+    }
     return render_template(
         "scoring/queue.html",
-        evaluations=shown,
+        evaluations=[loaded[i] for i in page.items],
+        page=page,
         parts=parts,
         years=years,
         state=state,
         year=year,
-        total=len(rows),
+        matching=len(shown),
+        total=len(placed),
         today=today_local(),
     )
 
@@ -394,6 +454,8 @@ def add_visit(evaluation_id: int):
 @bp.route("/<int:evaluation_id>/consolidate", methods=["GET", "POST"])
 @login_required
 def consolidate(evaluation_id: int):
+    # held here: the session keeps its rows only while something refers to them
+    prefetched = _prefetch_consolidation(evaluation_id) if evaluation_id <= MAX_ID else []  # noqa: F841
     evaluation = _load(evaluation_id)
     if not evaluation.is_chair(current_user):
         abort(403)
@@ -432,6 +494,34 @@ def consolidate(evaluation_id: int):
         return redirect(target)
     return render_template(
         "scoring/consolidate.html", **_consolidation_context(evaluation), error=None, posted=None
+    )
+
+
+def _prefetch_consolidation(evaluation_id: int) -> list[Evaluation]:
+    """Everything the consolidation page reads, in a fixed number of queries whatever the number of
+    evaluations, scorecards and scores (docs/performance.md#queues-and-consolidation): the evaluation
+    with its subject, campaign, group and methodology; its group's memberships and criteria; its
+    scorecards with their members and scores. The rows land in the session, where _load finds them."""
+    return (
+        db.session.scalars(
+            select(Evaluation)
+            .where(Evaluation.id == evaluation_id)
+            .options(
+                joinedload(Evaluation.lot),
+                joinedload(Evaluation.project).joinedload(Project.ngo),
+                joinedload(Evaluation.campaign),
+                joinedload(Evaluation.group).selectinload(MonitoringGroup.memberships),
+                joinedload(Evaluation.methodology).selectinload(Methodology.criteria),
+                selectinload(Evaluation.scorecards).options(
+                    joinedload(Scorecard.member).options(
+                        lazyload(User.role_rows), lazyload(User.affiliations)
+                    ),
+                    joinedload(Scorecard.scores),
+                ),
+            )
+        )
+        .unique()
+        .all()
     )
 
 
