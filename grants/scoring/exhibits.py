@@ -76,15 +76,15 @@ def gather(evaluation, user=None, counted_only: bool = False) -> Exhibits:
     query = (
         select(Evidence)
         .where(Evidence.scorecard_id.in_(cards))
-        .options(selectinload(Evidence.uploaded_by))
+        .options(selectinload(Evidence.uploaded_by).lazyload("*"))  # names only: not their roles
         .order_by(Evidence.uploaded_at, Evidence.id)
     )
     visits = (
         select(SiteVisit)
         .where(SiteVisit.evaluation_id == evaluation.id)
         .options(
-            selectinload(SiteVisit.member),
-            selectinload(SiteVisit.photos).selectinload(Evidence.uploaded_by),
+            selectinload(SiteVisit.member).lazyload("*"),
+            selectinload(SiteVisit.photos).selectinload(Evidence.uploaded_by).lazyload("*"),
         )
         .order_by(SiteVisit.visit_date, SiteVisit.id)
     )

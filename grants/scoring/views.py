@@ -500,8 +500,9 @@ def consolidate(evaluation_id: int):
 def _prefetch_consolidation(evaluation_id: int) -> list[Evaluation]:
     """Everything the consolidation page reads, in a fixed number of queries whatever the number of
     evaluations, scorecards and scores (docs/performance.md#queues-and-consolidation): the evaluation
-    with its subject, campaign, group and methodology; its group's memberships and criteria; its
-    scorecards with their members and scores. The rows land in the session, where _load finds them."""
+    with its subject, campaign, group and its memberships, methodology and its criteria (one query);
+    its conclusions (one); its scorecards with their members and scores (one). The rows land in the
+    session, where _load finds them."""
     return (
         db.session.scalars(
             select(Evaluation)
@@ -510,8 +511,9 @@ def _prefetch_consolidation(evaluation_id: int) -> list[Evaluation]:
                 joinedload(Evaluation.lot),
                 joinedload(Evaluation.project).joinedload(Project.ngo),
                 joinedload(Evaluation.campaign),
-                joinedload(Evaluation.group).selectinload(MonitoringGroup.memberships),
-                joinedload(Evaluation.methodology).selectinload(Methodology.criteria),
+                joinedload(Evaluation.group).joinedload(MonitoringGroup.memberships),
+                joinedload(Evaluation.methodology).joinedload(Methodology.criteria),
+                selectinload(Evaluation.conclusions),
                 selectinload(Evaluation.scorecards).options(
                     joinedload(Scorecard.member).options(
                         lazyload(User.role_rows), lazyload(User.affiliations)
