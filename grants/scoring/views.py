@@ -7,8 +7,8 @@ from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import and_, select
-from sqlalchemy.orm import joinedload, lazyload, selectinload
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import contains_eager, joinedload, lazyload, selectinload
 
 from grants.accounts.models import User
 from grants.core.errors import RuleViolation, today_local
@@ -65,28 +65,37 @@ QUEUE_FILTERS = ("todo", "submitted", "finished")
 QUEUE_PER_PAGE = 50  # rows of the member's queue per page (docs/performance.md#queues-and-consolidation)
 
 
-def _part(state, chair: bool, recused: bool | None, submitted) -> str:
-    """Where an evaluation stands for me: "todo" (something waits for me), "submitted" (my part is
-    done, the group's is not) or "finished" (published or accepted, or nothing left to anyone in it).
-    From the evaluation's state, whether I chair its group, and my own scorecard (None: none yet)."""
-    if state in CONSOLIDATION_STATES and chair:  # awaits_consolidation and can_consolidate
-        return "todo"
-    if state == EvaluationState.scoring and not (recused or submitted):
-        return "todo"
-    if state in (EvaluationState.published, EvaluationState.accepted):
-        return "finished"
-    return "submitted"
+def _placing(user):
+    """The columns that place an evaluation in user's queue, for a query of evaluations joined with
+    user's own scorecard (outer) and its group: its year, and user's part in it, "todo" (something
+    waits for me), "submitted" (my part is done, the group's is not) or "finished" (published or
+    accepted, or nothing left to anyone in it), with the part's rank for the order."""
+    chair_consolidates = and_(
+        Evaluation.state.in_(CONSOLIDATION_STATES), MonitoringGroup.chair_id == user.id
+    )  # awaits_consolidation and can_consolidate
+    card_open = or_(
+        Scorecard.id.is_(None), and_(Scorecard.recused.is_not(True), Scorecard.submitted_at.is_(None))
+    )
+    part = case(
+        (chair_consolidates, "todo"),
+        (and_(Evaluation.state == EvaluationState.scoring, card_open), "todo"),
+        (Evaluation.state.in_((EvaluationState.published, EvaluationState.accepted)), "finished"),
+        else_="submitted",
+    )
+    return part.label("part"), case(
+        {name: rank for rank, name in enumerate(QUEUE_FILTERS)}, value=part
+    ).label("rank")
 
 
-class _ListPage(Pagination):
-    """One page of a list already in memory (templates/_macros/ui.html pagination)."""
+class _QueryPage(Pagination):
+    """One page of a query whose total is already known (templates/_macros/ui.html pagination)."""
 
     def _query_items(self) -> list:
-        rows = self._query_args["rows"]
-        return rows[self._query_offset : self._query_offset + self.per_page]
+        query = self._query_args["query"].limit(self.per_page).offset(self._query_offset)
+        return list(db.session.execute(query).unique())
 
     def _query_count(self) -> int:
-        return len(self._query_args["rows"])
+        return self._query_args["total"]
 
 
 @bp.get("/")
@@ -94,62 +103,54 @@ class _ListPage(Pagination):
 def queue():
     """The evaluations of the groups I sit in: what I still have to do first, finished ones last.
 
-    Bounded whatever their number (docs/performance.md#queues-and-consolidation): one query reads
-    the few columns that place every evaluation (state, deadline, year, chair, my scorecard), the
-    filter and order run on them, and only the page's evaluations are loaded, with what the rows show.
+    Bounded whatever their number (docs/performance.md#queues-and-consolidation): one query counts
+    them by part and year (the filters and totals), one reads the page's evaluations in order with
+    what their rows show, one their scorecards.
     """
+    part, rank = _placing(current_user)
     mine = and_(Scorecard.evaluation_id == Evaluation.id, Scorecard.member_id == current_user.id)
-    placed = db.session.execute(
-        select(
-            Evaluation.id,
-            Evaluation.state,
-            Lot.year,
-            MonitoringGroup.chair_id,
-            Scorecard.recused,
-            Scorecard.submitted_at,
+
+    def placed(*columns):
+        return (
+            select(*columns)
+            .join(Lot, Lot.id == Evaluation.lot_id)
+            .join(MonitoringGroup, MonitoringGroup.id == Evaluation.group_id)
+            .outerjoin(Scorecard, mine)
+            .where(Evaluation.in_groups_of(current_user), ~Evaluation.is_draft)
         )
-        .join(Lot, Lot.id == Evaluation.lot_id)
-        .join(MonitoringGroup, MonitoringGroup.id == Evaluation.group_id)
-        .outerjoin(Scorecard, mine)
-        .where(Evaluation.in_groups_of(current_user), ~Evaluation.is_draft)
-        .order_by(Evaluation.deadline, Evaluation.id)
-    ).all()
-    parts = {
-        row.id: _part(row.state, row.chair_id == current_user.id, row.recused, row.submitted_at)
-        for row in placed
-    }
-    years = sorted({row.year for row in placed}, reverse=True)
+
+    counts = db.session.execute(placed(part, Lot.year, func.count()).group_by(part, Lot.year)).all()
+    years = sorted({row.year for row in counts}, reverse=True)
     state = request.args.get("state", "")
     state = state if state in QUEUE_FILTERS else ""
     year = request.args.get("year", type=int)
     year = year if year in years else None
-    shown = [r.id for r in placed if (not state or parts[r.id] == state) and (year is None or r.year == year)]
-    shown.sort(key=lambda i: QUEUE_FILTERS.index(parts[i]))  # stable: deadlines order each group
-    page = _ListPage(per_page=QUEUE_PER_PAGE, max_per_page=QUEUE_PER_PAGE, error_out=False, rows=shown)
-    loaded = {
-        e.id: e
-        for e in db.session.scalars(
-            select(Evaluation)
-            .where(Evaluation.id.in_(page.items))
-            .options(
-                joinedload(Evaluation.lot),
-                joinedload(Evaluation.project).joinedload(Project.ngo),
-                joinedload(Evaluation.campaign),
-                joinedload(Evaluation.group),
-                selectinload(Evaluation.scorecards),
-            )
-        ).unique()
-    }
+    query = placed(Evaluation, part)
+    if state:
+        query = query.where(part == state)
+    if year is not None:
+        query = query.where(Lot.year == year)
+    query = query.order_by(rank, Evaluation.deadline, Evaluation.id).options(
+        contains_eager(Evaluation.lot),
+        contains_eager(Evaluation.group),
+        joinedload(Evaluation.project).joinedload(Project.ngo),
+        joinedload(Evaluation.campaign),
+        selectinload(Evaluation.scorecards),
+    )
+    matching = sum(n for p, y, n in counts if (not state or p == state) and (year is None or y == year))
+    page = _QueryPage(
+        per_page=QUEUE_PER_PAGE, max_per_page=QUEUE_PER_PAGE, error_out=False, query=query, total=matching
+    )
     return render_template(
         "scoring/queue.html",
-        evaluations=[loaded[i] for i in page.items],
+        evaluations=[row.Evaluation for row in page.items],
         page=page,
-        parts=parts,
+        parts={row.Evaluation.id: row.part for row in page.items},
         years=years,
         state=state,
         year=year,
-        matching=len(shown),
-        total=len(placed),
+        matching=matching,
+        total=sum(n for _p, _y, n in counts),
         today=today_local(),
     )
 
