@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import and_, case, func, or_, select
-from sqlalchemy.orm import contains_eager, joinedload, lazyload, selectinload
+from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from grants.accounts.models import User
 from grants.core.errors import RuleViolation, today_local
@@ -88,11 +88,11 @@ def _placing(user):
 
 
 class _QueryPage(Pagination):
-    """One page of a query whose total is already known (templates/_macros/ui.html pagination)."""
+    """One page of a list whose total is already known (templates/_macros/ui.html pagination):
+    fetch(limit, offset) reads its rows."""
 
     def _query_items(self) -> list:
-        query = self._query_args["query"].limit(self.per_page).offset(self._query_offset)
-        return list(db.session.execute(query).unique())
+        return self._query_args["fetch"](self.per_page, self._query_offset)
 
     def _query_count(self) -> int:
         return self._query_args["total"]
@@ -104,8 +104,8 @@ def queue():
     """The evaluations of the groups I sit in: what I still have to do first, finished ones last.
 
     Bounded whatever their number (docs/performance.md#queues-and-consolidation): one query counts
-    them by part and year (the filters and totals), one reads the page's evaluations in order with
-    what their rows show, one their scorecards.
+    them by part and year (the filters and totals), one orders and pages them on narrow rows and reads
+    the page's evaluations with what their rows show, one their scorecards.
     """
     part, rank = _placing(current_user)
     mine = and_(Scorecard.evaluation_id == Evaluation.id, Scorecard.member_id == current_user.id)
@@ -125,21 +125,33 @@ def queue():
     state = state if state in QUEUE_FILTERS else ""
     year = request.args.get("year", type=int)
     year = year if year in years else None
-    query = placed(Evaluation, part)
+    ordered = placed(Evaluation.id, part, rank, Evaluation.deadline)
     if state:
-        query = query.where(part == state)
+        ordered = ordered.where(part == state)
     if year is not None:
-        query = query.where(Lot.year == year)
-    query = query.order_by(rank, Evaluation.deadline, Evaluation.id).options(
-        contains_eager(Evaluation.lot),
-        contains_eager(Evaluation.group),
-        joinedload(Evaluation.project).joinedload(Project.ngo),
-        joinedload(Evaluation.campaign),
-        selectinload(Evaluation.scorecards),
-    )
+        ordered = ordered.where(Lot.year == year)
+    ordered = ordered.order_by(rank, Evaluation.deadline, Evaluation.id)
+
+    def fetch(limit: int, offset: int) -> list:
+        # The order and the page on narrow rows, then the page's evaluations with what they show.
+        rows = ordered.limit(limit).offset(offset).subquery()
+        query = (
+            select(Evaluation, rows.c.part)
+            .join(rows, rows.c.id == Evaluation.id)
+            .order_by(rows.c.rank, rows.c.deadline, rows.c.id)
+            .options(
+                joinedload(Evaluation.lot),
+                joinedload(Evaluation.group),
+                joinedload(Evaluation.project).joinedload(Project.ngo),
+                joinedload(Evaluation.campaign),
+                selectinload(Evaluation.scorecards),
+            )
+        )
+        return list(db.session.execute(query).unique())
+
     matching = sum(n for p, y, n in counts if (not state or p == state) and (year is None or y == year))
     page = _QueryPage(
-        per_page=QUEUE_PER_PAGE, max_per_page=QUEUE_PER_PAGE, error_out=False, query=query, total=matching
+        per_page=QUEUE_PER_PAGE, max_per_page=QUEUE_PER_PAGE, error_out=False, fetch=fetch, total=matching
     )
     return render_template(
         "scoring/queue.html",
