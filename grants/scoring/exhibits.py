@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 
 from babel.units import format_unit
 from flask_babel import get_locale
-from sqlalchemy import select
+from sqlalchemy import false, select
 from sqlalchemy.orm import selectinload
 
 from grants.core.i18n import BABEL_LOCALES
 from grants.extensions import db
-from grants.scoring.models import Evidence, EvidenceKind, Scorecard, SiteVisit
+from grants.scoring.models import Evidence, EvidenceKind, Scorecard, SiteVisit, exhibits_open
 
 # What a reader is told a stored file is (by the type recognised from its content at upload).
 TYPE_LABELS = {
@@ -76,21 +76,28 @@ def gather(evaluation, user=None, counted_only: bool = False) -> Exhibits:
     query = (
         select(Evidence)
         .where(Evidence.scorecard_id.in_(cards))
-        .options(selectinload(Evidence.uploaded_by))
+        .options(selectinload(Evidence.uploaded_by).lazyload("*"))  # names only: not their roles
         .order_by(Evidence.uploaded_at, Evidence.id)
     )
     visits = (
         select(SiteVisit)
         .where(SiteVisit.evaluation_id == evaluation.id)
         .options(
-            selectinload(SiteVisit.member),
-            selectinload(SiteVisit.photos).selectinload(Evidence.uploaded_by),
+            selectinload(SiteVisit.member).lazyload("*"),
+            selectinload(SiteVisit.photos).selectinload(Evidence.uploaded_by).lazyload("*"),
         )
         .order_by(SiteVisit.visit_date, SiteVisit.id)
     )
     if user is not None:
-        query = query.where(Evidence.visible_to(user))
-        visits = visits.where(SiteVisit.visible_to(user))
+        # Evidence.visible_to and SiteVisit.visible_to narrowed to this one evaluation: whether user may
+        # see its exhibits is decided once here, not by SQL over every evaluation of the archive
+        # (docs/performance.md#queues-and-consolidation). An item with a scorecard is never a reply's.
+        if not user.is_authenticated:
+            query, visits = query.where(false()), visits.where(false())
+        elif not exhibits_open(evaluation, user):
+            query = query.where(Evidence.uploaded_by_id == user.id)
+            visits = visits.where(SiteVisit.member_id == user.id)
+        query = query.where(Evidence.reply_id.is_(None))
     by_code: dict[str | None, list[Evidence]] = {}
     for item in db.session.scalars(query):
         by_code.setdefault(item.criterion_code, []).append(item)

@@ -6,15 +6,27 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import joinedload, lazyload, selectinload
 
+from grants.accounts.models import User
 from grants.core.errors import RuleViolation, today_local
 from grants.core.permissions import MAX_ID, load
+from grants.councils.models import MonitoringGroup
 from grants.extensions import db, talisman
+from grants.lots.models import Lot
 from grants.monitoring import operations as workflow
-from grants.monitoring.models import Evaluation, SubjectKind
+from grants.monitoring.models import (
+    CONSOLIDATION_STATES,
+    Evaluation,
+    EvaluationState,
+    Methodology,
+    SubjectKind,
+)
 from grants.monitoring.results import evaluation_result
 from grants.needs.models import PublicNeed
+from grants.projects.models import Project
 from grants.scoring import evidence as evidence_store
 from grants.scoring import operations as scoring
 from grants.scoring.exhibits import gather as gather_exhibits
@@ -50,46 +62,112 @@ def _refused(exc: RuleViolation, target: str):
 
 
 QUEUE_FILTERS = ("todo", "submitted", "finished")
+QUEUE_PER_PAGE = 50  # rows of the member's queue per page (docs/performance.md#queues-and-consolidation)
 
 
-def _my_part(evaluation: Evaluation, user) -> str:
-    """Where an evaluation stands for me: "todo" (something waits for me), "submitted" (my part is
-    done, the group's is not) or "finished" (published or accepted, or nothing left to anyone in it)."""
-    card = evaluation.scorecard_of(user)
-    if evaluation.awaits_consolidation and evaluation.can_consolidate(user):
-        return "todo"
-    if evaluation.in_scoring and not (card and (card.recused or card.submitted_at)):
-        return "todo"
-    if evaluation.is_published or evaluation.is_accepted:
-        return "finished"
-    return "submitted"
+def _placing(user, card):
+    """The columns that place an evaluation in user's queue, for a query of evaluations joined with
+    user's own scorecard card (outer) and its group: user's part in it, "todo" (something
+    waits for me), "submitted" (my part is done, the group's is not) or "finished" (published or
+    accepted, or nothing left to anyone in it), with the part's rank for the order."""
+    chair_consolidates = and_(
+        Evaluation.state.in_(CONSOLIDATION_STATES), MonitoringGroup.chair_id == user.id
+    )  # awaits_consolidation and can_consolidate
+    card_open = or_(card.c.id.is_(None), and_(card.c.recused.is_not(True), card.c.submitted_at.is_(None)))
+    part = case(
+        (chair_consolidates, "todo"),
+        (and_(Evaluation.state == EvaluationState.scoring, card_open), "todo"),
+        (Evaluation.state.in_((EvaluationState.published, EvaluationState.accepted)), "finished"),
+        else_="submitted",
+    )
+    return part.label("part"), case(
+        {name: rank for rank, name in enumerate(QUEUE_FILTERS)}, value=part
+    ).label("rank")
+
+
+class _QueryPage(Pagination):
+    """One page of a list whose total is already known (templates/_macros/ui.html pagination):
+    fetch(limit, offset) reads its rows."""
+
+    def _query_items(self) -> list:
+        return self._query_args["fetch"](self.per_page, self._query_offset)
+
+    def _query_count(self) -> int:
+        return self._query_args["total"]
 
 
 @bp.get("/")
 @login_required
 def queue():
-    """The evaluations of the groups I sit in: what I still have to do first, finished ones last."""
-    rows = db.session.scalars(
-        select(Evaluation)
-        .where(Evaluation.in_groups_of(current_user), ~Evaluation.is_draft)
-        .order_by(Evaluation.deadline, Evaluation.id)
-    ).all()
-    parts = {e.id: _my_part(e, current_user) for e in rows}
-    years = sorted({e.lot.year for e in rows}, reverse=True)
+    """The evaluations of the groups I sit in: what I still have to do first, finished ones last.
+
+    Bounded whatever their number (docs/performance.md#queues-and-consolidation): one query counts
+    them by part and year (the filters and totals), one orders and pages them on narrow rows and reads
+    the page's evaluations with what their rows show, one their scorecards.
+    """
+    # The member's own scorecards, read once by their index and hashed: PostgreSQL would otherwise
+    # probe the scorecards of every evaluation in turn (twice as slow with 2,000 of them).
+    mine = (
+        select(Scorecard.id, Scorecard.evaluation_id, Scorecard.recused, Scorecard.submitted_at)
+        .where(Scorecard.member_id == current_user.id)
+        .cte("mine")
+        .prefix_with("MATERIALIZED", dialect="postgresql")
+    )
+    part, rank = _placing(current_user, mine)
+
+    def placed(*columns):
+        return (
+            select(*columns)
+            .join(Lot, Lot.id == Evaluation.lot_id)
+            .join(MonitoringGroup, MonitoringGroup.id == Evaluation.group_id)
+            .outerjoin(mine, mine.c.evaluation_id == Evaluation.id)
+            .where(Evaluation.in_groups_of(current_user), ~Evaluation.is_draft)
+        )
+
+    counts = db.session.execute(placed(part, Lot.year, func.count()).group_by(part, Lot.year)).all()
+    years = sorted({row.year for row in counts}, reverse=True)
     state = request.args.get("state", "")
     state = state if state in QUEUE_FILTERS else ""
     year = request.args.get("year", type=int)
     year = year if year in years else None
-    shown = [e for e in rows if (not state or parts[e.id] == state) and (year is None or e.lot.year == year)]
-    shown.sort(key=lambda e: QUEUE_FILTERS.index(parts[e.id]))  # stable: deadlines order each group
+    ordered = placed(Evaluation.id, part, rank, Evaluation.deadline)
+    if state:
+        ordered = ordered.where(part == state)
+    if year is not None:
+        ordered = ordered.where(Lot.year == year)
+    ordered = ordered.order_by(rank, Evaluation.deadline, Evaluation.id)
+
+    def fetch(limit: int, offset: int) -> list:
+        # The order and the page on narrow rows, then the page's evaluations with what they show.
+        rows = ordered.limit(limit).offset(offset).subquery()
+        query = (
+            select(Evaluation, rows.c.part)
+            .join(rows, rows.c.id == Evaluation.id)
+            .order_by(rows.c.rank, rows.c.deadline, rows.c.id)
+            .options(
+                joinedload(Evaluation.lot),
+                joinedload(Evaluation.group),
+                joinedload(Evaluation.project).joinedload(Project.ngo),
+                joinedload(Evaluation.campaign),
+                selectinload(Evaluation.scorecards),
+            )
+        )
+        return list(db.session.execute(query).unique())
+
+    matching = sum(n for p, y, n in counts if (not state or p == state) and (year is None or y == year))
+    page = _QueryPage(
+        per_page=QUEUE_PER_PAGE, max_per_page=QUEUE_PER_PAGE, error_out=False, fetch=fetch, total=matching
+    )
     return render_template(
         "scoring/queue.html",
-        evaluations=shown,
-        parts=parts,
+        evaluations=[row.Evaluation for row in page.items],
+        page=page,
+        parts={row.Evaluation.id: row.part for row in page.items},
         years=years,
         state=state,
         year=year,
-        total=len(rows),
+        matching=matching,
+        total=sum(n for _p, _y, n in counts),
         today=today_local(),
     )
 
@@ -394,6 +472,8 @@ def add_visit(evaluation_id: int):
 @bp.route("/<int:evaluation_id>/consolidate", methods=["GET", "POST"])
 @login_required
 def consolidate(evaluation_id: int):
+    # held here: the session keeps its rows only while something refers to them
+    prefetched = _prefetch_consolidation(evaluation_id) if evaluation_id <= MAX_ID else []  # noqa: F841
     evaluation = _load(evaluation_id)
     if not evaluation.is_chair(current_user):
         abort(403)
@@ -432,6 +512,36 @@ def consolidate(evaluation_id: int):
         return redirect(target)
     return render_template(
         "scoring/consolidate.html", **_consolidation_context(evaluation), error=None, posted=None
+    )
+
+
+def _prefetch_consolidation(evaluation_id: int) -> list[Evaluation]:
+    """Everything the consolidation page reads, in a fixed number of queries whatever the number of
+    evaluations, scorecards and scores (docs/performance.md#queues-and-consolidation): the evaluation
+    with its subject, campaign, group and its memberships, methodology and its criteria (one query);
+    its conclusions (one); its scorecards with their members and scores (one). The rows land in the
+    session, where _load finds them."""
+    return (
+        db.session.scalars(
+            select(Evaluation)
+            .where(Evaluation.id == evaluation_id)
+            .options(
+                joinedload(Evaluation.lot),
+                joinedload(Evaluation.project).joinedload(Project.ngo),
+                joinedload(Evaluation.campaign),
+                joinedload(Evaluation.group).joinedload(MonitoringGroup.memberships),
+                joinedload(Evaluation.methodology).joinedload(Methodology.criteria),
+                selectinload(Evaluation.conclusions),
+                selectinload(Evaluation.scorecards).options(
+                    joinedload(Scorecard.member).options(
+                        lazyload(User.role_rows), lazyload(User.affiliations)
+                    ),
+                    joinedload(Scorecard.scores),
+                ),
+            )
+        )
+        .unique()
+        .all()
     )
 
 
