@@ -15,16 +15,16 @@ timed; one JSON line per measurement is printed:
 import argparse
 import json
 import logging
-import math
 import os
 import statistics
 import sys
 import time
 from pathlib import Path
 
+from bench_pages import QueryCounter, nearest_rank  # run as a script: bench/ is on sys.path
 from flask import Response, render_template, template_rendered
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, event, func, select, text
+from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
 from grants import create_app
@@ -65,20 +65,6 @@ def seed(args) -> None:
     db.session.commit()
     added = ", ".join(f"{name} {n}" for name, n in counts.items())
     print(f"# seed-bench: {added} added in {time.perf_counter() - started:.1f} s", file=sys.stderr)
-
-
-class QueryCounter:
-    def __init__(self, engine):
-        self.count = 0
-        event.listen(engine, "before_cursor_execute", self._seen)
-
-    def _seen(self, *args, **kwargs):
-        self.count += 1
-
-
-def nearest_rank(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(p * len(ordered)) - 1)]
 
 
 def timed(client, url: str, runs: int) -> list[float]:
