@@ -80,7 +80,7 @@ BENCH_ARGS ?=
 
 .PHONY: bench
 bench: deps
-	$(VENV)/bin/python bench/bench_pages.py $(if $(filter postgres,$(DB)),--database-url $(BENCH_DATABASE_URL)) $(BENCH_ARGS)
+	$(VENV)/bin/python -X faulthandler bench/bench_pages.py $(if $(filter postgres,$(DB)),--database-url $(BENCH_DATABASE_URL)) $(BENCH_ARGS)
 
 .PHONY: bench-throughput
 # gunicorn (2 workers) under ApacheBench on loopback: GET /api/v1/lots against its floor route, on the
