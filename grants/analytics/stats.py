@@ -127,23 +127,12 @@ def _group_stats(
         key, figures = (result_row[0], tuple(result_row[1:])) if keys else (0, tuple(result_row))
         return rows.setdefault(key, StatsRow(key)), figures
 
-    for result_row in db.session.execute(
-        select(*keys, func.count(), func.coalesce(func.sum(lots.c.budget), 0)).group_by(*keys)
-    ):
-        r, (count, budget) = split(result_row)
-        r.lots, r.budget = count, Decimal(budget)
-    for result_row in db.session.execute(
-        select(
-            *keys,
-            func.count(Project.id),
-            func.coalesce(func.sum(Project.amount).filter(Project.binds_budget), 0),
-        )
-        .select_from(Project)
-        .join(lots, lots.c.id == Project.lot_id)
-        .group_by(*keys)
-    ):
-        r, (count, contracted) = split(result_row)
-        r.projects, r.contracted = count, Decimal(contracted)
+    for what, key, count, amount in _lot_and_contract_sums(lots, keys):
+        r = rows.setdefault(key[0] if keys else 0, StatsRow(key[0] if keys else 0))
+        if what == "lots":
+            r.lots, r.budget = count, amount
+        else:
+            r.projects, r.contracted = count, amount
     published = (
         select(
             *keys,
@@ -181,6 +170,29 @@ def _group_stats(
     return ordered, _total(ordered)
 
 
+def _lot_and_contract_sums(lots, keys: list):
+    """The two grouped queries behind every budget figure, over the filtered lots (a derived table with
+    `id`, `budget` and the key columns): ("lots", key, lot count, budget) per key, then
+    ("contracts", key, project count, standing contracts' amount) per key; key is a tuple of the keys'
+    values (empty without keys)."""
+    width = len(keys)
+    for row in db.session.execute(
+        select(*keys, func.count(), func.coalesce(func.sum(lots.c.budget), 0)).group_by(*keys)
+    ):
+        yield "lots", tuple(row[:width]), row[width], Decimal(row[width + 1])
+    for row in db.session.execute(
+        select(
+            *keys,
+            func.count(Project.id),
+            func.coalesce(func.sum(Project.amount).filter(Project.binds_budget), 0),
+        )
+        .select_from(Project)
+        .join(lots, lots.c.id == Project.lot_id)
+        .group_by(*keys)
+    ):
+        yield "contracts", tuple(row[:width]), row[width], Decimal(row[width + 1])
+
+
 BUDGET_GROUPS = ("sphere", "region", "year")
 
 
@@ -198,31 +210,15 @@ def _budget_groupings(filters: AnalyticsFilters) -> dict[str, tuple[list[StatsRo
     keys = [lots.c[g] for g in BUDGET_GROUPS]
     rows: dict[str, dict] = {g: {} for g in BUDGET_GROUPS}
 
-    def rows_of(result_row):
-        return [
-            rows[g].setdefault(key, StatsRow(key))
-            for g, key in zip(BUDGET_GROUPS, result_row[:3], strict=True)
-        ]
-
-    for result_row in db.session.execute(
-        select(*keys, func.count(), func.coalesce(func.sum(lots.c.budget), 0)).group_by(*keys)
-    ):
-        for r in rows_of(result_row):
-            r.lots += result_row[3]
-            r.budget += Decimal(result_row[4])
-    for result_row in db.session.execute(
-        select(
-            *keys,
-            func.count(Project.id),
-            func.coalesce(func.sum(Project.amount).filter(Project.binds_budget), 0),
-        )
-        .select_from(Project)
-        .join(lots, lots.c.id == Project.lot_id)
-        .group_by(*keys)
-    ):
-        for r in rows_of(result_row):
-            r.projects += result_row[3]
-            r.contracted += Decimal(result_row[4])
+    for what, key, count, amount in _lot_and_contract_sums(lots, keys):
+        for g, value in zip(BUDGET_GROUPS, key, strict=True):
+            r = rows[g].setdefault(value, StatsRow(value))
+            if what == "lots":
+                r.lots += count
+                r.budget += amount
+            else:
+                r.projects += count
+                r.contracted += amount
     found = {}
     for g in BUDGET_GROUPS:
         for r in rows[g].values():
