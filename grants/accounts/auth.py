@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from flask import request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from grants.accounts.models import AnonymousUser, ApiToken, User
 from grants.core.db import as_utc
@@ -50,7 +51,10 @@ def user_for_session_id(session_id: str) -> User | None:
     user_id, _, generation = (session_id or "").partition(":")
     if not (user_id.isdigit() and generation.isdigit()) or len(user_id) > 18 or len(generation) > 18:
         return None  # also ids from before generations existed: one more login
-    user = db.session.get(User, int(user_id))
+    # roles and affiliations joined: one query for every signed-in request, not three (both are small)
+    user = db.session.get(
+        User, int(user_id), options=[joinedload(User.role_rows), joinedload(User.affiliations)]
+    )
     if user is None or user.session_generation != int(generation):
         return None
     return user

@@ -19,7 +19,7 @@ from fractions import Fraction
 
 from flask_babel import gettext as _
 from markupsafe import Markup
-from sqlalchemy import and_, case, func, literal_column, or_, select, true
+from sqlalchemy import Numeric, and_, case, cast, func, literal_column, null, or_, select, true, union_all
 
 from grants.analytics.filters import AnalyticsFilters
 from grants.analytics.stats import STATS_TABLES, StatsRow, budget_groupings
@@ -33,7 +33,7 @@ from grants.core.spreadsheets import csv_bytes, neutralise
 from grants.councils.models import Council
 from grants.extensions import db
 from grants.lots.models import Lot
-from grants.monitoring.models import Campaign, Evaluation, Methodology, SubjectKind
+from grants.monitoring.models import Campaign, Evaluation, EvaluationState, Methodology, SubjectKind
 from grants.monitoring.rules import alpha_from_sums, round_half_up
 from grants.organisations.models import Organisation
 from grants.projects.models import Indicator, Project
@@ -201,48 +201,55 @@ def bin_label(b: int) -> str:
     return f"{10 * b}–{10 * (b + 1)}"
 
 
-def index_histograms(lot_ids, scope) -> dict[SubjectKind, dict[int, int]]:
-    """Evaluations of each kind per 10-point bin of their index, by one GROUP BY (kind, bin)."""
-    inner = (
-        select(Evaluation.kind.label("kind"), _bin(Evaluation.index_value).label("bin"))
-        .where(in_lots(Evaluation.lot_id, lot_ids), scope, Evaluation.index_value.is_not(None))
+@dataclass
+class EvaluationFigures:
+    """The index histograms (evaluations of each kind per 10-point bin), the band counts ((code, title,
+    count) of project evaluations per rating band, best band first) and how many of the evaluations in
+    scope are not published (0 for an anonymous reader, whose scope is the published ones)."""
+
+    histograms: dict[SubjectKind, dict[int, int]]
+    bands: list[tuple[str, str, int]]
+    unpublished: int
+
+
+def evaluation_figures(lot_ids, scope, lang: str | None) -> EvaluationFigures:
+    """The evaluations in scope grouped by kind, state, bin, methodology and band, in one query, the
+    methodology (for its bands' titles and bounds) joined to each group; folded here into both index
+    histograms, the band counts and the unpublished count."""
+    bin_ = case((Evaluation.index_value.is_(None), null()), else_=_bin(Evaluation.index_value))
+    groups = (
+        select(
+            Evaluation.kind.label("kind"),
+            Evaluation.state.label("state"),
+            bin_.label("bin"),
+            Evaluation.methodology_id.label("methodology_id"),
+            Evaluation.band.label("band"),
+            func.count(Evaluation.id).label("n"),
+        )
+        .where(in_lots(Evaluation.lot_id, lot_ids), scope)
+        .group_by(Evaluation.kind, Evaluation.state, bin_, Evaluation.methodology_id, Evaluation.band)
         .subquery()
     )
-    counts = {kind: dict.fromkeys(BINS, 0) for kind in SubjectKind}
-    for kind, b, n in db.session.execute(
-        select(inner.c.kind, inner.c.bin, func.count()).group_by(inner.c.kind, inner.c.bin)
-    ):
-        counts[SubjectKind(kind)][int(b)] = n
-    return counts
-
-
-def band_counts(lot_ids, scope, lang: str | None) -> list[tuple[str, str, int]]:
-    """(code, title, count) of project evaluations per rating band, best band first; titles come from
-    the methodologies the evaluations used (two queries)."""
-    rows = db.session.execute(
-        select(Evaluation.methodology_id, Evaluation.band, func.count(Evaluation.id))
-        .where(
-            in_lots(Evaluation.lot_id, lot_ids),
-            scope,
-            Evaluation.kind == SubjectKind.project,
-            Evaluation.band.is_not(None),
+    histograms = {kind: dict.fromkeys(BINS, 0) for kind in SubjectKind}
+    merged: dict[str, list] = {}  # band code -> [title, lowest bound, count]
+    unpublished = 0
+    for methodology, kind, state, b, band, n in db.session.execute(
+        select(Methodology, groups.c.kind, groups.c.state, groups.c.bin, groups.c.band, groups.c.n).join(
+            groups, groups.c.methodology_id == Methodology.id
         )
-        .group_by(Evaluation.methodology_id, Evaluation.band)
-    ).all()
-    ids = {m for m, _b, _n in rows}
-    methodologies = (
-        {m.id: m for m in db.session.scalars(select(Methodology).where(Methodology.id.in_(ids)))}
-        if ids
-        else {}
-    )
-    merged: dict[str, list] = {}  # code -> [title, lowest bound, count]
-    for methodology_id, code, n in rows:
-        methodology = methodologies[methodology_id]
-        bound = next((Decimal(str(b["min"])) for b in methodology.bands if b["code"] == code), Decimal(0))
-        entry = merged.setdefault(code, [methodology.band_title(code, lang) or code, bound, 0])
-        entry[2] += n
+    ):
+        kind = SubjectKind(kind)
+        if EvaluationState(state) != EvaluationState.published:
+            unpublished += n
+        if b is not None:
+            histograms[kind][int(b)] += n
+        if kind == SubjectKind.project and band is not None:
+            bound = next((Decimal(str(x["min"])) for x in methodology.bands if x["code"] == band), Decimal(0))
+            entry = merged.setdefault(band, [methodology.band_title(band, lang) or band, bound, 0])
+            entry[2] += n
     ordered = sorted(merged.items(), key=lambda item: (-item[1][1], item[0]))
-    return [(code, title, n) for code, (title, _bound, n) in ordered]
+    bands = [(code, title, n) for code, (title, _bound, n) in ordered]
+    return EvaluationFigures(histograms, bands, unpublished)
 
 
 @dataclass
@@ -262,42 +269,31 @@ def agreement(lot_ids, scope) -> list[Agreement]:
     grants.monitoring.results.campaign_alpha over the same evaluations, without reading a score
     (docs/analytics.md#dashboard). Evaluations without a pairable value are not counted.
     """
-    rows = db.session.execute(
+    sums = (
         select(
-            Evaluation.campaign_id,
-            Evaluation.kind,
-            func.count(Evaluation.id),
-            func.sum(Evaluation.agreement_values),
-            func.sum(Evaluation.agreement_total),
-            func.sum(Evaluation.agreement_squares),
-            func.sum(Evaluation.agreement_within),
+            Evaluation.campaign_id.label("campaign_id"),
+            Evaluation.kind.label("kind"),
+            func.count(Evaluation.id).label("evaluations"),
+            func.sum(Evaluation.agreement_values).label("n"),
+            func.sum(Evaluation.agreement_total).label("total"),
+            func.sum(Evaluation.agreement_squares).label("squares"),
+            func.sum(Evaluation.agreement_within).label("within"),
         )
         .where(in_lots(Evaluation.lot_id, lot_ids), scope, Evaluation.agreement_values > 0)
         .group_by(Evaluation.campaign_id, Evaluation.kind)
-    ).all()
-    ids = {r[0] for r in rows}
-    campaigns = (
-        {c.id: c for c in db.session.scalars(select(Campaign).where(Campaign.id.in_(ids)))} if ids else {}
+        .subquery()
     )
     found = []
-    for campaign_id, kind, evaluations, n, total, squares, within in rows:
-        alpha = alpha_from_sums(n, total, squares, within)
-        found.append(Agreement(campaigns[campaign_id], SubjectKind(kind), evaluations, alpha))
+    for campaign, kind, evaluations, n, total, squares, within in db.session.execute(
+        select(
+            Campaign, *(sums.c[k] for k in ("kind", "evaluations", "n", "total", "squares", "within"))
+        ).join(sums, sums.c.campaign_id == Campaign.id)
+    ):
+        found.append(
+            Agreement(campaign, SubjectKind(kind), evaluations, alpha_from_sums(n, total, squares, within))
+        )
     found.sort(key=lambda a: (-a.campaign.period_start.toordinal(), a.campaign.name_ru, a.kind.value))
     return found
-
-
-def remarks(lot_ids, scope) -> dict[int, tuple[int, int]]:
-    """Remarks made and rejected per lot year: replies the chair has ruled on, as the campaign summary
-    counts them (grants.reports.summary.remarks_counts), on the evaluations in scope."""
-    rows = db.session.execute(
-        select(Lot.year, func.count(Reply.id), func.count(Reply.id).filter(Reply.ruling == Ruling.rejected))
-        .join(Evaluation, Evaluation.id == Reply.evaluation_id)
-        .join(Lot, Lot.id == Evaluation.lot_id)
-        .where(Reply.ruling.is_not(None), in_lots(Evaluation.lot_id, lot_ids), scope)
-        .group_by(Lot.year)
-    ).all()
-    return {year: (made, rejected) for year, made, rejected in rows}
 
 
 @dataclass
@@ -321,13 +317,44 @@ class IndicatorRow:
         self.ratio_count += other.ratio_count
 
 
-def indicators(lot_ids) -> list[IndicatorRow]:
-    """Per lot year: project indicators, those reported (actual set), achieved (actual ≥ target) and the
-    mean achievement (actual as a percentage of target, over reported indicators with a target above 0)."""
+@dataclass
+class YearFigures:
+    """Per lot year: remarks made and rejected (year -> (made, rejected)) and the indicator rows, the
+    latest year first."""
+
+    remarks: dict[int, tuple[int, int]]
+    indicators: list[IndicatorRow]
+
+
+def year_figures(lot_ids, scope) -> YearFigures:
+    """The two panels grouped by lot year, in one statement (UNION ALL of two GROUP BYs):
+
+    - remarks made and rejected: replies the chair has ruled on, as the campaign summary counts them
+      (grants.reports.summary.remarks_counts), on the evaluations in scope;
+    - project indicators, those reported (actual set), achieved (actual ≥ target) and the mean achievement
+      (actual as a percentage of target, over reported indicators with a target above 0).
+    """
     reported = Indicator.actual.is_not(None)
     with_ratio = and_(reported, Indicator.target > 0)
-    rows = db.session.execute(
+    per_remarks = (
         select(
+            literal_column("'remarks'").label("what"),
+            Lot.year.label("year"),
+            func.count(Reply.id).label("a"),
+            func.count(Reply.id).filter(Reply.ruling == Ruling.rejected).label("b"),
+            literal_column("0").label("c"),
+            cast(null(), Numeric).label("ratio_sum"),
+            literal_column("0").label("ratio_n"),
+        )
+        .select_from(Reply)
+        .join(Evaluation, Evaluation.id == Reply.evaluation_id)
+        .join(Lot, Lot.id == Evaluation.lot_id)
+        .where(Reply.ruling.is_not(None), in_lots(Evaluation.lot_id, lot_ids), scope)
+        .group_by(Lot.year)
+    )
+    per_indicators = (
+        select(
+            literal_column("'indicators'"),
             Lot.year,
             func.count(Indicator.id),
             func.count(Indicator.id).filter(reported),
@@ -335,16 +362,21 @@ def indicators(lot_ids) -> list[IndicatorRow]:
             func.sum(Indicator.actual * literal_column("100.0") / Indicator.target).filter(with_ratio),
             func.count(Indicator.id).filter(with_ratio),
         )
+        .select_from(Indicator)
         .join(Project, Project.id == Indicator.project_id)
         .join(Lot, Lot.id == Project.lot_id)
         .where(in_lots(Lot.id, lot_ids))
         .group_by(Lot.year)
-        .order_by(Lot.year.desc())
-    ).all()
-    return [
-        IndicatorRow(year, n, rep, ach, Fraction(Decimal(str(ratio or 0))), ratio_n)
-        for year, n, rep, ach, ratio, ratio_n in rows
-    ]
+    )
+    remarks: dict[int, tuple[int, int]] = {}
+    indicators = []
+    for what, year, a, b, c, ratio, ratio_n in db.session.execute(union_all(per_remarks, per_indicators)):
+        if what == "remarks":
+            remarks[year] = (a, b)
+        else:
+            indicators.append(IndicatorRow(year, a, b, c, Fraction(Decimal(str(ratio or 0))), ratio_n))
+    indicators.sort(key=lambda r: -r.year)
+    return YearFigures(remarks, indicators)
 
 
 @dataclass
@@ -359,32 +391,28 @@ class RecommendationRow:
 def recommendations(user, filters: AnalyticsFilters) -> list[RecommendationRow]:
     """Per council: recommendations made, answered (a response recorded) and overdue (Recommendation.overdue_on
     today: sent, past the due date, unanswered)."""
-    rows = db.session.execute(
+    per_council = (
         select(
-            Recommendation.council_id,
-            func.count(Recommendation.id),
-            func.count(Recommendation.id).filter(Recommendation.responded_at.is_not(None)),
-            func.count(Recommendation.id).filter(Recommendation.overdue_on(today_local())),
-            func.count(Recommendation.id).filter(Recommendation.published_at.is_(None)),
+            Recommendation.council_id.label("council_id"),
+            func.count(Recommendation.id).label("made"),
+            func.count(Recommendation.id).filter(Recommendation.responded_at.is_not(None)).label("answered"),
+            func.count(Recommendation.id).filter(Recommendation.overdue_on(today_local())).label("overdue"),
+            func.count(Recommendation.id).filter(Recommendation.published_at.is_(None)).label("unpublished"),
         )
         .where(recommendation_scope(user, filters))
         .group_by(Recommendation.council_id)
-    ).all()
-    ids = {r[0] for r in rows}
-    councils = (
-        {c.id: c for c in db.session.scalars(select(Council).where(Council.id.in_(ids)))} if ids else {}
+        .subquery()
     )
-    found = [RecommendationRow(councils[c], made, ans, over, unpub) for c, made, ans, over, unpub in rows]
+    found = [
+        RecommendationRow(*row)
+        for row in db.session.execute(
+            select(Council, *(per_council.c[k] for k in ("made", "answered", "overdue", "unpublished"))).join(
+                per_council, per_council.c.council_id == Council.id
+            )
+        )
+    ]
     found.sort(key=lambda r: (-r.made, r.council.name_ru))
     return found
-
-
-def unpublished_evaluations(lot_ids, scope) -> int:
-    return db.session.scalar(
-        select(func.count(Evaluation.id)).where(
-            in_lots(Evaluation.lot_id, lot_ids), scope, ~Evaluation.is_published
-        )
-    )
 
 
 # --- the panels ---------------------------------------------------------------------------------
@@ -439,13 +467,21 @@ class _Context:
     lot_ids: object  # scalar subquery of the filtered lots' ids; None without filters (every lot)
     scope: object  # SQL condition: the evaluations the reader sees
     marked: bool  # the evaluation figures include unpublished ones
-    _histograms: dict | None = None
+    _evaluations: EvaluationFigures | None = None
+    _years: YearFigures | None = None
 
-    def histograms(self) -> dict[SubjectKind, dict[int, int]]:
-        """Both index histograms (effectiveness and relevance panels) from one query, made once."""
-        if self._histograms is None:
-            self._histograms = index_histograms(self.lot_ids, self.scope)
-        return self._histograms
+    def evaluations(self) -> EvaluationFigures:
+        """The histograms (effectiveness and relevance panels) and band counts (bands panel), from one
+        query, made once."""
+        if self._evaluations is None:
+            self._evaluations = evaluation_figures(self.lot_ids, self.scope, self.lang)
+        return self._evaluations
+
+    def years(self) -> YearFigures:
+        """The remarks and indicators panels' figures, from one query, made once."""
+        if self._years is None:
+            self._years = year_figures(self.lot_ids, self.scope)
+        return self._years
 
 
 def _spheres(c: "_Context") -> Panel:
@@ -507,7 +543,7 @@ def _effectiveness(c: "_Context") -> Panel:
     effectiveness = _histogram_panel(
         "effectiveness",
         _("Effectiveness index of projects"),
-        c.histograms()[SubjectKind.project],
+        c.evaluations().histograms[SubjectKind.project],
         c.marked,
     )
     effectiveness.note = _("Evaluations per 10 points of the index.")
@@ -515,7 +551,7 @@ def _effectiveness(c: "_Context") -> Panel:
 
 
 def _bands(c: "_Context") -> Panel:
-    bands = band_counts(c.lot_ids, c.scope, c.lang)
+    bands = c.evaluations().bands
     title = _("Evaluations by rating")
     return Panel(
         "bands",
@@ -533,7 +569,7 @@ def _relevance(c: "_Context") -> Panel:
     return _histogram_panel(
         "relevance",
         _("Relevance index of lots"),
-        c.histograms()[SubjectKind.lot],
+        c.evaluations().histograms[SubjectKind.lot],
         c.marked,
     )
 
@@ -575,7 +611,7 @@ def _agreement(c: "_Context") -> Panel:
 
 
 def _remarks(c: "_Context") -> Panel:
-    made = remarks(c.lot_ids, c.scope)
+    made = c.years().remarks
     years = sorted(made, reverse=True)
     title = _("Remarks made and rejected")
     return Panel(
@@ -604,7 +640,7 @@ def _remarks(c: "_Context") -> Panel:
 
 
 def _indicators(c: "_Context") -> Panel:
-    per_year = indicators(c.lot_ids)
+    per_year = c.years().indicators
     all_years = IndicatorRow(None)
     for r in per_year:
         all_years.add(r)
@@ -718,8 +754,9 @@ def build(filters: AnalyticsFilters, user, lang: str | None = None, only: str | 
 def _build(filters: AnalyticsFilters, user, lang: str, only: str | None) -> Dashboard:
     lot_ids = filters.lot_ids().scalar_subquery() if filters.as_args() else None
     scope = evaluation_scope(user)
-    hidden = unpublished_evaluations(lot_ids, scope) if user.is_authenticated else 0
-    context = _Context(filters, user, lang, lot_ids, scope, hidden > 0)
+    context = _Context(filters, user, lang, lot_ids, scope, False)
+    hidden = context.evaluations().unpublished if user.is_authenticated else 0
+    context.marked = hidden > 0
     panels = [BUILDERS[key](context) for key in PANELS if only in (None, key)]
     for panel in panels:
         panel.chart = charts.fluid(panel.chart)

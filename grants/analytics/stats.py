@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal_column, select, union_all
 
 from grants.analytics.filters import AnalyticsFilters
 from grants.core.cache import FigureCache
@@ -165,23 +165,26 @@ def _group_stats(
         total = rows.get(0, StatsRow(None))
         total.key = None
         return [], total
-    _name(rows.values(), group_by)
+    _name({group_by: rows.values()})
     ordered = sorted(rows.values(), key=lambda r: (r.key is None, _order(r, group_by)))
     return ordered, _total(ordered)
 
 
 def _lot_and_contract_sums(lots, keys: list):
-    """The two grouped queries behind every budget figure, over the filtered lots (a derived table with
-    `id`, `budget` and the key columns): ("lots", key, lot count, budget) per key, then
-    ("contracts", key, project count, standing contracts' amount) per key; key is a tuple of the keys'
-    values (empty without keys)."""
+    """The two grouped figures behind every budget figure, over the filtered lots (a derived table with
+    `id`, `budget` and the key columns), in one statement (UNION ALL of two GROUP BYs, one round trip):
+    ("lots", key, lot count, budget) per key and ("contracts", key, project count, standing contracts'
+    amount) per key; key is a tuple of the keys' values (empty without keys)."""
     width = len(keys)
-    for row in db.session.execute(
-        select(*keys, func.count(), func.coalesce(func.sum(lots.c.budget), 0)).group_by(*keys)
-    ):
-        yield "lots", tuple(row[:width]), row[width], Decimal(row[width + 1])
-    for row in db.session.execute(
+    per_lots = select(
+        literal_column("'lots'").label("what"),
+        *keys,
+        func.count().label("n"),
+        func.coalesce(func.sum(lots.c.budget), 0).label("amount"),
+    ).group_by(*keys)
+    per_contracts = (
         select(
+            literal_column("'contracts'"),
             *keys,
             func.count(Project.id),
             func.coalesce(func.sum(Project.amount).filter(Project.binds_budget), 0),
@@ -189,8 +192,9 @@ def _lot_and_contract_sums(lots, keys: list):
         .select_from(Project)
         .join(lots, lots.c.id == Project.lot_id)
         .group_by(*keys)
-    ):
-        yield "contracts", tuple(row[:width]), row[width], Decimal(row[width + 1])
+    )
+    for row in db.session.execute(union_all(per_lots, per_contracts)):
+        yield row[0], tuple(row[1 : width + 1]), row[width + 1], Decimal(row[width + 2])
 
 
 BUDGET_GROUPS = ("sphere", "region", "year")
@@ -223,25 +227,41 @@ def _budget_groupings(filters: AnalyticsFilters) -> dict[str, tuple[list[StatsRo
     for g in BUDGET_GROUPS:
         for r in rows[g].values():
             r.settle()
-        _name(rows[g].values(), g)
+    _name({g: rows[g].values() for g in BUDGET_GROUPS})
+    for g in BUDGET_GROUPS:
         ordered = sorted(rows[g].values(), key=lambda r, g=g: (r.key is None, _order(r, g)))
         found[g] = (ordered, _total(ordered))
     return found
 
 
-def _name(rows, group_by: str) -> None:
-    """Attach the Region, Organisation or Sphere of each row and turn ids into public keys."""
-    model = {"region": Region, "administrator": Organisation, "sphere": Sphere}.get(group_by)
-    if model is None:
-        return
-    ids = [r.key for r in rows if r.key is not None]
-    subjects = {s.id: s for s in db.session.scalars(select(model).where(model.id.in_(ids)))} if ids else {}
-    public = {"region": "kato", "administrator": "bin", "sphere": "code"}[group_by]
-    for r in rows:
-        subject = subjects.get(r.key)
-        r.key = getattr(subject, public) if subject is not None else None
-        if subject is not None:
-            r.subject = Named(*(getattr(subject, f"name_{lang}", None) for lang in ("ru", "kk", "en")))
+NAMED = {
+    "region": (Region, Region.kato),
+    "administrator": (Organisation, Organisation.bin),
+    "sphere": (Sphere, Sphere.code),
+}
+
+
+def _name(groupings: dict) -> None:
+    """Attach the names of each row's region, administrator or sphere and turn ids into public keys
+    (KATO, BIN, sphere code), for every grouping given (group_by -> rows) in one query: a UNION ALL of
+    the named tables' rows that the groupings use. Years need no name."""
+    wanted = {g: [r.key for r in rows if r.key is not None] for g, rows in groupings.items() if g in NAMED}
+    parts = [
+        select(literal_column(f"'{g}'"), model.id, public, model.name_ru, model.name_kk, model.name_en).where(
+            model.id.in_(ids)
+        )
+        for g, ids in wanted.items()
+        if ids
+        for model, public in [NAMED[g]]
+    ]
+    found = {}
+    if parts:
+        for g, id_, public, *names in db.session.execute(union_all(*parts) if len(parts) > 1 else parts[0]):
+            found[g, id_] = (public, Named(*names))
+    for g in wanted:
+        for r in groupings[g]:
+            public, named = found.get((g, r.key), (None, None))
+            r.key, r.subject = public, named
 
 
 def _order(r: StatsRow, group_by: str):

@@ -12,18 +12,18 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from marshmallow import ValidationError
-from sqlalchemy import select
+from sqlalchemy import String, cast, literal_column, null, select, union_all
 
 from grants.analytics.dashboard import PANELS, Dashboard, build
 from grants.analytics.filters import AnalyticsArgs, AnalyticsFilters
+from grants.analytics.stats import Named
 from grants.core.cache import FigureCache
 from grants.core.db import current_language
 from grants.core.i18n import BABEL_LOCALES
 from grants.core.pdf import render_pdf
 from grants.councils.models import Council
 from grants.extensions import db
-from grants.lots.models import Sphere
-from grants.lots.operations import filter_options
+from grants.lots.models import Lot, Sphere
 from grants.organisations.models import Organisation
 from grants.regions.models import Region
 from grants.reports.content import STYLESHEET
@@ -53,22 +53,43 @@ def _options() -> dict:
 
 
 def _choices(lang: str) -> dict:
-    """The choices as plain values (code and name), not rows: the cache outlives the session."""
-    options = filter_options()
-    options["councils"] = db.session.scalars(select(Council).order_by(Council.name_ru)).all()
+    """The choices as plain values (code and name), not rows (the cache outlives the session), from one
+    query: a UNION ALL of the years that have lots, the regions, the administrators of lots, the spheres
+    and the councils, each as (kind, code, names); ordered here, years latest first and the rest by their
+    Russian name, as the lot registry orders them (grants.lots.operations.filter_options)."""
+    no_name = [cast(null(), String)] * 3
 
-    def plain(rows, code: str) -> list[SimpleNamespace]:
-        return [
-            SimpleNamespace(**{code: getattr(row, code), "name": row.localized("name", lang)}) for row in rows
+    def named(kind: str, model, code):
+        return select(
+            literal_column(f"'{kind}'"), cast(code, String), model.name_ru, model.name_kk, model.name_en
+        )
+
+    query = union_all(
+        select(literal_column("'years'"), cast(Lot.year, String), *no_name).distinct(),
+        named("regions", Region, Region.kato),
+        named("administrators", Organisation, Organisation.bin).where(
+            Organisation.id.in_(select(Lot.administrator_id))
+        ),
+        named("spheres", Sphere, Sphere.code),
+        named("councils", Council, Council.id),
+    )
+    found: dict[str, list] = {k: [] for k in ("years", "regions", "administrators", "spheres", "councils")}
+    for kind, code, *names in db.session.execute(query):
+        found[kind].append((code, Named(*names)))
+    codes = {"regions": "kato", "administrators": "bin", "spheres": "code", "councils": "id"}
+    choices: dict = {"years": sorted((int(code) for code, _names in found["years"]), reverse=True)}
+    for kind, attribute in codes.items():
+        rows = sorted(found[kind], key=lambda row: (row[1].name_ru or "", row[0]))
+        choices[kind] = [
+            SimpleNamespace(
+                **{
+                    attribute: int(code) if kind == "councils" else code,
+                    "name": names.localized("name", lang),
+                }
+            )
+            for code, names in rows
         ]
-
-    return {
-        "years": list(options["years"]),
-        "regions": plain(options["regions"], "kato"),
-        "administrators": plain(options["administrators"], "bin"),
-        "spheres": plain(options["spheres"], "code"),
-        "councils": plain(options["councils"], "id"),
-    }
+    return choices
 
 
 def _page(filters: AnalyticsFilters | None, errors: dict, dashboard: Dashboard | None):

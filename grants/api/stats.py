@@ -3,14 +3,18 @@ sphere or year (docs/api.md#statistics, docs/analytics.md#statistics). Public, n
 only published evaluations count. The figures come from grants/analytics/stats.py (GROUP BY in SQL).
 """
 
+from flask import current_app
 from flask_babel import gettext as _
 from marshmallow import fields
 
 from grants.analytics.filters import AnalyticsArgs, AnalyticsFilters
-from grants.analytics.stats import GROUP_BY, StatsRow, group_stats
+from grants.analytics.stats import GROUP_BY, STATS_TABLES, StatsRow, group_stats
 from grants.api.common import bp
 from grants.api.schemas import CURRENCY, NullableText, Text
+from grants.core.cache import FigureCache
+from grants.core.db import current_language
 from grants.core.schemas import TENTH, Answer, DecimalString, computed, one_of
+from grants.extensions import db
 
 TAGS = ["stats"]
 LANGUAGES = ("ru", "kk", "en")
@@ -83,6 +87,11 @@ class StatsSchema(Answer):
     totals = fields.Nested(StatsFiguresSchema)
 
 
+# The serialised answers, per filters, grouping and language, until the figures change
+# (docs/performance.md#cached-totals): a repeated question costs one lookup, not a marshmallow dump.
+ANSWERS = FigureCache("stats answers", STATS_TABLES, size=128)
+
+
 @bp.get("/stats", tags=TAGS)
 @bp.arguments(StatsArgs, location="query")
 @bp.response(200, StatsSchema)
@@ -90,11 +99,23 @@ def stats(args):
     """Lots, announced budget, contracted amount, projects and published results per group, and the
     totals over every lot the filters keep (the same lots as GET /lots with the same filters)."""
     filters = AnalyticsFilters.from_args(args)
-    rows, total = group_stats(filters, args["group_by"])
-    return {
-        "group_by": args["group_by"],
+    answer = ANSWERS.get(
+        db.session,
+        (filters, args["group_by"], current_language()),
+        lambda: _answer(filters, args["group_by"]),
+    )
+    # a Response passes through flask-smorest's response decorator as it is (already dumped by StatsSchema)
+    return current_app.json.response(answer)
+
+
+def _answer(filters: AnalyticsFilters, group_by: str) -> dict:
+    """The answer dumped by StatsSchema: plain values, shared between requests (never change it)."""
+    rows, total = group_stats(filters, group_by)
+    answer = {
+        "group_by": group_by,
         "filters": filters.as_args(),
         "currency": CURRENCY,
         "groups": rows,
         "totals": total,
     }
+    return StatsSchema().dump(answer)

@@ -41,6 +41,7 @@ _DML = re.compile(
     r'\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+(?:"?\w+"?\.)?"?(\w+)"?', re.I
 )
 _PENDING = "grants_changed_tables"  # key in Connection.info: tables changed in the open transaction
+_VERSIONS = "grants_data_versions"  # key in Session.info: every table's version, read once per transaction
 _tracked: set[str] = set()  # tables some cached figure depends on
 all_caches: list["FigureCache"] = []  # every cache made, for tests and benchmarks that start cold
 _lock = threading.Lock()
@@ -134,8 +135,30 @@ def install(engine) -> None:
     event.listen(engine.pool, "checkin", _forget_dbapi)
 
 
+def _forget_versions(session: Session, _transaction) -> None:
+    session.info.pop(_VERSIONS, None)
+
+
 if not event.contains(Session, "before_commit", _stamp_before_commit):
     event.listen(Session, "before_commit", _stamp_before_commit)
+if not event.contains(Session, "after_transaction_end", _forget_versions):
+    event.listen(Session, "after_transaction_end", _forget_versions)
+
+_ALL_VERSIONS = select(data_versions.c.name, data_versions.c.version)
+
+
+def table_versions(session) -> dict[str, int]:
+    """Every table's version, read in one query the first time a transaction asks and kept in the
+    session until the transaction ends (commit, rollback or the request's end), so that a request reading
+    several caches sends one query, not one per cache. Flushes pending changes first (as autoflush
+    would), so that a change of this transaction is noticed by FigureCache.get."""
+    if session.autoflush:
+        session.flush()
+    known = session.info.get(_VERSIONS)
+    if known is None:
+        known = dict(session.execute(_ALL_VERSIONS).all())
+        session.info[_VERSIONS] = known
+    return known
 
 
 class FigureCache:
@@ -158,14 +181,9 @@ class FigureCache:
             all_caches.append(self)
 
     def versions(self, session) -> tuple:
-        """The versions of the tables (None: never changed since the database was made), one query."""
-        rows = dict(
-            session.execute(
-                select(data_versions.c.name, data_versions.c.version).where(
-                    data_versions.c.name.in_(self.tables)
-                )
-            ).all()
-        )
+        """The versions of the tables (None: never changed since the database was made), at most one
+        query per transaction (table_versions)."""
+        rows = table_versions(session)
         return tuple(rows.get(name) for name in self.tables)
 
     def get(self, session, key: Hashable, compute: Callable[[], T]) -> T:
