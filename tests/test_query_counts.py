@@ -21,7 +21,11 @@ from tests.helpers import email_of, login
 BOUNDS = {"analytics": 8, "analytics for a year": 8, "GET /api/v1/stats": 8, "analytics, signed in": 9}
 SCORES_PER_EVALUATION = 25
 # The savepoints each test runs in (tests/conftest.py): statements of the test, not of the request.
-TEST_ISOLATION = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")  # 5 members × 5 criteria (projects); lots have as many
+TEST_ISOLATION = (
+    "SAVEPOINT",
+    "RELEASE SAVEPOINT",
+    "ROLLBACK TO SAVEPOINT",
+)  # 5 members × 5 criteria (projects); lots have as many
 
 
 def biggest(column, *where):
