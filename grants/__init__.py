@@ -40,9 +40,10 @@ def create_app(config=None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from grants.core import cache, database
+    from grants.core import cache, collector, database
     from grants.core.i18n import select_locale
 
+    collector.init_app(app)  # docs/operations.md#garbage-collection
     db.init_app(app)
     database.configure_engine_events(app)
     with app.app_context():
