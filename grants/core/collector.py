@@ -3,12 +3,13 @@
 
 On PostgreSQL at 20,000 lots, a campaign's public results page (`/results/<id>`, about 1,400 published
 evaluations and their scorecards loaded as ORM objects) crashed the worker with a segmentation fault
-every second request. Valgrind shows why: a collection started by an allocation inside CPython 3.11's
-`dictresize` (growing an ORM object state's attribute dictionary) deallocates ORM objects whose weak
-reference callback (SQLAlchemy's `InstanceState._cleanup`) deletes an attribute of that same state; the
-inner resize frees the values the outer one still reads, and the next collection meets the dangling
-pointer. With the automatic collector paused during requests and run after them, the same requests
-run without a fault (docs/operations.md#garbage-collection: what was tried).
+every second request. Valgrind shows why: inside CPython 3.11's `dictresize`, growing an ORM object
+state's attribute dictionary, a chain of deallocations reaches SQLAlchemy's weak reference callback
+(`InstanceState._cleanup`), which deletes an attribute of that same state; the inner resize frees the
+values the outer one still reads, leaving a dangling pointer, and the process dies when a collection
+traverses that dictionary. With the collector run only after the view, the same requests ran without a
+fault (docs/operations.md#garbage-collection: what was tried, and what is not known; a mitigation, not
+a mend).
 
 So the automatic collector is paused from the start of a request until its view has returned
 (`after_request`, or `teardown_request` when the view raised), and resumed then with the collection
