@@ -87,6 +87,7 @@ class Config:
     OPEN_DATA_PUBLISHER = None  # the publisher named in OCDS exports; None: the service's name
     OPEN_DATA_LICENSE = None  # the licence URL of the exports; None: CC BY 4.0
     PG_BIN_DIR = None  # where pg_dump/pg_restore are (backup, restore); None: PATH
+    GC_BETWEEN_REQUESTS = True  # the cyclic garbage collector runs between requests (docs/operations.md)
 
     @classmethod
     def finalise(cls, app):
