@@ -87,20 +87,10 @@ class Named(LocalizedMixin):
 def group_stats(
     filters: AnalyticsFilters, group_by: str | None, evaluations: bool = True
 ) -> tuple[list[StatsRow], StatsRow]:
-    """_group_stats, cached until lots, projects, evaluations or the names change. The rows are shared:
-    never change them."""
-    if group_by is not None and group_by not in GROUP_BY:
-        raise ValueError(f"group_by must be one of {', '.join(GROUP_BY)}, not {group_by!r}")
-    return FIGURES.get(
-        db.session, (filters, group_by, evaluations), lambda: _group_stats(filters, group_by, evaluations)
-    )
-
-
-def _group_stats(
-    filters: AnalyticsFilters, group_by: str | None, evaluations: bool = True
-) -> tuple[list[StatsRow], StatsRow]:
-    """Rows per group (group_by one of GROUP_BY; None: no rows) and the total, in three grouped queries
-    (a fourth names the regions, administrators or spheres of the rows).
+    """Rows per group (group_by one of GROUP_BY; None: no rows) and the total, in two statements (lots
+    and contracts in one UNION ALL, then evaluations; a third names the regions, administrators or
+    spheres of the rows). Not cached here: its caller, the statistics API, keeps its answers already
+    dumped (grants.api.stats.ANSWERS, over the same tables).
 
     Each query joins the filtered lots once, as a derived table carrying the group key, so PostgreSQL
     hashes the few thousand lots of a year instead of probing every row. Evaluations are grouped by
@@ -122,13 +112,13 @@ def _group_stats(
     keys = [lots.c.key] if group_by else []
     rows: dict = {}
 
-    def split(result_row) -> tuple[StatsRow, tuple]:
-        """The StatsRow a result row belongs to (created on first sight) and the row's figures."""
-        key, figures = (result_row[0], tuple(result_row[1:])) if keys else (0, tuple(result_row))
-        return rows.setdefault(key, StatsRow(key)), figures
+    def row_for(key_values: tuple) -> StatsRow:
+        """The StatsRow of a result row's key values (created on first sight; 0 without a grouping)."""
+        key = key_values[0] if keys else 0
+        return rows.setdefault(key, StatsRow(key))
 
     for what, key, count, amount in _lot_and_contract_sums(lots, keys):
-        r = rows.setdefault(key[0] if keys else 0, StatsRow(key[0] if keys else 0))
+        r = row_for(key)
         if what == "lots":
             r.lots, r.budget = count, amount
         else:
@@ -148,7 +138,8 @@ def _group_stats(
         .group_by(*keys, Evaluation.kind, Evaluation.band)
     )
     for result_row in db.session.execute(published) if evaluations else ():
-        r, (kind, band, count, index_sum, index_count) = split(result_row)
+        r = row_for(tuple(result_row[: len(keys)]))
+        kind, band, count, index_sum, index_count = result_row[len(keys) :]
         r.published_evaluations += count
         if kind == SubjectKind.project:
             r.index_sum += Decimal(index_sum or 0)
@@ -209,7 +200,7 @@ def budget_groupings(filters: AnalyticsFilters) -> dict[str, tuple[list[StatsRow
 
 
 def _budget_groupings(filters: AnalyticsFilters) -> dict[str, tuple[list[StatsRow], StatsRow]]:
-    columns = [(_key_column(g) + 0).label(g) for g in BUDGET_GROUPS]  # "+ 0": see _group_stats
+    columns = [(_key_column(g) + 0).label(g) for g in BUDGET_GROUPS]  # "+ 0": see group_stats
     lots = filters.lot_ids().add_columns(*columns, Lot.budget).subquery("filtered_lots")
     keys = [lots.c[g] for g in BUDGET_GROUPS]
     rows: dict[str, dict] = {g: {} for g in BUDGET_GROUPS}
