@@ -88,8 +88,12 @@ def live_db(live_app):
 
 @pytest.fixture(scope="session")
 def browser(chromium_path):
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # Assertions wait as long as actions (context_factory): an accept renders the final reports
+    # before its redirect, which took longer than expect()'s default 5 s while CI ran both suites
+    # at once on two cores.
+    expect.set_options(timeout=30_000)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS)
         try:
