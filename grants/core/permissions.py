@@ -22,19 +22,21 @@ def authorize(obj, action: str = "view", user=None, hide: bool = False):
     abort(403)
 
 
-def get_or_404(model, ident):
-    """Get model by primary key; 404 when there is none (or the id cannot be one)."""
+def get_or_404(model, ident, options=()):
+    """Get model by primary key (with the loader options given); 404 when there is none (or the id
+    cannot be one)."""
     if not isinstance(ident, int) or not 0 < ident <= MAX_ID:
         abort(404)
-    obj = db.session.get(model, ident)
+    obj = db.session.get(model, ident, options=options)
     if obj is None:
         abort(404)
     return obj
 
 
-def load(model, ident, action: str = "view", hide: bool = False):
-    """Get model by primary key (404 when missing) and authorize the action on it."""
-    return authorize(get_or_404(model, ident), action, hide=hide)
+def load(model, ident, action: str = "view", hide: bool = False, options=()):
+    """Get model by primary key (404 when missing) and authorize the action on it; options: loader
+    options for what the page reads of it (docs/performance.md#query-counts)."""
+    return authorize(get_or_404(model, ident, options), action, hide=hide)
 
 
 def require_role(*roles: str):

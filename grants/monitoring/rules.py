@@ -194,17 +194,19 @@ def alpha_from_sums(values, total, squares, within) -> float | None:
     return float(1 - Fraction(n - 1) * Fraction(within) / (2 * expected))
 
 
+def unit_agreement(count: int, total: int, squares: int) -> AgreementSums:
+    """AgreementSums of one unit from the count, sum and sum of squares of its values (as SQL gives
+    them); nothing for fewer than two values, which krippendorff_alpha drops."""
+    if count < 2:
+        return AgreementSums()
+    return AgreementSums(count, total, squares, Fraction(2 * (count * squares - total * total), count - 1))
+
+
 def agreement_sums(units: Iterable[Sequence[int | None]]) -> AgreementSums:
     """AgreementSums of integer-valued units (None = not rated); units with fewer than two values are
     dropped, as krippendorff_alpha drops them."""
-    n = s = q = 0
-    within = Fraction(0)
+    pooled = AgreementSums()
     for unit in units:
         values = [v for v in unit if v is not None]
-        m = len(values)
-        if m < 2:
-            continue
-        unit_sum, unit_squares = sum(values), sum(v * v for v in values)
-        n, s, q = n + m, s + unit_sum, q + unit_squares
-        within += Fraction(2 * (m * unit_squares - unit_sum * unit_sum), m - 1)
-    return AgreementSums(n, s, q, within)
+        pooled = pooled + unit_agreement(len(values), sum(values), sum(v * v for v in values))
+    return pooled

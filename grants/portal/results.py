@@ -17,7 +17,7 @@ from grants.lots.models import Lot
 from grants.monitoring.models import Campaign, Evaluation, EvaluationState, SubjectKind
 from grants.projects.models import Project
 from grants.replies.models import Reply
-from grants.reports.models import Report, ReportKind
+from grants.reports.delivery import final_reports  # noqa: F401  (the portal, API and open data read it from here)
 
 PUBLISHED = EvaluationState.published
 
@@ -54,26 +54,6 @@ def latest_for_lots(lot_ids: Iterable[int] | None = None) -> dict[int, Evaluatio
 def latest_for_projects(project_ids: Iterable[int] | None = None) -> dict[int, Evaluation]:
     """The latest published effectiveness evaluation of each project that has one, by project id (None: all)."""
     return _latest_by(Evaluation.project_id, project_ids, SubjectKind.project)
-
-
-def final_reports(evaluation_ids: Iterable[int]) -> dict[int, dict[str, Report]]:
-    """The newest final report per language of each evaluation (the caller has checked publication)."""
-    ids = sorted(set(evaluation_ids))
-    if not ids:
-        return {}
-    found: dict[int, dict[str, Report]] = {}
-    rows = db.session.scalars(
-        select(Report)
-        .where(Report.evaluation_id.in_(ids), Report.kind == ReportKind.final)
-        .order_by(Report.version.desc(), Report.id)
-    )
-    for report in rows:
-        found.setdefault(report.evaluation_id, {}).setdefault(report.lang, report)
-    order = ("kk", "ru", "en")
-    return {
-        eid: dict(sorted(langs.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 9))
-        for eid, langs in found.items()
-    }
 
 
 @dataclass

@@ -2,11 +2,12 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from grants.core.errors import RuleViolation
 from grants.core.permissions import load
 from grants.extensions import db
-from grants.lots.models import Lot
+from grants.lots.models import Lot, LotNeed
 from grants.organisations.models import Organisation, OrganisationKind
 from grants.projects.forms import ProjectForm
 from grants.projects.models import Project
@@ -15,9 +16,19 @@ from grants.projects.operations import check_project, save_project
 bp = Blueprint("projects", __name__)
 
 
+# What the project's page reads of it, in one query (its few indicators and its lot's needs joined).
+PROJECT_PAGE = (
+    joinedload(Project.ngo),
+    joinedload(Project.indicators),
+    joinedload(Project.lot).joinedload(Lot.administrator),
+    joinedload(Project.lot).joinedload(Lot.region),
+    joinedload(Project.lot).joinedload(Lot.need_links).joinedload(LotNeed.need),
+)
+
+
 @bp.get("/projects/<int:project_id>")
 def show(project_id: int):
-    return render_template("projects/show.html", project=load(Project, project_id))
+    return render_template("projects/show.html", project=load(Project, project_id, options=PROJECT_PAGE))
 
 
 @bp.route("/lots/<int:lot_id>/projects/new", methods=["GET", "POST"])

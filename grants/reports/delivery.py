@@ -21,6 +21,25 @@ def lang_order(lang: str) -> int:
     return REPORT_LANGS.index(lang) if lang in REPORT_LANGS else len(REPORT_LANGS)
 
 
+def final_reports(evaluation_ids) -> dict[int, dict[str, Report]]:
+    """The newest final report per language of each evaluation, in one query (the caller has
+    checked publication)."""
+    ids = sorted(set(evaluation_ids))
+    if not ids:
+        return {}
+    found: dict[int, dict[str, Report]] = {}
+    rows = db.session.scalars(
+        select(Report)
+        .where(Report.evaluation_id.in_(ids), Report.kind == ReportKind.final)
+        .order_by(Report.version.desc(), Report.id)
+    )
+    for report in rows:
+        found.setdefault(report.evaluation_id, {}).setdefault(report.lang, report)
+    return {
+        eid: dict(sorted(langs.items(), key=lambda kv: lang_order(kv[0]))) for eid, langs in found.items()
+    }
+
+
 def readable_reports(evaluation: Evaluation, user) -> list[Report]:
     """Every issued report of the evaluation that user may read, newest version first, by language."""
     query = select(Report).where(Report.evaluation_id == evaluation.id, Report.visible_to(user))
