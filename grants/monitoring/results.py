@@ -3,12 +3,11 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import and_, func, select
 
 from grants.extensions import db
 from grants.monitoring import rules
-from grants.monitoring.models import Evaluation, EvaluationState, Methodology, SubjectKind
+from grants.monitoring.models import Criterion, Evaluation, EvaluationState, SubjectKind
 
 WITHIN_PLACES = 12  # the scale of Evaluation.agreement_within
 
@@ -89,35 +88,72 @@ def campaign_alpha(evaluations, kind) -> float | None:
     return rules.krippendorff_alpha(units, "interval")
 
 
-def campaign_agreement(campaign_id: int) -> dict:
-    """campaign_alpha of the campaign's evaluations per kind, with their scorecards, scores and criteria
-    loaded in four queries whatever their number (docs/performance.md#query-counts). The scorecards are
-    reached through Evaluation.scorecards: scoring lies above monitoring (docs/architecture.md)."""
+def counted_units(*where) -> list[tuple[int, SubjectKind, str, int, int, int]]:
+    """(evaluation id, kind, criterion code, count, sum, sum of squares) of the scores of the counted
+    scorecards (submitted, not recused) for each criterion of the methodology of each evaluation
+    matching where: one grouped query instead of loading scorecards and scores as objects
+    (docs/performance.md#campaign-pages). What evaluation_result reads, per criterion: its mean is
+    sum / count, and rules.unit_agreement of the three is the unit campaign_alpha pools.
+
+    Scorecards and scores are reached through Evaluation.scorecards: scoring lies above monitoring
+    (docs/architecture.md)."""
     scorecard = Evaluation.scorecards.property.mapper.class_
-    evaluations = db.session.scalars(
-        select(Evaluation)
-        .where(
-            Evaluation.campaign_id == campaign_id,
-            Evaluation.state.not_in((EvaluationState.draft, EvaluationState.scoring)),
+    score = scorecard.scores.property.mapper.class_
+    rows = db.session.execute(
+        select(
+            Evaluation.id,
+            Evaluation.kind,
+            score.criterion_code,
+            func.count(score.score),
+            func.sum(score.score),
+            func.sum(score.score * score.score),
         )
-        .options(
-            selectinload(Evaluation.scorecards).selectinload(scorecard.scores),
-            selectinload(Evaluation.methodology).selectinload(Methodology.criteria),
+        .join(scorecard, scorecard.evaluation_id == Evaluation.id)
+        .join(score, score.scorecard_id == scorecard.id)
+        .join(
+            Criterion,
+            and_(
+                Criterion.methodology_id == Evaluation.methodology_id, Criterion.code == score.criterion_code
+            ),
         )
-    ).all()
-    return {kind: campaign_alpha(evaluations, kind) for kind in SubjectKind}
+        .where(*where, scorecard.submitted_at.is_not(None), ~scorecard.recused, score.score.is_not(None))
+        .group_by(Evaluation.id, Evaluation.kind, score.criterion_code)
+    )
+    return [
+        (eid, kind, code, int(n), int(total), int(squares)) for eid, kind, code, n, total, squares in rows
+    ]
+
+
+def pooled_alpha(units, kind=None) -> float | None:
+    """campaign_alpha from counted_units rows (of one kind when given): the same exact figure."""
+    pooled = rules.AgreementSums()
+    for _evaluation_id, unit_kind, _code, n, total, squares in units:
+        if kind is None or unit_kind == kind:
+            pooled = pooled + rules.unit_agreement(n, total, squares)
+    return pooled.alpha
+
+
+def campaign_agreement(campaign_id: int) -> dict:
+    """campaign_alpha of the campaign's evaluations per kind (those whose scoring has closed), from one
+    grouped query whatever their number (counted_units)."""
+    units = counted_units(
+        Evaluation.campaign_id == campaign_id,
+        Evaluation.state.not_in((EvaluationState.draft, EvaluationState.scoring)),
+    )
+    return {kind: pooled_alpha(units, kind) for kind in SubjectKind}
 
 
 def submitted_counts(evaluations) -> dict[int, int]:
-    """How many scorecards of each evaluation have been submitted, by evaluation id.
-
-    The scorecards are read through Evaluation.scorecards, loaded for all the evaluations in one query:
-    monitoring lies below scoring, so it names no scoring class (docs/architecture.md).
-    """
+    """How many scorecards of each evaluation have been submitted, by evaluation id (one grouped query;
+    evaluations without one are left out). Scorecards are reached through Evaluation.scorecards:
+    monitoring lies below scoring, so it names no scoring class (docs/architecture.md)."""
     ids = sorted({e.id for e in evaluations})
     if not ids:
         return {}
-    loaded = db.session.scalars(
-        select(Evaluation).where(Evaluation.id.in_(ids)).options(selectinload(Evaluation.scorecards))
+    scorecard = Evaluation.scorecards.property.mapper.class_
+    rows = db.session.execute(
+        select(scorecard.evaluation_id, func.count(scorecard.id))
+        .where(scorecard.evaluation_id.in_(ids), scorecard.submitted_at.is_not(None))
+        .group_by(scorecard.evaluation_id)
     )
-    return {e.id: sum(1 for card in e.scorecards if card.submitted_at is not None) for e in loaded}
+    return dict(rows.tuples().all())

@@ -5,8 +5,9 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, lazyload, selectinload
 
+from grants.accounts.models import User
 from grants.core.errors import RuleViolation
 from grants.core.permissions import load, require_role
 from grants.councils.models import MonitoringGroup
@@ -214,9 +215,9 @@ def _visible_evaluations(campaign: Campaign) -> list[Evaluation]:
         select(Evaluation)
         .where(Evaluation.campaign_id == campaign.id, Evaluation.visible_to(current_user))
         .options(
-            selectinload(Evaluation.project).selectinload(Project.lot),
-            selectinload(Evaluation.lot),
-            selectinload(Evaluation.group).selectinload(MonitoringGroup.memberships),
+            joinedload(Evaluation.project),  # its lot is the evaluation's, loaded with it
+            joinedload(Evaluation.lot),
+            joinedload(Evaluation.group).selectinload(MonitoringGroup.memberships),
         )
         .order_by(Evaluation.group_id, Evaluation.kind, Evaluation.id)
     )
@@ -249,10 +250,24 @@ def _render_show(
     ), status
 
 
+# What the campaign's page reads of it beside its evaluations, in four queries. A chair is named only:
+# the roles and affiliations every account loads with it are left to load if ever asked for.
+CAMPAIGN_PAGE = (
+    joinedload(Campaign.organiser),
+    joinedload(Campaign.project_methodology),
+    joinedload(Campaign.lot_methodology),
+    selectinload(Campaign.groups).options(
+        joinedload(MonitoringGroup.chair).options(lazyload(User.role_rows), lazyload(User.affiliations)),
+        selectinload(MonitoringGroup.memberships),
+        selectinload(MonitoringGroup.councils),  # is_joint: the levels of its councils
+    ),
+)
+
+
 @bp.get("/<int:campaign_id>")
 @login_required
 def show(campaign_id: int):
-    return _render_show(load(Campaign, campaign_id))
+    return _render_show(load(Campaign, campaign_id, options=CAMPAIGN_PAGE))
 
 
 @bp.post("/<int:campaign_id>/start")

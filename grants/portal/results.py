@@ -13,7 +13,6 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from grants.core.db import as_utc
 from grants.extensions import db
-from grants.lots.models import Lot
 from grants.monitoring.models import Campaign, Evaluation, EvaluationState, SubjectKind
 from grants.projects.models import Project
 from grants.replies.models import Reply
@@ -92,24 +91,6 @@ def campaigns_with_results() -> list[CampaignResults]:
         key=lambda c: as_utc(c.last_published_at).timestamp() if c.last_published_at else 0, reverse=True
     )
     return found
-
-
-def published_in(campaign: Campaign) -> list[Evaluation]:
-    """The campaign's published evaluations, with what the results table reads loaded."""
-    return list(
-        db.session.scalars(
-            published()
-            .where(Evaluation.campaign_id == campaign.id)
-            .options(
-                selectinload(Evaluation.lot).selectinload(Lot.region),
-                selectinload(Evaluation.lot).selectinload(Lot.administrator),
-                selectinload(Evaluation.lot).selectinload(Lot.sphere),
-                selectinload(Evaluation.project).selectinload(Project.ngo),
-                selectinload(Evaluation.methodology),
-            )
-            .order_by(Evaluation.kind.desc(), Evaluation.index_value.desc(), Evaluation.id)
-        )
-    )
 
 
 def published_count(campaign_id: int) -> int:

@@ -47,8 +47,8 @@ def campaign_results(campaign_id: int):
     campaign = db.session.get(Campaign, campaign_id)
     if campaign is None or not results.published_count(campaign.id):
         abort(404)
-    evaluations = results.published_in(campaign)
     summary = summary_data(campaign, states=PUBLIC_STATES)
+    evaluations = summary.evaluations  # the published ones, projects first, by index
     lang = language()
     unnamed = _("Sphere not specified")
     titles = chart_titles()

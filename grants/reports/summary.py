@@ -17,7 +17,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from grants.core.charts import distribution, horizontal_bars
 from grants.core.i18n import BABEL_LOCALES, fixed
@@ -25,11 +25,11 @@ from grants.core.pdf import render_pdf
 from grants.extensions import db
 from grants.lots.models import Lot
 from grants.monitoring.models import Campaign, Evaluation, EvaluationState, Methodology
-from grants.monitoring.results import campaign_alpha, evaluation_result
+from grants.monitoring.results import counted_units, pooled_alpha
 from grants.monitoring.rules import round_half_up
+from grants.projects.models import Project
 from grants.replies.models import Reply, Ruling
 from grants.reports.content import STYLESHEET
-from grants.scoring.models import Scorecard
 
 MANAGER_STATES = (EvaluationState.in_review, EvaluationState.accepted, EvaluationState.published)
 PUBLIC_STATES = (EvaluationState.published,)
@@ -124,6 +124,7 @@ class CampaignSummary:
     campaign: Campaign
     states: tuple[EvaluationState, ...]
     sections: list[MethodologySummary]
+    evaluations: list[Evaluation]  # every one counted, in the results table's order (fixed_evaluations)
 
     @property
     def count(self) -> int:
@@ -158,45 +159,57 @@ def _breakdown(
 
 
 def _criterion_means(
-    methodology: Methodology, evaluations: list[Evaluation]
+    methodology: Methodology, evaluations: list[Evaluation], means: dict[int, dict[str, Fraction]]
 ) -> list[tuple[object, Decimal | None]]:
-    """Per criterion, the mean of the evaluations' criterion means: each evaluation weighs the same, as in the index."""
-    results = [evaluation_result(e) for e in evaluations]
-    means = []
+    """Per criterion, the mean of the evaluations' criterion means: each evaluation weighs the same, as in
+    the index. means: each evaluation's criterion means (those with a counted score), from counted_units."""
+    found = []
     for criterion in methodology.criteria:
-        values = [
-            r.aggregates[criterion.code].mean
-            for r in results
-            if r.aggregates[criterion.code].mean is not None
-        ]
-        means.append((criterion, round_half_up(sum(values) / len(values), 2) if values else None))
-    return means
+        values = [means[e.id][criterion.code] for e in evaluations if criterion.code in means.get(e.id, {})]
+        found.append((criterion, round_half_up(sum(values) / len(values), 2) if values else None))
+    return found
 
 
 def fixed_evaluations(campaign: Campaign, states: Iterable[EvaluationState]) -> list[Evaluation]:
-    """The campaign's evaluations in the given states, with what the summary reads loaded in a few queries."""
+    """The campaign's evaluations in the given states with what the summary and the results table read,
+    in two queries: projects first, then by index (highest first, none last) and id."""
     return list(
         db.session.scalars(
             select(Evaluation)
             .where(Evaluation.campaign_id == campaign.id, Evaluation.state.in_(list(states)))
             .options(
-                selectinload(Evaluation.lot).selectinload(Lot.region),
-                selectinload(Evaluation.lot).selectinload(Lot.administrator),
-                selectinload(Evaluation.lot).selectinload(Lot.sphere),
-                selectinload(Evaluation.methodology).selectinload(Methodology.criteria),
-                selectinload(Evaluation.scorecards).selectinload(Scorecard.scores),
+                joinedload(Evaluation.lot).joinedload(Lot.region),
+                joinedload(Evaluation.lot).joinedload(Lot.administrator),
+                joinedload(Evaluation.lot).joinedload(Lot.sphere),
+                joinedload(Evaluation.project).joinedload(Project.ngo),
+                joinedload(Evaluation.methodology).selectinload(Methodology.criteria),
             )
-            .order_by(Evaluation.id)
+            .order_by(Evaluation.kind.desc(), Evaluation.index_value.desc().nulls_last(), Evaluation.id)
         )
     )
 
 
 def summary_data(campaign: Campaign, states: Iterable[EvaluationState] = MANAGER_STATES) -> CampaignSummary:
-    """Counts, mean index, bands and remarks per region, administrator and sphere, per methodology."""
+    """Counts, mean index, bands and remarks per region, administrator and sphere, per methodology.
+
+    Criterion means and agreement come from the counted scores' sums per evaluation and criterion
+    (counted_units, one grouped query), not from scorecards loaded as objects: a campaign of 288
+    evaluations has 1,440 scorecards and 7,200 scores (docs/performance.md#campaign-pages)."""
     states = tuple(states)
     by_methodology: dict[int, list[Evaluation]] = {}
     evaluations = fixed_evaluations(campaign, states)
     remarks = remarks_by_evaluation(evaluations)
+    units = (
+        counted_units(Evaluation.campaign_id == campaign.id, Evaluation.state.in_(states))
+        if evaluations
+        else []
+    )
+    means: dict[int, dict[str, Fraction]] = {}
+    units_of: dict[int, list] = {}
+    for unit in units:
+        evaluation_id, _kind, code, count, total, _squares = unit
+        means.setdefault(evaluation_id, {})[code] = Fraction(total, count)
+        units_of.setdefault(evaluation_id, []).append(unit)
     for evaluation in evaluations:
         by_methodology.setdefault(evaluation.methodology_id, []).append(evaluation)
     sections = []
@@ -212,14 +225,14 @@ def summary_data(campaign: Campaign, states: Iterable[EvaluationState] = MANAGER
                 by_region=_breakdown(items, lambda e: e.lot.region, codes, remarks),
                 by_administrator=_breakdown(items, lambda e: e.lot.administrator, codes, remarks),
                 by_sphere=_breakdown(items, lambda e: e.lot.sphere, codes, remarks),
-                criteria=_criterion_means(methodology, items),
-                alpha=campaign_alpha(items, methodology.kind),
+                criteria=_criterion_means(methodology, items, means),
+                alpha=pooled_alpha(unit for e in items for unit in units_of.get(e.id, ())),
             )
         )
     sections.sort(
         key=lambda s: (s.methodology.kind.value != "project", s.methodology.code, s.methodology.version)
     )
-    return CampaignSummary(campaign, states, sections)
+    return CampaignSummary(campaign, states, sections, evaluations)
 
 
 # --- the PDF --------------------------------------------------------------------------------
