@@ -23,6 +23,7 @@ BOUNDS = {
     "project page": 8,
     "campaign page": 9,  # signed in
     "campaign results": 8,
+    "needs coverage": 8,
     "analytics": 8,
     "analytics for a year": 8,
     "GET /api/v1/stats": 8,

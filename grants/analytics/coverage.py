@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from sqlalchemy import and_, case, exists, func, or_, select, true
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from grants.analytics.filters import AnalyticsFilters
 from grants.core.spreadsheets import xlsx_cell
@@ -121,7 +121,7 @@ def _needs_in_scope(filters: AnalyticsFilters):
     return or_(own, answered)
 
 
-def _need_rows(filters: AnalyticsFilters, uncovered_only: bool) -> list[CoverageNeed]:
+def _need_rows(filters: AnalyticsFilters) -> list[CoverageNeed]:
     """Needs in scope with the count and total budget of the scope's lots answering them (one query)."""
     per_need = (
         select(
@@ -142,11 +142,9 @@ def _need_rows(filters: AnalyticsFilters, uncovered_only: bool) -> list[Coverage
         )
         .outerjoin(per_need, per_need.c.need_id == PublicNeed.id)
         .where(_needs_in_scope(filters))
-        .options(selectinload(PublicNeed.region))
+        .options(joinedload(PublicNeed.region))
         .order_by(PRIORITY_ORDER, PublicNeed.year_raised.desc(), PublicNeed.title_ru, PublicNeed.id)
     )
-    if uncovered_only:
-        query = query.where(per_need.c.need_id.is_(None))
     return [
         CoverageNeed(need, int(lots), Decimal(budget or 0))
         for need, lots, budget in db.session.execute(query).all()
@@ -160,7 +158,7 @@ def _answering_lots(filters: AnalyticsFilters) -> dict[int, list[CoverageLot]]:
         select(LotNeed.need_id, Lot, index)
         .join(Lot, Lot.id == LotNeed.lot_id)
         .where(Lot.id.in_(_scope_lot_ids(filters)))
-        .options(selectinload(Lot.administrator))
+        .options(joinedload(Lot.administrator))
         .order_by(LotNeed.need_id, *number_order(Lot.number), Lot.id)
     )
     lots: dict[int, list[CoverageLot]] = {}
@@ -174,7 +172,7 @@ def _unlinked_lots(filters: AnalyticsFilters) -> list[CoverageLot]:
     query = (
         select(Lot, published_index_column())
         .where(Lot.id.in_(_scope_lot_ids(filters)), ~exists().where(LotNeed.lot_id == Lot.id))
-        .options(selectinload(Lot.administrator), selectinload(Lot.region))
+        .options(joinedload(Lot.administrator), joinedload(Lot.region))
         .order_by(*number_order(Lot.number), Lot.id)
     )
     return [CoverageLot(lot, value) for lot, value in db.session.execute(query).all()]
@@ -214,7 +212,7 @@ def _repeated(filters: AnalyticsFilters) -> list[RepeatedNeed]:
     query = (
         select(PublicNeed, groups.c.first_year, groups.c.last_year, groups.c.records)
         .join(groups, groups.c.need_id == PublicNeed.id)
-        .options(selectinload(PublicNeed.region))
+        .options(joinedload(PublicNeed.region))
         .order_by(groups.c.first_year, PRIORITY_ORDER, PublicNeed.title_ru, PublicNeed.id)
     )
     return [
@@ -256,11 +254,11 @@ def coverage(filters: AnalyticsFilters) -> Coverage:
     region = (
         db.session.scalar(select(Region).where(Region.kato == filters.region)) if filters.region else None
     )
-    needs = _need_rows(filters, uncovered_only=False)
+    needs = _need_rows(filters)
     lots = _answering_lots(filters)
     for row in needs:
         row.lots = lots.get(row.need.id, [])
-    uncovered = _need_rows(filters, uncovered_only=True)
+    uncovered = [row for row in needs if row.lot_count == 0]  # no lot of the scope answers it
     repeated = _repeated(filters)
     narrowed_by = []
     if filters.administrator:
