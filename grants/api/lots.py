@@ -2,8 +2,6 @@
 
 from flask import abort
 from flask_babel import gettext as _
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from grants.api.common import bp, errors, page_answer
 from grants.api.schemas import LotDetailSchema, LotPageSchema, ProjectSchema
@@ -11,12 +9,12 @@ from grants.core.errors import RuleViolation
 from grants.core.permissions import MAX_ID, authorize, load
 from grants.core.schemas import PageArgs, Shown
 from grants.extensions import db
-from grants.lots.models import Lot, LotNeed
+from grants.lots.models import Lot
 from grants.lots.schemas import CursorArgs, RegistryFilterArgs, SortArgs, lot_filters
 from grants.monitoring.models import Evaluation
 from grants.monitoring.registry import registry_page
 from grants.monitoring.results import evaluation_result
-from grants.portal.results import final_reports, latest_for_lots, latest_for_projects, published
+from grants.portal.results import LOT_DETAIL, final_reports, latest_for_lots, latest_for_projects, published
 from grants.projects.models import Project
 
 TAGS = ["lots"]
@@ -72,18 +70,7 @@ def lots(args):
 @errors(404)
 def lot_detail(lot_id: int):
     """A lot with its specification, linked public needs, contracts and published results."""
-    item = db.session.scalar(
-        select(Lot)
-        .where(Lot.id == lot_id)
-        .options(
-            selectinload(Lot.region),
-            selectinload(Lot.administrator),
-            selectinload(Lot.sphere),
-            selectinload(Lot.indicators),
-            selectinload(Lot.need_links).selectinload(LotNeed.need),
-            selectinload(Lot.projects).selectinload(Project.ngo),
-        )
-    )
+    item = db.session.get(Lot, lot_id, options=LOT_DETAIL)
     if item is None:
         abort(404)
     authorize(item)

@@ -10,14 +10,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
 
 from grants.core.errors import RuleViolation
 from grants.core.permissions import load, require_role
 from grants.core.validation import bounded_int
 from grants.extensions import db
 from grants.lots.forms import LotForm
-from grants.lots.models import Lot, LotNeed, LotStatus, Sphere
+from grants.lots.models import Lot, LotStatus, Sphere
 from grants.lots.operations import (
     DEFAULT_SORT,
     LotFilters,
@@ -28,8 +27,7 @@ from grants.lots.operations import (
 )
 from grants.monitoring.models import SubjectKind
 from grants.monitoring.registry import registry_page
-from grants.portal.results import latest_for_lots
-from grants.projects.models import Project
+from grants.portal.results import LOT_DETAIL, latest_for_lots
 from grants.regions.models import Region
 from grants.reports.views import published_results
 
@@ -81,20 +79,9 @@ def index():
     )
 
 
-# What the lot's page reads of it, in two queries (its few indicators and needs joined to the lot).
-LOT_PAGE = (
-    joinedload(Lot.administrator),
-    joinedload(Lot.region),
-    joinedload(Lot.sphere),
-    joinedload(Lot.indicators),
-    joinedload(Lot.need_links).joinedload(LotNeed.need),
-    selectinload(Lot.projects).joinedload(Project.ngo),
-)
-
-
 @bp.get("/<int:lot_id>")
 def show(lot_id: int):
-    lot = load(Lot, lot_id, options=LOT_PAGE)
+    lot = load(Lot, lot_id, options=LOT_DETAIL)
     published = published_results(lot)  # the lot's evaluations and its projects', newest first
     project_results = {}
     for item in published:

@@ -13,12 +13,24 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from grants.core.db import as_utc
 from grants.extensions import db
+from grants.lots.models import Lot, LotNeed
 from grants.monitoring.models import Campaign, Evaluation, EvaluationState, SubjectKind
 from grants.projects.models import Project
 from grants.replies.models import Reply
 from grants.reports.delivery import final_reports  # noqa: F401  (the portal, API and open data read it from here)
 
 PUBLISHED = EvaluationState.published
+
+# What a lot's page and GET /api/v1/lots/<id> read of the lot, in two queries (its few indicators and
+# needs joined to it; its contracts with their NGOs in a second).
+LOT_DETAIL = (
+    joinedload(Lot.administrator),
+    joinedload(Lot.region),
+    joinedload(Lot.sphere),
+    joinedload(Lot.indicators),
+    joinedload(Lot.need_links).joinedload(LotNeed.need),
+    selectinload(Lot.projects).joinedload(Project.ngo),
+)
 
 
 def published() -> Select:
