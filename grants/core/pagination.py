@@ -183,8 +183,8 @@ class KeysetPagination(Pagination):
     def _query_count(self) -> int:
         if self._after is None and self.page == 1 and len(self.items) < self.per_page:
             return len(self.items)  # the whole list is on this page
-        if self._query_args.get("count") is not None:
-            return self._query_args["count"]()
+        if self._query_args.get("total_of") is not None:
+            return self._query_args["total_of"]()
         base = self._query_args["select"].options(lazyload("*")).order_by(None)
         return self._query_args["session"].execute(select(func.count()).select_from(base.subquery())).scalar()
 
@@ -231,6 +231,8 @@ def keyset_page(
         session=session,
         load=load,
         options=options,
-        count=count,
+        # not `count`: Flask-SQLAlchemy's Pagination takes that keyword itself (whether to count at
+        # all) and never passes it on, so a callable given as `count` was silently never called
+        total_of=count,
     )
     return result.finish()
