@@ -193,8 +193,8 @@ def summary_data(campaign: Campaign, states: Iterable[EvaluationState] = MANAGER
     """Counts, mean index, bands and remarks per region, administrator and sphere, per methodology.
 
     Criterion means and agreement come from the counted scores' sums per evaluation and criterion
-    (counted_units, one grouped query), not from scorecards loaded as objects: a campaign of 288
-    evaluations has 1,440 scorecards and 7,200 scores (docs/performance.md#campaign-pages)."""
+    (counted_units, one grouped query), not from scorecards loaded as objects: a campaign of 291
+    evaluations has 1,455 scorecards and some 7,300 scores (docs/performance.md#campaign-pages)."""
     states = tuple(states)
     by_methodology: dict[int, list[Evaluation]] = {}
     evaluations = fixed_evaluations(campaign, states)
