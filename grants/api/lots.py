@@ -1,45 +1,24 @@
 """The registry: lots and projects with their published results (public, no sign-in needed)."""
 
-from flask import abort
 from flask_babel import gettext as _
 
 from grants.api.common import bp, errors, page_answer
 from grants.api.schemas import LotDetailSchema, LotPageSchema, ProjectSchema
 from grants.core.errors import RuleViolation
-from grants.core.permissions import MAX_ID, authorize, load
+from grants.core.permissions import MAX_ID, load
 from grants.core.schemas import PageArgs, Shown
-from grants.extensions import db
 from grants.lots.models import Lot
 from grants.lots.schemas import CursorArgs, RegistryFilterArgs, SortArgs, lot_filters
-from grants.monitoring.models import Evaluation
 from grants.monitoring.registry import registry_page
-from grants.monitoring.results import evaluation_result
-from grants.portal.results import LOT_DETAIL, final_reports, latest_for_lots, latest_for_projects, published
+from grants.portal.results import LOT_DETAIL, latest_for_lots, latest_for_projects
 from grants.projects.models import Project
+from grants.reports.delivery import published_results
 
 TAGS = ["lots"]
 
 
 class LotListArgs(RegistryFilterArgs, SortArgs, PageArgs, CursorArgs):
     pass
-
-
-def published_results(subject) -> list[Shown]:
-    """The published evaluations of a lot (its own and its projects') or of a project, newest first."""
-    column = Evaluation.lot_id if isinstance(subject, Lot) else Evaluation.project_id
-    evaluations = db.session.scalars(
-        published().where(column == subject.id).order_by(Evaluation.published_at.desc(), Evaluation.id.desc())
-    ).all()
-    finals = final_reports(e.id for e in evaluations)
-    return [
-        Shown(
-            evaluation,
-            evaluation=evaluation,
-            result=evaluation_result(evaluation),
-            finals=finals.get(evaluation.id, {}),
-        )
-        for evaluation in evaluations
-    ]
 
 
 @bp.get("/lots", tags=TAGS)
@@ -70,10 +49,7 @@ def lots(args):
 @errors(404)
 def lot_detail(lot_id: int):
     """A lot with its specification, linked public needs, contracts and published results."""
-    item = db.session.get(Lot, lot_id, options=LOT_DETAIL)
-    if item is None:
-        abort(404)
-    authorize(item)
+    item = load(Lot, lot_id, options=LOT_DETAIL)
     project_latest = latest_for_projects(p.id for p in item.projects)
     return Shown(
         item,

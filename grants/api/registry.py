@@ -18,7 +18,6 @@ from marshmallow import ValidationError, fields
 from sqlalchemy import select
 
 from grants.api.common import bp, errors, for_signed_in, refuse, signed_in
-from grants.api.lots import published_results
 from grants.api.schemas import (
     LotDetailSchema,
     NamedRefSchema,
@@ -51,6 +50,7 @@ from grants.portal.results import latest_for_lots, latest_for_projects
 from grants.projects.models import Project, ProjectStatus
 from grants.projects.operations import check_project, save_project
 from grants.regions.models import Region
+from grants.reports.delivery import published_results
 
 MAX_TITLE = 500
 MAX_LONG_TEXT = 20000

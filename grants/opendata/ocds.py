@@ -29,7 +29,7 @@ from grants.monitoring.results import evaluation_result
 from grants.organisations.models import Organisation
 from grants.projects.models import Project, ProjectStatus
 from grants.replies.operations import printed_replies, remark_counts
-from grants.reports.delivery import lang_order
+from grants.reports.delivery import final_reports
 from grants.reports.models import Report, ReportKind
 from grants.reports.views import issued_versions
 from grants.scoring.models import Scorecard
@@ -169,7 +169,7 @@ def published_evaluations(
     lot_ids: list[int], project_ids: list[int]
 ) -> tuple[dict[int, list[Evaluation]], dict[int, list[Evaluation]]]:
     """Published evaluations, newest first: of these lots (relevance) by lot id, of these projects by
-    project id. The same query as grants.reports.views.published_results, for one batch of lots."""
+    project id. The same query as grants.reports.delivery.published_results, for one batch of lots."""
     query = (
         select(Evaluation)
         .where(
@@ -197,26 +197,6 @@ def published_evaluations(
         elif evaluation.project_id is not None:
             of_projects[evaluation.project_id].append(evaluation)
     return of_lots, of_projects
-
-
-def final_reports(evaluation_ids: list[int]) -> dict[int, dict[str, Report]]:
-    """The reports of the newest issued version of each evaluation's report that is a final one, by
-    language (kk, ru, en): what issued_versions gives per evaluation, for a batch in one query."""
-    rows = db.session.scalars(
-        select(Report)
-        .where(Report.evaluation_id.in_(evaluation_ids))
-        .order_by(Report.evaluation_id, Report.version.desc(), Report.id)
-    )
-    versions: dict[int, dict[int, tuple[ReportKind, dict[str, Report]]]] = defaultdict(dict)
-    for report in rows:
-        kind, reports = versions[report.evaluation_id].setdefault(report.version, (report.kind, {}))
-        reports[report.lang] = report
-    finals = {}
-    for evaluation_id, by_version in versions.items():
-        final = next((reports for kind, reports in by_version.values() if kind == ReportKind.final), None)
-        if final is not None:
-            finals[evaluation_id] = {lang: final[lang] for lang in sorted(final, key=lang_order)}
-    return finals
 
 
 def _reply(reply) -> dict:

@@ -29,7 +29,7 @@ from grants.monitoring.models import SubjectKind
 from grants.monitoring.registry import registry_page
 from grants.portal.results import LOT_DETAIL, latest_for_lots
 from grants.regions.models import Region
-from grants.reports.views import published_results
+from grants.reports.delivery import published_results
 
 bp = Blueprint("lots", __name__, url_prefix="/lots")
 

@@ -1,7 +1,7 @@
 """What the public may see of evaluations: published ones only (docs/domain.md#review-and-publication).
 
 Every public page, the API and the NGO's own page read results through these helpers (or through
-grants.reports.views.published_results), so drafts, evaluations in review or accepted but not yet
+grants.reports.delivery.published_results), so drafts, evaluations in review or accepted but not yet
 published, members' individual scorecards and review comments never leak.
 """
 
@@ -17,7 +17,6 @@ from grants.lots.models import Lot, LotNeed
 from grants.monitoring.models import Campaign, Evaluation, EvaluationState, SubjectKind
 from grants.projects.models import Project
 from grants.replies.models import Reply
-from grants.reports.delivery import final_reports  # noqa: F401  (the portal, API and open data read it from here)
 
 PUBLISHED = EvaluationState.published
 

@@ -16,6 +16,7 @@ from grants.extensions import db
 from grants.monitoring.models import Campaign
 from grants.portal import results
 from grants.replies.window import reply_deadline
+from grants.reports.delivery import final_reports
 from grants.reports.summary import PUBLIC_STATES, render_summary_pdf, section_charts, summary_data
 
 LANGUAGES = ("kk", "ru", "en")
@@ -56,7 +57,7 @@ def campaign_results(campaign_id: int):
         "portal/campaign_results.html",
         campaign=campaign,
         evaluations=evaluations,
-        finals=results.final_reports(e.id for e in evaluations),
+        finals=final_reports(e.id for e in evaluations),
         summary=summary,
         charts=[section_charts(section, lang, titles, unnamed) for section in summary.sections],
         unnamed=unnamed,

@@ -1,17 +1,25 @@
-"""Issued reports as their readers get them: which one a reader may have, and the file itself.
+"""Issued reports as their readers get them: which one a reader may have, and the file itself; the
+published results with their final reports, as the lot and project pages and the API show them.
 
 Used by the review pages (grants/reports/views.py) and the API alike. Issued PDFs are sent exactly
 as stored, never rendered again; their sha256 is the ETag.
 """
 
+from dataclasses import dataclass
+
 from flask import current_app, request
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
 from grants.extensions import db
-from grants.monitoring.models import Evaluation
+from grants.lots.models import Lot
+from grants.monitoring.models import Evaluation, Methodology
+from grants.monitoring.results import EvaluationResult, evaluation_result
+from grants.projects.models import Project
 from grants.reports import rendering
 from grants.reports.models import Report, ReportKind
 from grants.reports.operations import latest_report
+from grants.scoring.models import Scorecard
 
 REPORT_LANGS = ("kk", "ru", "en")
 DEFAULT_REPORT_LANG = "ru"
@@ -22,22 +30,63 @@ def lang_order(lang: str) -> int:
 
 
 def final_reports(evaluation_ids) -> dict[int, dict[str, Report]]:
-    """The newest final report per language of each evaluation, in one query (the caller has
-    checked publication)."""
+    """The reports of each evaluation's newest final version, by language (kk, ru, en): what
+    issued_versions gives per evaluation, for many in one query (the caller has checked publication)."""
     ids = sorted(set(evaluation_ids))
     if not ids:
         return {}
+    newest: dict[int, int] = {}
     found: dict[int, dict[str, Report]] = {}
     rows = db.session.scalars(
         select(Report)
         .where(Report.evaluation_id.in_(ids), Report.kind == ReportKind.final)
-        .order_by(Report.version.desc(), Report.id)
+        .order_by(Report.evaluation_id, Report.version.desc(), Report.id)
     )
     for report in rows:
-        found.setdefault(report.evaluation_id, {}).setdefault(report.lang, report)
+        if newest.setdefault(report.evaluation_id, report.version) == report.version:
+            found.setdefault(report.evaluation_id, {})[report.lang] = report
     return {
-        eid: dict(sorted(langs.items(), key=lambda kv: lang_order(kv[0]))) for eid, langs in found.items()
+        eid: {lang: langs[lang] for lang in sorted(langs, key=lang_order)} for eid, langs in found.items()
     }
+
+
+# What a published result's card reads (templates/reports/_published_result.html with the replies'
+# summary in it, and the API's PublishedResultSchema), loaded with the evaluations, not one by one.
+RESULT_CARD = (
+    joinedload(Evaluation.campaign),
+    joinedload(Evaluation.group),
+    joinedload(Evaluation.methodology).joinedload(Methodology.criteria),
+    joinedload(Evaluation.project).joinedload(Project.ngo),
+    selectinload(Evaluation.scorecards).joinedload(Scorecard.scores),
+    selectinload(Evaluation.conclusions),
+    selectinload(Evaluation.replies),
+)
+
+
+@dataclass
+class PublishedResult:
+    evaluation: Evaluation
+    result: EvaluationResult
+    finals: dict[str, Report]
+
+
+def published_results(subject) -> list[PublishedResult]:
+    """Published evaluations of a lot (its own and its projects') or of a project, newest first, for the
+    pages and the API. A fixed number of queries whatever their number (docs/performance.md#query-counts):
+    the evaluations with what their cards show, then their final reports."""
+    column = Evaluation.lot_id if isinstance(subject, Lot) else Evaluation.project_id
+    evaluations = (
+        db.session.scalars(
+            select(Evaluation)
+            .where(Evaluation.is_published, column == subject.id)
+            .options(*RESULT_CARD)
+            .order_by(Evaluation.published_at.desc(), Evaluation.id.desc())
+        )
+        .unique()
+        .all()
+    )
+    finals = final_reports(e.id for e in evaluations)
+    return [PublishedResult(e, evaluation_result(e), finals.get(e.id, {})) for e in evaluations]
 
 
 def readable_reports(evaluation: Evaluation, user) -> list[Report]:

@@ -15,29 +15,26 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, r
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from grants.core.db import as_utc
 from grants.core.errors import RuleViolation
 from grants.core.permissions import MAX_ID, load, require_role
 from grants.extensions import csrf, db
-from grants.lots.models import Lot
-from grants.monitoring.models import Evaluation, Methodology
-from grants.monitoring.results import EvaluationResult, evaluation_result
-from grants.projects.models import Project
+from grants.monitoring.models import Evaluation
+from grants.monitoring.results import evaluation_result
 from grants.reports import operations as reports
 from grants.reports.delivery import (
     DEFAULT_REPORT_LANG,
     REPORT_LANGS,
-    final_reports,
+    PublishedResult,
     lang_order,
+    published_results,
     report_for,
     send_report,
 )
 from grants.reports.models import Report, ReportKind, ReviewDecision
 from grants.scoring.exhibits import gather as gather_exhibits
-from grants.scoring.models import Scorecard
 
 bp = Blueprint("reports", __name__)
 
@@ -76,45 +73,6 @@ def issued_versions(evaluation: Evaluation, user=None) -> list[IssuedVersion]:
     for entry in versions.values():
         entry.reports = {lang: entry.reports[lang] for lang in sorted(entry.reports, key=lang_order)}
     return list(versions.values())
-
-
-# What a published result's card reads (templates/reports/_published_result.html and the replies'
-# summary in it), loaded with the evaluations rather than one evaluation at a time.
-RESULT_CARD = (
-    joinedload(Evaluation.campaign),
-    joinedload(Evaluation.group),
-    joinedload(Evaluation.methodology).joinedload(Methodology.criteria),
-    joinedload(Evaluation.project).joinedload(Project.ngo),
-    selectinload(Evaluation.scorecards).joinedload(Scorecard.scores),
-    selectinload(Evaluation.conclusions),
-    selectinload(Evaluation.replies),
-)
-
-
-@dataclass
-class PublishedResult:
-    evaluation: Evaluation
-    result: EvaluationResult
-    finals: dict[str, Report]
-
-
-def published_results(subject) -> list[PublishedResult]:
-    """Published evaluations of a lot (its own and its projects') or of a project, newest first.
-
-    A fixed number of queries whatever their number (docs/performance.md#query-counts): the
-    evaluations with what their cards show, then their final reports."""
-    query = select(Evaluation).where(Evaluation.is_published).options(*RESULT_CARD)
-    if isinstance(subject, Lot):
-        query = query.where(Evaluation.lot_id == subject.id)
-    else:
-        query = query.where(Evaluation.project_id == subject.id)
-    evaluations = (
-        db.session.scalars(query.order_by(Evaluation.published_at.desc(), Evaluation.id.desc()))
-        .unique()
-        .all()
-    )
-    finals = final_reports(e.id for e in evaluations)
-    return [PublishedResult(e, evaluation_result(e), finals.get(e.id, {})) for e in evaluations]
 
 
 @bp.app_template_global("published_results")
